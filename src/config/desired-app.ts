@@ -1,0 +1,56 @@
+import type { FlyMachineConfig } from "./fly-machine-config";
+
+/**
+ * What one Fly app should look like: the contract between `src/config` (which produces it from a
+ * resolved app) and the planner in `src/fly` (which compares it with what Fly runs). Plain data.
+ */
+export interface DesiredApp {
+  name: string;
+  org: string;
+  primaryRegion: string;
+  /** Canonical hash of everything that shapes the deploy (see src/config hashing). */
+  configHash: string;
+  /** One entry per process group × region. `config.image` is set before planning. */
+  groups: DesiredGroup[];
+  /** Volumes the mounts need, per region: one per machine that mounts. */
+  volumes: DesiredVolume[];
+  ips: DesiredIp[];
+  /** Release IPs not listed in `ips` (off by default: never drop an address by surprise). */
+  autoPruneIps: boolean;
+  /** Secret values, in memory only: never persisted, logged or returned. */
+  secrets: Record<string, string>;
+  /** Digest of `secrets` (sorted names and values): what is stored and compared. */
+  secretsDigest: string;
+  deploy: DeploySettings;
+}
+
+export interface DesiredGroup {
+  processGroup: string;
+  region: string;
+  count: number;
+  config: FlyMachineConfig;
+}
+
+export interface DesiredVolume {
+  name: string;
+  region: string;
+  sizeGb: number;
+  /** How many volumes of this name the region needs (one per machine that mounts it). */
+  count: number;
+  encrypted?: boolean;
+}
+
+export interface DesiredIp {
+  type: "v6" | "shared_v4" | "v4" | "private_v6";
+  region?: string;
+}
+
+export type DeployStrategy = "rolling" | "immediate" | "canary" | "bluegreen";
+
+export interface DeploySettings {
+  strategy: DeployStrategy;
+  /** A fraction (< 1) of the group's machines or an absolute count (≥ 1). */
+  maxUnavailable: number;
+  waitTimeoutMs: number;
+  releaseCommand?: string;
+}

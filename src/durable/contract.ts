@@ -1,0 +1,91 @@
+/**
+ * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
+ * the read-only API shows. Plain, structured-clonable data; no secret values anywhere.
+ */
+
+/** A git push, normalised across GitHub, Gitea/Forgejo, GitLab and Bitbucket. */
+export interface PushReceived {
+  provider: "github" | "gitea" | "gitlab" | "bitbucket";
+  /** The host's delivery id (GitHub `X-GitHub-Delivery`, …): the idempotency key. */
+  deliveryId: string;
+  /** Normalised repo key, `host/owner/name` (see src/git repo URL normalisation). */
+  repo: string;
+  /** Full ref name, `refs/heads/main` or `refs/tags/v1`. */
+  ref: string;
+  before: string;
+  /** The new commit; all zeros when the ref was deleted. */
+  after: string;
+  deleted: boolean;
+  /** ISO 8601, when Tower received it. */
+  receivedAt: string;
+}
+
+export interface RecordPushResult {
+  duplicate: boolean;
+  /** Position of the push in the ProjectDO log. */
+  seq: number;
+}
+
+export type AppStatusName = "synced" | "deploying" | "failed" | "pending";
+
+export interface AppSummary {
+  name: string;
+  org: string;
+  status: AppStatusName;
+  desired: { configHash: string | null; sourceCommit: string | null };
+  deployed: { configHash: string | null; sourceCommit: string | null };
+  lastDeploy: DeploySummary | null;
+}
+
+export type DeployOutcome = "running" | "succeeded" | "failed" | "superseded";
+
+export interface DeploySummary {
+  id: string;
+  /** Monotonic per app; flyctl's `fly_release_version`. */
+  release: number;
+  outcome: DeployOutcome;
+  cause: string;
+  configHash: string;
+  sourceCommit: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface DeployStep {
+  name: string;
+  outcome: "done" | "wait" | "retry" | "stalled";
+  startedAt: string;
+  finishedAt: string | null;
+  message?: string;
+}
+
+export interface DeployDetail extends DeploySummary {
+  image: string | null;
+  planSummary: Record<string, number>;
+  steps: DeployStep[];
+  error: string | null;
+}
+
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  v: number;
+  at: string;
+  key: string;
+  data: Record<string, unknown>;
+}
+
+export interface ConfigStatus {
+  repo: string;
+  ref: string;
+  path: string;
+  commit: string | null;
+  lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
+  errors: { file: string; line: number; col: number; path?: string; message: string }[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null at the end. */
+  next: string | null;
+}

@@ -1,0 +1,41 @@
+/**
+ * The Worker's settings: wrangler `[vars]` and bindings, plus the secrets set with
+ * `wrangler secret put`. Written by hand (wrangler's generated Env cannot see secrets);
+ * test/unit/wrangler-config.test.ts keeps it in step with wrangler.toml.
+ */
+export interface Vars {
+  CONFIG_REPO: string;
+  CONFIG_REF: string;
+  CONFIG_PATH: string;
+  FLY_API_BASE: string;
+  FLY_ORG: string;
+  PUBLIC_API: string;
+  WEBHOOK_MAX_BYTES: string;
+}
+
+export interface Secrets {
+  FLY_API_TOKEN?: string;
+  WEBHOOK_SECRET?: string;
+  WEBHOOK_SECRET_PREVIOUS?: string;
+  API_TOKEN?: string;
+  ADMIN_TOKEN?: string;
+  GIT_CREDENTIALS?: string;
+}
+
+export interface Bindings {
+  PROJECT: DurableObjectNamespace<import("../durable/project-do").ProjectDO>;
+  APP: DurableObjectNamespace<import("../durable/app-do").AppDO>;
+}
+
+export type TowerEnv = Vars & Secrets & Bindings;
+
+/** Names of the vars, for checks that wrangler.toml and this file agree. */
+export const VAR_NAMES = [
+  "CONFIG_REPO",
+  "CONFIG_REF",
+  "CONFIG_PATH",
+  "FLY_API_BASE",
+  "FLY_ORG",
+  "PUBLIC_API",
+  "WEBHOOK_MAX_BYTES",
+] as const satisfies readonly (keyof Vars)[];

@@ -1,0 +1,62 @@
+/**
+ * Build fixture repos on the test git server from any test, Node or workerd: every call is a
+ * fetch to the server's `/_admin` API, so a test states its repo in a few lines:
+ *
+ *   const repo = await createRepo(gitUrl, "config");
+ *   const c1 = await repo.commit({ "app.yaml": "app: a\n" });
+ *   await repo.tag("v1");
+ */
+export interface FixtureRepo {
+  name: string;
+  /** The clone URL (`<server>/<name>.git`). */
+  url: string;
+  commit(
+    files: Record<string, string | null>,
+    options?: { branch?: string; message?: string; parent?: string },
+  ): Promise<string>;
+  branch(name: string, from?: string): Promise<void>;
+  tag(name: string, target?: string): Promise<void>;
+  deleteRef(ref: string): Promise<void>;
+  refs(): Promise<Record<string, string>>;
+}
+
+let counter = 0;
+
+/** Creates a repo with a unique name (the given name plus a suffix) unless `exact` is set. */
+export async function createRepo(
+  server: string,
+  name: string,
+  options: { token?: string; exact?: boolean } = {},
+): Promise<FixtureRepo> {
+  const unique = options.exact ? name : `${name}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  const call = async (action: string, body?: unknown) => {
+    const res = await fetch(`${server}/_admin/${action}/${unique}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`git fixture ${action} ${unique}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  await call("create", { token: options.token });
+  return {
+    name: unique,
+    url: `${server}/${unique}.git`,
+    async commit(files, opts = {}) {
+      return String((await call("commit", { files, ...opts })).sha);
+    },
+    async branch(branch, from = "refs/heads/main") {
+      await call("ref", { ref: `refs/heads/${branch}`, target: from });
+    },
+    async tag(tag, target = "refs/heads/main") {
+      await call("ref", { ref: `refs/tags/${tag}`, target });
+    },
+    async deleteRef(ref) {
+      await call("ref", { ref, target: null });
+    },
+    async refs() {
+      return (await call("refs")) as Record<string, string>;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Plumbing on bare repos for test fixtures: one `git fast-import` per commit, so a 5,000-file
+ * commit takes one process, not thousands.
+ */
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface CommitRequest {
+  branch?: string;
+  message?: string;
+  /** path → content; `null` deletes the path. Content may be base64 with `{ base64 }`. */
+  files: Record<string, string | { base64: string } | null>;
+  /** Start from this commit instead of the branch's head (or make a root commit with "none"). */
+  parent?: string;
+}
+
+export async function initRepo(dir: string): Promise<void> {
+  await run("git", ["init", "--bare", "--quiet", "--initial-branch=main", dir]);
+  // Fetching a pinned commit by id needs this; protocol v2 is the server default in git ≥ 2.26.
+  await run("git", ["-C", dir, "config", "uploadpack.allowAnySHA1InWant", "true"]);
+  await run("git", ["-C", dir, "config", "http.receivepack", "false"]);
+}
+
+let clock = 1_700_000_000;
+
+export async function applyCommit(dir: string, req: CommitRequest): Promise<string> {
+  const branch = req.branch ?? "main";
+  const ref = `refs/heads/${branch}`;
+  const parent = req.parent === "none" ? undefined : (req.parent ?? (await resolve(dir, ref)));
+  const message = Buffer.from(`${req.message ?? "commit"}\n`);
+  const when = `${clock++} +0000`;
+  const parts: Buffer[] = [
+    Buffer.from(
+      `commit ${ref}\nauthor Tower Test <test@tower.invalid> ${when}\ncommitter Tower Test <test@tower.invalid> ${when}\n` +
+        `data ${message.length}\n`,
+    ),
+    message,
+    Buffer.from(parent ? `from ${parent}\n` : ""),
+  ];
+  for (const [path, content] of Object.entries(req.files)) {
+    if (content === null) {
+      parts.push(Buffer.from(`D ${path}\n`));
+      continue;
+    }
+    const data = typeof content === "string" ? Buffer.from(content) : Buffer.from(content.base64, "base64");
+    parts.push(Buffer.from(`M 100644 inline ${path}\ndata ${data.length}\n`), data, Buffer.from("\n"));
+  }
+  await new Promise<void>((ok, fail) => {
+    const child = spawn("git", ["-C", dir, "fast-import", "--quiet", "--force"], { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => (code === 0 ? ok() : fail(new Error(`git fast-import failed: ${err}`))));
+    child.stdin.end(Buffer.concat(parts));
+  });
+  const sha = await resolve(dir, ref);
+  if (!sha) throw new Error(`commit to ${ref} left no ref`);
+  return sha;
+}
+
+/** Points `ref` (full name) at `target` (a ref or commit), or deletes it when target is null. */
+export async function setRef(dir: string, ref: string, target: string | null): Promise<void> {
+  if (target === null) await run("git", ["-C", dir, "update-ref", "-d", ref]);
+  else await run("git", ["-C", dir, "update-ref", ref, (await resolve(dir, target)) ?? target]);
+}
+
+export async function listRefs(dir: string): Promise<Record<string, string>> {
+  const { stdout } = await run("git", ["-C", dir, "for-each-ref", "--format=%(refname) %(objectname)"]);
+  const refs: Record<string, string> = {};
+  for (const line of stdout.split("\n").filter(Boolean)) {
+    const [name, sha] = line.split(" ");
+    if (name && sha) refs[name] = sha;
+  }
+  return refs;
+}
+
+async function resolve(dir: string, rev: string): Promise<string | undefined> {
+  try {
+    return (await run("git", ["-C", dir, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
