@@ -89,3 +89,26 @@ export interface Page<T> {
   /** Opaque cursor for the next page; null at the end. */
   next: string | null;
 }
+
+/** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
+export interface ProjectRpc {
+  /** Appends a push to the inbox (idempotent on deliveryId) and schedules the work; returns at once. */
+  recordPush(push: PushReceived): Promise<RecordPushResult>;
+  /** Cron tick: list refs of the config repo and the app repos; tell apps whose ref moved. */
+  tick(now: string): Promise<void>;
+  /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
+  requestSync(options: { force: boolean; cause: string }): Promise<void>;
+  listApps(): Promise<AppSummary[]>;
+  configStatus(): Promise<ConfigStatus>;
+  events(after: number, limit: number): Promise<StoredEvent[]>;
+}
+
+/** AppDO's RPC methods (implemented in src/durable/app-do.ts). */
+export interface AppRpc {
+  summary(): Promise<AppSummary | null>;
+  deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
+  deploy(id: string): Promise<DeployDetail | null>;
+  events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Admin force-sync: redeploy even when nothing changed. */
+  forceSync(cause: string): Promise<void>;
+}
