@@ -1,6 +1,10 @@
 // Types for `env` from cloudflare:test: the Worker's own env plus what vitest.config.ts adds.
-declare namespace Cloudflare {
-  interface Env extends import("../../src/worker/env").TowerEnv {
-    GIT_TEST_URL: string;
+import type { TowerEnv } from "../../src/worker/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends TowerEnv {
+      GIT_TEST_URL: string;
+    }
   }
 }
