@@ -1,0 +1,50 @@
+/**
+ * An app after evaluation: its file, its project chain, its merged config and hash. Plain,
+ * structured-clonable data: the ProjectDO hands it to the AppDO. Secret values are not in it:
+ * secrets are references plus a digest of the values they resolved to.
+ */
+export interface ResolvedApp {
+  name: string;
+  org: string;
+  primaryRegion: string;
+  /** Primary region first, then `extra_regions`. */
+  regions: string[];
+  /** Path of the app's file (app.yaml or fly.toml) in the config tree. */
+  file: string;
+  /** Project folders from the root down to the app's own project. */
+  projects: string[];
+  source: AppSource;
+  /** The merged app config (fly.toml fields plus Tower's), secrets excluded. */
+  config: Record<string, unknown>;
+  secrets: SecretRef[];
+  /** Digest of the secret values as resolved at evaluation time. */
+  secretsDigest: string;
+  /** Canonical hash of everything that shapes the deploy, parents' contributions included. */
+  hash: string;
+}
+
+export type AppSource =
+  /** An image that exists already: nothing to build. */
+  | { type: "image"; image: string }
+  /** Build from a git repo at a branch, tag or commit, in `path`. `repo` is the normalised key. */
+  | { type: "git"; url: string; repo: string; ref: GitRefSpec; path: string; dockerfile?: string }
+  /** Build from a folder of the config repo (flycd `type: local`). */
+  | { type: "local"; path: string; dockerfile?: string }
+  /** Build from a Dockerfile written in the app file (flycd `inline-docker-file`). */
+  | { type: "inline-dockerfile"; dockerfile: string };
+
+export type GitRefSpec = { branch: string } | { tag: string } | { commit: string };
+
+/** Where a secret's value comes from: the Worker's env (production) or the file (tests only). */
+export type SecretRef = { name: string; from: "env"; key: string } | { name: string; from: "raw" };
+
+/** A problem in a config file, with the place it is at. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  file: string;
+  line: number;
+  col: number;
+  /** Field path inside the file, e.g. `http_service.internal_port`. */
+  path?: string;
+  message: string;
+}
