@@ -1,7 +1,7 @@
 /**
  * An app after evaluation: its file, its project chain, its merged config and hash. Plain,
- * structured-clonable data: the ProjectDO hands it to the AppDO. Secret values are not in it:
- * secrets are references plus a digest of the values they resolved to.
+ * structured-clonable data: the ProjectDO hands it to the AppDO. Secrets are references plus a
+ * digest of the values they resolved to (raw test secrets carry their value: see SecretRef).
  */
 export interface ResolvedApp {
   name: string;
@@ -35,8 +35,12 @@ export type AppSource =
 
 export type GitRefSpec = { branch: string } | { tag: string } | { commit: string };
 
-/** Where a secret's value comes from: the Worker's env (production) or the file (tests only). */
-export type SecretRef = { name: string; from: "env"; key: string } | { name: string; from: "raw" };
+/**
+ * Where a secret's value comes from: the Worker's env (production), or the file itself (tests and
+ * local demos; the value is in git anyway). A raw value may be kept in Durable Object state to
+ * deploy with, but never in an event, a log line or an API response.
+ */
+export type SecretRef = { name: string; from: "env"; key: string } | { name: string; from: "raw"; value: string };
 
 /** A problem in a config file, with the place it is at. */
 export interface Diagnostic {
