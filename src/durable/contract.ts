@@ -1,3 +1,5 @@
+import type { ResolvedApp } from "../config/resolved-app";
+
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
  * the read-only API shows. Plain, structured-clonable data; no secret values anywhere.
@@ -88,6 +90,14 @@ export interface Page<T> {
   items: T[];
   /** Opaque cursor for the next page; null at the end. */
   next: string | null;
+}
+
+/** What the ProjectDO tells an AppDO: the app as config now resolves it. `key` makes it idempotent. */
+export interface DesiredNotice {
+  app: ResolvedApp;
+  sourceCommit: string | null;
+  cause: string;
+  key: string;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
