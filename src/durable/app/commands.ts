@@ -1,0 +1,27 @@
+/** What the AppDO can be asked to do. Time (`at`) and ids arrive with the command. */
+import type { DeployStep } from "../contract";
+import type { Target } from "./events";
+
+export type AppCommand =
+  /** From ProjectDO: the app's newest desired state. `key` makes a repeat a no-op. */
+  | {
+      type: "desire";
+      at: string;
+      key: string;
+      deployId: string;
+      app: string;
+      org: string;
+      target: Target;
+      cause: string;
+    }
+  /** Admin: redeploy the newest desired state even when it is deployed already. */
+  | { type: "force-sync"; at: string; key: string; deployId: string; cause: string }
+  /** The alarm: start the queued deploy when none runs; fail a running one past its timeout. */
+  | { type: "tick"; at: string; timeoutMs: number }
+  | { type: "record-step"; at: string; deployId: string; step: DeployStep }
+  | { type: "record-plan"; at: string; deployId: string; image: string; planSummary: Record<string, number> }
+  | { type: "succeed"; at: string; deployId: string }
+  | { type: "fail"; at: string; deployId: string; step: string; reason: string }
+  /** From ProjectDO when the app left a `prune: true` project's config. */
+  | { type: "destroy"; at: string; key: string; cause: string }
+  | { type: "record-destroy"; at: string; destroyed: boolean; reason: string };

@@ -1,0 +1,100 @@
+/**
+ * decide(command, state) → events: every rule about when an app deploys. Pure: no clock, no ids,
+ * no I/O. Rules: deploy when (config hash, source commit, secrets digest) differs from the last
+ * successful deploy; one deploy at a time; desired states arriving mid-deploy wait, collapsing into
+ * the newest; force-sync redeploys an unchanged app; a deploy past its timeout fails.
+ */
+import type { AppCommand } from "./commands";
+import type { AppEvent } from "./events";
+import { type AppState, findDeploy, sameTarget } from "./state";
+
+export function decide(command: AppCommand, state: AppState): AppEvent[] {
+  const { at } = command;
+  const running = findDeploy(state, state.running);
+  switch (command.type) {
+    case "desire": {
+      if (sameTarget(state.desired, command.target) && state.destroy === null) return [];
+      const { app, org, cause, deployId } = command;
+      return [
+        ...supersede(state, at, deployId),
+        { type: "desired.changed", v: 1, at, key: command.key, data: { ...command.target, app, org, cause, deployId } },
+      ];
+    }
+    case "force-sync": {
+      if (!state.desired || state.destroy !== null) return [];
+      // A deploy of the same target already running or queued satisfies the request.
+      const queued = findDeploy(state, state.queued);
+      if (queued || (running && sameTarget(running, state.desired))) return [];
+      const { deployId, cause } = command;
+      return [{ type: "deploy.requested", v: 1, at, key: command.key, data: { deployId, cause } }];
+    }
+    case "tick": {
+      if (running) {
+        if (running.timeoutAt === null || at < running.timeoutAt) return [];
+        const step = running.steps[running.steps.length - 1]?.name ?? "start";
+        const reason = `timed out after ${Date.parse(at) - Date.parse(running.startedAt ?? at)} ms in step ${step}`;
+        return [failed(running.id, at, step, reason)];
+      }
+      const queued = findDeploy(state, state.queued);
+      if (!queued || state.destroy !== null) return [];
+      const { id: deployId, configHash, sourceCommit, secretsDigest, cause } = queued;
+      const timeoutAt = new Date(Date.parse(at) + command.timeoutMs).toISOString();
+      const release = state.lastRelease + 1;
+      const data = { deployId, release, cause, timeoutAt, configHash, sourceCommit, secretsDigest };
+      return [{ type: "deploy.started", v: 1, at, key: `${deployId}:started`, data }];
+    }
+    case "record-step": {
+      if (running?.id !== command.deployId) return [];
+      const { step, deployId } = command;
+      const last = running.steps[running.steps.length - 1];
+      // A step that keeps answering the same (a health wait) is recorded once, not once per slice.
+      if (last && last.name === step.name && last.outcome === step.outcome && last.message === step.message) return [];
+      const event: AppEvent = {
+        type: "deploy.step",
+        v: 1,
+        at,
+        key: `${deployId}:step@${state.version}`,
+        data: { deployId, ...step },
+      };
+      if (step.outcome !== "stalled") return [event];
+      return [event, failed(deployId, at, step.name, step.message ?? "stalled")];
+    }
+    case "record-plan": {
+      if (running?.id !== command.deployId) return [];
+      const { deployId, image, planSummary } = command;
+      return [{ type: "deploy.planned", v: 1, at, key: `${deployId}:planned`, data: { deployId, image, planSummary } }];
+    }
+    case "succeed": {
+      if (running?.id !== command.deployId) return [];
+      const data = { deployId: running.id, release: running.release };
+      return [{ type: "deploy.succeeded", v: 1, at, key: `${running.id}:succeeded`, data }];
+    }
+    case "fail":
+      return running?.id === command.deployId ? [failed(running.id, at, command.step, command.reason)] : [];
+    case "destroy":
+      if (state.destroy !== null || state.name === null) return [];
+      return [
+        ...supersede(state, at, "destroy"),
+        { type: "app.destroy.requested", v: 1, at, key: command.key, data: { cause: command.cause } },
+      ];
+    case "record-destroy": {
+      if (state.destroy !== "requested" || running) return [];
+      const data = { destroyed: command.destroyed, reason: command.reason };
+      return [{ type: "app.destroyed", v: 1, at, key: `destroyed@${state.version}`, data }];
+    }
+    default: {
+      const unhandled: never = command;
+      throw new Error(`unhandled command ${(unhandled as AppCommand).type}`);
+    }
+  }
+}
+
+function supersede(state: AppState, at: string, by: string): AppEvent[] {
+  if (state.queued === null) return [];
+  const deployId = state.queued;
+  return [{ type: "deploy.superseded", v: 1, at, key: `${deployId}:superseded`, data: { deployId, by } }];
+}
+
+function failed(deployId: string, at: string, step: string, reason: string): AppEvent {
+  return { type: "deploy.failed", v: 1, at, key: `${deployId}:failed`, data: { deployId, step, reason } };
+}

@@ -1,0 +1,37 @@
+/**
+ * The AppDO's events: a union on `type`, each with a schema version `v`. Plain data, no secret
+ * values (secrets enter only as digests). Add a new version by bumping `v` here and adding an
+ * upcaster step in upcasters.ts for the old one.
+ */
+import type { DeployStep } from "../contract";
+
+/** What a deploy makes true: the deploy happens when this differs from the last successful one. */
+export interface Target {
+  configHash: string;
+  sourceCommit: string | null;
+  secretsDigest: string;
+}
+
+type Event<T extends string, D> = { type: T; v: 1; at: string; key: string; data: D };
+
+export type AppEvent =
+  /** Config or source moved: the newest desired state. `deployId` is the deploy it queues. */
+  | Event<"desired.changed", Target & { app: string; org: string; cause: string; deployId: string }>
+  /** Admin force-sync: redeploy the newest desired state even when it is deployed already. */
+  | Event<"deploy.requested", { deployId: string; cause: string }>
+  /** A queued desired state was replaced by a newer one before it started: it never runs. */
+  | Event<"deploy.superseded", { deployId: string; by: string }>
+  | Event<"deploy.started", Target & { deployId: string; release: number; cause: string; timeoutAt: string }>
+  | Event<"deploy.step", DeployStep & { deployId: string }>
+  /** The image is known and the plan made: execution may begin. */
+  | Event<"deploy.planned", { deployId: string; image: string; planSummary: Record<string, number> }>
+  | Event<"deploy.succeeded", { deployId: string; release: number }>
+  /** `step` names where it failed; `reason` says why (never with secret values). */
+  | Event<"deploy.failed", { deployId: string; step: string; reason: string }>
+  /** The app left the config of a project with `prune: true`. */
+  | Event<"app.destroy.requested", { cause: string }>
+  /** `destroyed` is false when Tower left the app alone (not created by Tower, or already gone). */
+  | Event<"app.destroyed", { destroyed: boolean; reason: string }>;
+
+export type AppEventType = AppEvent["type"];
+export const APP_STREAM = "app";

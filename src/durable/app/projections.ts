@@ -1,0 +1,103 @@
+/** Read models over the AppDO's state: what the JSON API shows. Pure. */
+import { TowerError } from "../../errors";
+import type { AppStatusName, AppSummary, DeployDetail, DeployOutcome, DeploySummary, Page } from "../contract";
+import { type AppState, type DeployRecord, findDeploy, sameTarget } from "./state";
+
+export function appStatus(state: AppState): AppStatusName {
+  if (state.running !== null) return "deploying";
+  if (state.queued !== null) return "pending";
+  const last = lastDeploy(state);
+  if (last?.outcome === "failed") return "failed";
+  if (state.desired && !sameTarget(state.desired, state.deployed) && state.destroy === null) return "pending";
+  return "synced";
+}
+
+export function toSummary(state: AppState): AppSummary | null {
+  if (state.name === null || state.org === null) return null;
+  const last = lastDeploy(state);
+  return {
+    name: state.name,
+    org: state.org,
+    status: appStatus(state),
+    desired: { configHash: state.desired?.configHash ?? null, sourceCommit: state.desired?.sourceCommit ?? null },
+    deployed: { configHash: state.deployed?.configHash ?? null, sourceCommit: state.deployed?.sourceCommit ?? null },
+    lastDeploy: last ? toDeploySummary(last) : null,
+  };
+}
+
+export interface DeployQuery {
+  cursor?: string;
+  outcome?: DeployOutcome;
+  limit: number;
+}
+
+/**
+ * Deploys newest first. Queued requests are not listed (they show as status "pending"); the cursor
+ * is the position of the last deploy returned, so pages stay stable while new deploys arrive.
+ */
+export function toDeployPage(state: AppState, query: DeployQuery): Page<DeploySummary> {
+  const before = query.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(query.cursor);
+  const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
+  const items: DeploySummary[] = [];
+  let next: string | null = null;
+  for (let index = Math.min(before, state.deploys.length) - 1; index >= 0; index--) {
+    const record = state.deploys[index]!;
+    if (record.outcome === "queued" || (query.outcome && record.outcome !== query.outcome)) continue;
+    if (items.length === limit) {
+      next = encodeCursor(index + 1);
+      break;
+    }
+    items.push(toDeploySummary(record));
+  }
+  return { items, next };
+}
+
+export function toDeployDetail(state: AppState, id: string): DeployDetail | null {
+  const record = findDeploy(state, id);
+  if (!record || record.outcome === "queued") return null;
+  return {
+    ...toDeploySummary(record),
+    image: record.image,
+    planSummary: { ...record.planSummary },
+    steps: record.steps.map((step) => ({ ...step })),
+    error: record.error,
+  };
+}
+
+function lastDeploy(state: AppState): DeployRecord | null {
+  for (let index = state.deploys.length - 1; index >= 0; index--) {
+    const record = state.deploys[index]!;
+    if (record.outcome !== "queued" && record.outcome !== "superseded") return record;
+  }
+  return null;
+}
+
+function toDeploySummary(record: DeployRecord): DeploySummary {
+  return {
+    id: record.id,
+    release: record.release,
+    outcome: record.outcome === "queued" ? "running" : record.outcome,
+    cause: record.cause,
+    configHash: record.configHash,
+    sourceCommit: record.sourceCommit,
+    startedAt: record.startedAt ?? record.requestedAt,
+    finishedAt: record.finishedAt,
+  };
+}
+
+function encodeCursor(position: number): string {
+  return btoa(`d:${position}`);
+}
+
+function decodeCursor(cursor: string): number {
+  let text = "";
+  try {
+    text = atob(cursor);
+  } catch {
+    // Falls through to the error below.
+  }
+  const position = /^d:(\d+)$/.exec(text)?.[1];
+  if (position === undefined)
+    throw new TowerError("bad_cursor", "the deploys cursor is not one Tower gave out", { field: "cursor" });
+  return Number(position);
+}

@@ -1,0 +1,61 @@
+/** The AppDO's state: a fold of its events (see evolve.ts). Plain data, rebuilt on every wake. */
+import type { DeployStep } from "../contract";
+import type { Target } from "./events";
+
+export interface DeployRecord extends Target {
+  id: string;
+  /** 0 for a request that was superseded before it started. */
+  release: number;
+  outcome: "queued" | "running" | "succeeded" | "failed" | "superseded";
+  cause: string;
+  force: boolean;
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  timeoutAt: string | null;
+  image: string | null;
+  planSummary: Record<string, number>;
+  steps: DeployStep[];
+  error: string | null;
+}
+
+export interface AppState {
+  /** Seq of the last event folded in: the expected version for the next append. */
+  version: number;
+  name: string | null;
+  org: string | null;
+  desired: (Target & { cause: string }) | null;
+  /** The target of the last successful deploy. */
+  deployed: Target | null;
+  lastRelease: number;
+  /** Every deploy and request, oldest first. */
+  deploys: DeployRecord[];
+  /** Id of the deploy waiting to start (at most one: newer desired states replace it). */
+  queued: string | null;
+  running: string | null;
+  destroy: "requested" | "done" | null;
+}
+
+export function initialState(): AppState {
+  return {
+    version: 0,
+    name: null,
+    org: null,
+    desired: null,
+    deployed: null,
+    lastRelease: 0,
+    deploys: [],
+    queued: null,
+    running: null,
+    destroy: null,
+  };
+}
+
+export function sameTarget(a: Target | null, b: Target | null): boolean {
+  if (!a || !b) return a === b;
+  return a.configHash === b.configHash && a.sourceCommit === b.sourceCommit && a.secretsDigest === b.secretsDigest;
+}
+
+export function findDeploy(state: AppState, id: string | null): DeployRecord | null {
+  return id === null ? null : (state.deploys.find((deploy) => deploy.id === id) ?? null);
+}
