@@ -18,6 +18,8 @@ export interface FixtureRepo {
   tag(name: string, target?: string): Promise<void>;
   deleteRef(ref: string): Promise<void>;
   refs(): Promise<Record<string, string>>;
+  /** Creates `count` refs named `<prefix>0`, `<prefix>1`, … at `target` (default main). */
+  manyRefs(prefix: string, count: number, target?: string): Promise<void>;
 }
 
 let counter = 0;
@@ -26,7 +28,7 @@ let counter = 0;
 export async function createRepo(
   server: string,
   name: string,
-  options: { token?: string; exact?: boolean } = {},
+  options: { token?: string; exact?: boolean; protocolV1?: boolean } = {},
 ): Promise<FixtureRepo> {
   const unique = options.exact ? name : `${name}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const call = async (action: string, body?: unknown) => {
@@ -39,7 +41,7 @@ export async function createRepo(
     if (!res.ok) throw new Error(`git fixture ${action} ${unique}: ${JSON.stringify(json)}`);
     return json;
   };
-  await call("create", { token: options.token });
+  await call("create", { token: options.token, protocolV1: options.protocolV1 });
   return {
     name: unique,
     url: `${server}/${unique}.git`,
@@ -57,6 +59,9 @@ export async function createRepo(
     },
     async refs() {
       return (await call("refs")) as Record<string, string>;
+    },
+    async manyRefs(prefix, count, target = "refs/heads/main") {
+      await call("many-refs", { prefix, count, target });
     },
   };
 }

@@ -66,6 +66,20 @@ export async function setRef(dir: string, ref: string, target: string | null): P
   else await run("git", ["-C", dir, "update-ref", ref, (await resolve(dir, target)) ?? target]);
 }
 
+/** Creates `count` refs `<prefix>0…` at `target` in one `git update-ref --stdin`. */
+export async function setManyRefs(dir: string, prefix: string, count: number, target: string): Promise<void> {
+  const oid = (await resolve(dir, target)) ?? target;
+  const lines = Array.from({ length: count }, (_, i) => `create ${prefix}${i} ${oid}\n`).join("");
+  await new Promise<void>((ok, fail) => {
+    const child = spawn("git", ["-C", dir, "update-ref", "--stdin"], { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => (code === 0 ? ok() : fail(new Error(`git update-ref failed: ${err}`))));
+    child.stdin.end(lines);
+  });
+}
+
 export async function listRefs(dir: string): Promise<Record<string, string>> {
   const { stdout } = await run("git", ["-C", dir, "for-each-ref", "--format=%(refname) %(objectname)"]);
   const refs: Record<string, string> = {};

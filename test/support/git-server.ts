@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { applyCommit, type CommitRequest, initRepo, listRefs, setRef } from "./git-repo-ops";
+import { applyCommit, type CommitRequest, initRepo, listRefs, setManyRefs, setRef } from "./git-repo-ops";
 
 const run = promisify(execFile);
 
@@ -26,6 +26,8 @@ export interface GitServer {
 interface RepoSettings {
   /** Basic-auth password the repo requires (any user name), when private. */
   token?: string;
+  /** Serve only protocol v1 (an older server): the Git-Protocol header is not passed on. */
+  protocolV1?: boolean;
 }
 
 export async function startGitServer(options: { port?: number; root?: string } = {}): Promise<GitServer> {
@@ -46,6 +48,12 @@ export async function startGitServer(options: { port?: number; root?: string } =
     if (url.pathname.startsWith("/_admin/")) return admin(req, res, url);
     // A server that accepts the connection and never answers: for time-limit tests.
     if (url.pathname.startsWith("/hang/")) return;
+    // One that starts an answer and never finishes it: time limits must cover reading bodies.
+    if (url.pathname.startsWith("/stall/")) {
+      res.writeHead(200, { "content-type": "application/x-git-upload-pack-advertisement" });
+      res.write("001e# service=git-upload-pack\n");
+      return;
+    }
     const match = /^\/([A-Za-z0-9._-]+?)(?:\.git)?(\/.*)$/.exec(url.pathname);
     const name = match?.[1];
     if (!match || !name || !settings.has(name)) {
@@ -59,10 +67,10 @@ export async function startGitServer(options: { port?: number; root?: string } =
       return;
     }
     counts.set(name, (counts.get(name) ?? 0) + 1);
-    await cgi(req, res, `/${name}.git${match[2]}`, url.search.slice(1));
+    await cgi(req, res, `/${name}.git${match[2]}`, url.search.slice(1), settings.get(name)?.protocolV1 === true);
   }
 
-  function cgi(req: IncomingMessage, res: ServerResponse, pathInfo: string, query: string) {
+  function cgi(req: IncomingMessage, res: ServerResponse, pathInfo: string, query: string, v1 = false) {
     return new Promise<void>((resolve, reject) => {
       const child = spawn(backend, [], {
         env: {
@@ -75,7 +83,7 @@ export async function startGitServer(options: { port?: number; root?: string } =
           CONTENT_TYPE: req.headers["content-type"] ?? "",
           REMOTE_ADDR: "127.0.0.1",
           // Protocol v2 is negotiated through this header.
-          HTTP_GIT_PROTOCOL: String(req.headers["git-protocol"] ?? ""),
+          HTTP_GIT_PROTOCOL: v1 ? "" : String(req.headers["git-protocol"] ?? ""),
           HTTP_CONTENT_ENCODING: String(req.headers["content-encoding"] ?? ""),
         },
         stdio: ["pipe", "pipe", "inherit"],
@@ -120,7 +128,10 @@ export async function startGitServer(options: { port?: number; root?: string } =
     switch (action) {
       case "create":
         await initRepo(dir);
-        settings.set(name, body.token ? { token: String(body.token) } : {});
+        settings.set(name, {
+          ...(body.token ? { token: String(body.token) } : {}),
+          ...(body.protocolV1 ? { protocolV1: true } : {}),
+        });
         return reply(200, { name });
       case "commit":
         return reply(200, { sha: await applyCommit(dir, body as CommitRequest) });
@@ -129,6 +140,9 @@ export async function startGitServer(options: { port?: number; root?: string } =
         return reply(200, {});
       case "refs":
         return reply(200, await listRefs(dir));
+      case "many-refs":
+        await setManyRefs(dir, String(body.prefix), Number(body.count), String(body.target));
+        return reply(200, {});
       default:
         return reply(404, { error: `unknown admin action ${action}` });
     }

@@ -1,0 +1,176 @@
+/**
+ * The limits of one git operation: a deadline and a byte budget. It hands out an isomorphic-git
+ * `http` plugin that counts every byte received and aborts the request past the budget, and
+ * `run()` races the operation against the deadline, so a hanging server or a huge repo ends in
+ * a GitError naming the repo and the limit instead of a killed isolate.
+ */
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
+import type { GitError } from "../errors";
+import { gitError, httpStatusError, toGitError } from "./git-error";
+
+export interface GuardOptions {
+  /** The repo's key (no credentials), for messages. */
+  repo: string;
+  /** What is being done, for messages: "listing refs", "fetching main". */
+  operation: string;
+  timeoutMs: number;
+  maxBytes: number;
+  /** Sent with every request (preemptive basic auth saves the 401 round trip). */
+  authorization?: string;
+}
+
+export interface Guard {
+  http: HttpClient;
+  /** Bytes received so far. */
+  bytes(): number;
+  /** Requests made so far. */
+  requests(): number;
+  /** One request, the whole answer read through the budget (for small answers: ref lists). */
+  fetchBytes(url: string, init: RequestInit): Promise<{ status: number; bytes: Uint8Array }>;
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export function createGuard(options: GuardOptions): Guard {
+  const controller = new AbortController();
+  let received = 0;
+  let requests = 0;
+  let failure: GitError | undefined;
+  let rejectFailed: (err: GitError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+  failed.catch(() => {}); // observed by run(); never an unhandled rejection
+
+  const fail = (err: GitError): GitError => {
+    if (!failure) {
+      failure = err;
+      controller.abort(err);
+      rejectFailed(err);
+    }
+    return failure;
+  };
+  const tooLarge = () =>
+    fail(
+      gitError("too_large", options.repo, `${options.operation} exceeded the limit of ${mb(options.maxBytes)}`, {
+        limitBytes: options.maxBytes,
+      }),
+    );
+  const count = (n: number) => {
+    received += n;
+    if (received > options.maxBytes) throw tooLarge();
+  };
+
+  async function guardedFetch(url: string, init: RequestInit) {
+    if (failure) throw failure;
+    requests++;
+    const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
+    if (options.authorization) headers.authorization = options.authorization;
+    const res = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, signal: controller.signal });
+    // A declared length past the budget fails before a byte is read.
+    if (received + Number(res.headers.get("content-length") ?? "0") > options.maxBytes) {
+      await res.body?.cancel();
+      throw tooLarge();
+    }
+    return res;
+  }
+
+  async function* counted(body: ReadableStream<Uint8Array> | null): AsyncIterableIterator<Uint8Array> {
+    if (!body) return;
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        count(value.byteLength);
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  const http: HttpClient = {
+    async request(req: GitHttpRequest): Promise<GitHttpResponse> {
+      const body = req.body ? await collect(req.body) : undefined;
+      const res = await guardedFetch(req.url, { method: req.method, headers: req.headers, body });
+      if (res.status === 401 || res.status === 403 || res.status === 404) {
+        await res.body?.cancel();
+        throw httpStatusError(options.repo, res.status);
+      }
+      return {
+        url: res.url || req.url,
+        method: req.method,
+        statusCode: res.status,
+        statusMessage: res.statusText,
+        headers: Object.fromEntries(res.headers),
+        body: counted(res.body),
+      };
+    },
+  };
+
+  return {
+    http,
+    bytes: () => received,
+    requests: () => requests,
+    async fetchBytes(url, init) {
+      const res = await http.request({
+        url,
+        method: init.method,
+        headers: init.headers,
+        body: init.body && once(init.body),
+      });
+      return { status: res.statusCode, bytes: await collect(res.body ?? []) };
+    },
+    async run(work) {
+      const timer = setTimeout(
+        () =>
+          fail(
+            gitError(
+              "timeout",
+              options.repo,
+              `${options.operation} took longer than the limit of ${options.timeoutMs} ms`,
+              {
+                limitMs: options.timeoutMs,
+              },
+            ),
+          ),
+        options.timeoutMs,
+      );
+      try {
+        return await Promise.race([work(), failed]);
+      } catch (err) {
+        throw failure ?? toGitError(err, options.repo);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+}
+
+async function* once(body: Uint8Array): AsyncIterableIterator<Uint8Array> {
+  yield body;
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of chunks) {
+    parts.push(part);
+    size += part.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+function mb(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}

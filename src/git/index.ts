@@ -1,0 +1,7 @@
+export { GitCredentials, noCredentials, parseGitCredentials } from "./credentials";
+export { FETCH_DEFAULTS, type FetchOptions, type FetchWant, fetchCommit } from "./fetch-commit";
+export type { GitErrorCode } from "./git-error";
+export { LIST_REFS_DEFAULTS, type ListRefsOptions, listRemoteRefs } from "./list-remote-refs";
+export { type RemoteRefs, resolveRemoteRef } from "./remote-refs";
+export { describeRepo, httpsCloneUrl, normaliseRepoUrl } from "./repo-url";
+export type { GitSnapshot } from "./snapshot";
