@@ -1,11 +1,17 @@
 import { Hono } from "hono";
 import { VERSION } from "../version";
+import { createApi } from "./api/create-api";
 import type { TowerEnv } from "./env";
+import { onError } from "./errors";
+import { webhookRoutes } from "./webhook/route";
 
 /** The Worker's HTTP surface. Routes are added by later modules; this file only wires them. */
 export function createApp() {
   const app = new Hono<{ Bindings: TowerEnv }>();
   app.get("/healthz", (c) => c.json({ ok: true, name: "tower", version: VERSION }));
+  app.route("/webhook", webhookRoutes());
+  app.route("/api", createApi());
+  app.onError(onError);
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
   );

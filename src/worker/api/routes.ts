@@ -1,0 +1,146 @@
+/** The API's routes as OpenAPI descriptions: paths, parameters, response shapes. */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  AcceptedSchema,
+  AppListSchema,
+  AppSummarySchema,
+  ConfigStatusSchema,
+  DeployDetailSchema,
+  DeployOutcomeSchema,
+  DeployPageSchema,
+  ErrorSchema,
+  EventListSchema,
+} from "./schemas";
+
+const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+const refusals = {
+  400: json(ErrorSchema, "Invalid parameter"),
+  401: json(ErrorSchema, "Missing or wrong bearer token"),
+  503: json(ErrorSchema, "The token this route needs is not configured"),
+};
+const readSecurity = [{ apiToken: [] }];
+const adminSecurity = [{ adminToken: [] }];
+
+const appParam = z.object({
+  app: z
+    .string()
+    .min(1)
+    .max(63)
+    .openapi({ param: { name: "app", in: "path" }, example: "my-app" }),
+});
+const afterQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).openapi({ description: "Return events with seq > after" }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const listAppsRoute = createRoute({
+  method: "get",
+  path: "/apps",
+  summary: "Every app known to config, with its status",
+  security: readSecurity,
+  responses: { 200: json(AppListSchema, "The apps"), ...refusals },
+});
+
+export const getAppRoute = createRoute({
+  method: "get",
+  path: "/apps/{app}",
+  summary: "One app: status, desired vs deployed, last deploy",
+  security: readSecurity,
+  request: { params: appParam },
+  responses: { 200: json(AppSummarySchema, "The app"), 404: json(ErrorSchema, "Not an app in config"), ...refusals },
+});
+
+export const listDeploysRoute = createRoute({
+  method: "get",
+  path: "/apps/{app}/deploys",
+  summary: "The app's deploys, newest first",
+  security: readSecurity,
+  request: {
+    params: appParam,
+    query: z.object({
+      cursor: z.string().min(1).optional().openapi({ description: "`next` from the previous page" }),
+      outcome: DeployOutcomeSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+  },
+  responses: {
+    200: json(DeployPageSchema, "A page of deploys"),
+    404: json(ErrorSchema, "Not an app in config"),
+    ...refusals,
+  },
+});
+
+export const getDeployRoute = createRoute({
+  method: "get",
+  path: "/apps/{app}/deploys/{id}",
+  summary: "One deploy: steps with timings, image, plan summary, error",
+  security: readSecurity,
+  request: {
+    params: appParam.extend({
+      id: z
+        .string()
+        .min(1)
+        .openapi({ param: { name: "id", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: json(DeployDetailSchema, "The deploy"),
+    404: json(ErrorSchema, "No such app or deploy"),
+    ...refusals,
+  },
+});
+
+export const appEventsRoute = createRoute({
+  method: "get",
+  path: "/apps/{app}/events",
+  summary: "The app's raw event log, for tools that tail it",
+  security: readSecurity,
+  request: { params: appParam, query: afterQuery },
+  responses: {
+    200: json(EventListSchema, "Events after `after`"),
+    404: json(ErrorSchema, "Not an app in config"),
+    ...refusals,
+  },
+});
+
+export const projectEventsRoute = createRoute({
+  method: "get",
+  path: "/events",
+  summary: "The root project's raw event log: pushes received, config commits, evaluations",
+  security: readSecurity,
+  request: { query: afterQuery },
+  responses: { 200: json(EventListSchema, "Events after `after`"), ...refusals },
+});
+
+export const configRoute = createRoute({
+  method: "get",
+  path: "/config",
+  summary: "The config repo, its commit, the last evaluation and its errors",
+  security: readSecurity,
+  responses: { 200: json(ConfigStatusSchema, "Config status"), ...refusals },
+});
+
+export const syncAppRoute = createRoute({
+  method: "post",
+  path: "/apps/{app}/sync",
+  summary: "Admin: redeploy the app now, even when nothing changed",
+  security: adminSecurity,
+  request: { params: appParam },
+  responses: {
+    202: json(AcceptedSchema, "Sync scheduled"),
+    404: json(ErrorSchema, "Not an app in config"),
+    ...refusals,
+  },
+});
+
+export const syncAllRoute = createRoute({
+  method: "post",
+  path: "/sync",
+  summary: "Admin: re-read config now; ?force=true redeploys every app",
+  security: adminSecurity,
+  request: { query: z.object({ force: z.enum(["true", "false"]).default("false") }) },
+  responses: { 202: json(AcceptedSchema, "Sync scheduled"), ...refusals },
+});

@@ -1,0 +1,115 @@
+/**
+ * The JSON shapes of the read-only API, as zod schemas: they generate /api/openapi.json and tests
+ * validate every response against them. Objects are strict, so a field nobody documented (a
+ * secret, say) fails validation instead of slipping out. They mirror src/durable/contract.ts.
+ */
+import { z } from "@hono/zod-openapi";
+
+const hash = z.string().nullable();
+const time = z.string().openapi({ format: "date-time" });
+
+export const ErrorSchema = z
+  .strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) })
+  .openapi("Error");
+
+export const DeployOutcomeSchema = z.enum(["running", "succeeded", "failed", "superseded"]).openapi("DeployOutcome");
+
+export const DeploySummarySchema = z
+  .strictObject({
+    id: z.string(),
+    release: z.number().int(),
+    outcome: DeployOutcomeSchema,
+    cause: z.string(),
+    configHash: z.string(),
+    sourceCommit: z.string().nullable(),
+    startedAt: time,
+    finishedAt: time.nullable(),
+  })
+  .openapi("DeploySummary");
+
+export const DeployStepSchema = z
+  .strictObject({
+    name: z.string(),
+    outcome: z.enum(["done", "wait", "retry", "stalled"]),
+    startedAt: time,
+    finishedAt: time.nullable(),
+    message: z.string().optional(),
+  })
+  .openapi("DeployStep");
+
+export const DeployDetailSchema = z
+  .strictObject({
+    ...DeploySummarySchema.shape,
+    image: z.string().nullable(),
+    planSummary: z.record(z.string(), z.number()),
+    steps: z.array(DeployStepSchema),
+    error: z.string().nullable(),
+  })
+  .openapi("DeployDetail");
+
+export const AppSummarySchema = z
+  .strictObject({
+    name: z.string(),
+    org: z.string(),
+    status: z.enum(["synced", "deploying", "failed", "pending"]),
+    desired: z.strictObject({ configHash: hash, sourceCommit: hash }),
+    deployed: z.strictObject({ configHash: hash, sourceCommit: hash }),
+    lastDeploy: DeploySummarySchema.nullable(),
+  })
+  .openapi("AppSummary");
+
+export const AppListSchema = z.strictObject({ apps: z.array(AppSummarySchema) }).openapi("AppList");
+
+export const DeployPageSchema = z
+  .strictObject({
+    items: z.array(DeploySummarySchema),
+    next: z
+      .string()
+      .nullable()
+      .openapi({ description: "Cursor for the next page (pass as ?cursor=); null at the end" }),
+  })
+  .openapi("DeployPage");
+
+export const StoredEventSchema = z
+  .strictObject({
+    seq: z.number().int(),
+    type: z.string(),
+    v: z.number().int(),
+    at: time,
+    key: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi("StoredEvent");
+
+export const EventListSchema = z
+  .strictObject({
+    events: z.array(StoredEventSchema),
+    next: z
+      .number()
+      .int()
+      .openapi({ description: "The last seq returned (or `after` when none): pass as ?after= to read on" }),
+  })
+  .openapi("EventList");
+
+export const ConfigStatusSchema = z
+  .strictObject({
+    repo: z.string(),
+    ref: z.string(),
+    path: z.string(),
+    commit: z.string().nullable(),
+    lastEvaluation: z
+      .strictObject({ at: time, commit: z.string(), ok: z.boolean(), apps: z.number().int() })
+      .nullable(),
+    errors: z.array(
+      z.strictObject({
+        file: z.string(),
+        line: z.number().int(),
+        col: z.number().int(),
+        path: z.string().optional(),
+        message: z.string(),
+      }),
+    ),
+  })
+  .openapi("ConfigStatus");
+
+export const AcceptedSchema = z.strictObject({ accepted: z.literal(true) }).openapi("Accepted");

@@ -1,0 +1,47 @@
+/**
+ * Proves a delivery came from the git host: an HMAC-SHA256 of the raw body (GitHub, Gitea,
+ * Bitbucket) checked with @octokit/webhooks-methods, or GitLab's shared token compared in constant
+ * time; against WEBHOOK_SECRET and, while rotating, WEBHOOK_SECRET_PREVIOUS. Refusals name the
+ * header, never its value.
+ */
+import { verifyWithFallback } from "@octokit/webhooks-methods";
+import { matchesAnySecret } from "../auth";
+import { RequestError } from "../errors";
+import type { Delivery } from "./delivery";
+
+const HMAC_SHA256 = /^(?:sha256=)?([0-9a-fA-F]{64})$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Verifies `body` and returns it as text. Fatal UTF-8 decoding keeps text and bytes one-to-one,
+ * so the string HMAC the library computes is the HMAC of the bytes that arrived.
+ */
+export async function verifyDelivery(delivery: Delivery, body: Uint8Array, secrets: string[]): Promise<string> {
+  const { credential } = delivery;
+  if (credential.value === null || credential.value === "") {
+    throw new RequestError("missing_signature", `${delivery.provider} delivery without ${credential.header} header`);
+  }
+  const text = decode(body, credential.header);
+  if (credential.kind === "token") {
+    if (await matchesAnySecret(credential.value, secrets)) return text;
+    throw badSignature(credential.header);
+  }
+  const hex = HMAC_SHA256.exec(credential.value.trim())?.[1];
+  if (hex === undefined) throw badSignature(credential.header, "is not sha256=<64 hex digits>");
+  if (text === "") throw badSignature(credential.header, "signs an empty body");
+  const [secret, ...previous] = secrets;
+  if (await verifyWithFallback(secret!, text, `sha256=${hex.toLowerCase()}`, previous)) return text;
+  throw badSignature(credential.header);
+}
+
+function decode(body: Uint8Array, header: string): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw badSignature(header, "cannot match: the body is not UTF-8 text");
+  }
+}
+
+function badSignature(header: string, why = "does not match the body (WEBHOOK_SECRET)"): RequestError {
+  return new RequestError("bad_signature", `${header} ${why}`);
+}

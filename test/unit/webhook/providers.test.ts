@@ -1,0 +1,180 @@
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { RequestError } from "../../../src/worker/errors";
+import { receiveDelivery } from "../../../src/worker/webhook/receive";
+
+const SECRET = "unit-secret-0b9d";
+const settings = { secrets: [SECRET], maxBytes: 1 << 20 };
+const now = new Date("2026-01-02T03:04:05.000Z");
+const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8");
+const hmac = (body: string, secret = SECRET) => createHmac("sha256", secret).update(body).digest("hex");
+const request = (body: string, headers: Record<string, string>) =>
+  new Request("https://tower.test/webhook", { method: "POST", body, headers });
+
+async function refusal(promise: Promise<unknown>): Promise<RequestError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RequestError);
+  return err as RequestError;
+}
+
+describe("GitLab", () => {
+  const body = fixture("gitlab-push");
+  const headers = { "x-gitlab-event": "Push Hook", "x-gitlab-token": SECRET, "x-gitlab-event-uuid": "ev-1" };
+
+  it("turns a push into one PushReceived keyed by X-Gitlab-Event-UUID", async () => {
+    expect(await receiveDelivery(request(body, headers), settings, now)).toEqual({
+      kind: "push",
+      provider: "gitlab",
+      pushes: [
+        {
+          provider: "gitlab",
+          deliveryId: "ev-1",
+          repo: "gitlab.example.com/mike/diaspora",
+          ref: "refs/heads/main",
+          before: "95790bf891e76fee5e1747ab589903a6a1f80f22",
+          after: "da1560886d4f094c3e6c9ef40349f7d38b5d27d7",
+          deleted: false,
+          receivedAt: "2026-01-02T03:04:05.000Z",
+        },
+      ],
+    });
+  });
+
+  it("prefers Idempotency-Key, which GitLab keeps across retries", async () => {
+    const got = await receiveDelivery(request(body, { ...headers, "idempotency-key": "idem-9" }), settings, now);
+    expect(got.kind === "push" && got.pushes[0]!.deliveryId).toBe("idem-9");
+  });
+
+  it("falls back to a SHA-256 of the body when no id header came, the same for a redelivery", async () => {
+    const { "x-gitlab-event-uuid": _, ...bare } = headers;
+    const a = await receiveDelivery(request(body, bare), settings, now);
+    const b = await receiveDelivery(request(body, bare), settings, now);
+    const id = a.kind === "push" ? a.pushes[0]!.deliveryId : "";
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.kind === "push" && b.pushes[0]!.deliveryId).toBe(id);
+  });
+
+  it("marks a deleted tag (no checkout_sha, zero after) as deleted", async () => {
+    const got = await receiveDelivery(
+      request(fixture("gitlab-tag-delete"), { ...headers, "x-gitlab-event": "Tag Push Hook" }),
+      settings,
+      now,
+    );
+    expect(got.kind === "push" && got.pushes[0]).toMatchObject({
+      ref: "refs/tags/v1.0.0",
+      deleted: true,
+      repo: "gitlab.example.com/group/sub/example",
+    });
+  });
+
+  it("refuses a wrong or missing token with 401 codes, and ignores other kinds", async () => {
+    expect(
+      (await refusal(receiveDelivery(request(body, { ...headers, "x-gitlab-token": "nope" }), settings, now))).code,
+    ).toBe("bad_signature");
+    const { "x-gitlab-token": _, ...unsigned } = headers;
+    expect((await refusal(receiveDelivery(request(body, unsigned), settings, now))).code).toBe("missing_signature");
+    const issue = JSON.stringify({ object_kind: "issue" });
+    expect(
+      await receiveDelivery(request(issue, { ...headers, "x-gitlab-event": "Issue Hook" }), settings, now),
+    ).toEqual({
+      kind: "ignored",
+      provider: "gitlab",
+      reason: 'GitLab event "Issue Hook" (issue) is not acted on (only push and tag_push)',
+    });
+  });
+});
+
+describe("Gitea / Forgejo", () => {
+  const body = fixture("gitea-push");
+
+  it("verifies the bare hex X-Gitea-Signature and keys by X-Gitea-Delivery", async () => {
+    const headers = {
+      "x-gitea-event": "push",
+      "x-gitea-delivery": "g-1",
+      "x-gitea-signature": hmac(body),
+      "x-github-event": "push",
+      "x-github-delivery": "g-1",
+      "x-hub-signature-256": `sha256=${hmac(body)}`,
+    };
+    const got = await receiveDelivery(request(body, headers), settings, now);
+    expect(got.kind === "push" && got.pushes[0]).toMatchObject({
+      provider: "gitea",
+      deliveryId: "g-1",
+      repo: "gitea.example.com/gitea/webhooks",
+      ref: "refs/heads/develop",
+      deleted: false,
+    });
+  });
+
+  it("reads Forgejo's own headers first", async () => {
+    const headers = { "x-forgejo-event": "push", "x-forgejo-delivery": "f-1", "x-forgejo-signature": hmac(body) };
+    const got = await receiveDelivery(request(body, headers), settings, now);
+    expect(got.kind === "push" && got.pushes[0]!.deliveryId).toBe("f-1");
+    const forged = { ...headers, "x-forgejo-signature": hmac(body, "other") };
+    expect((await refusal(receiveDelivery(request(body, forged), settings, now))).code).toBe("bad_signature");
+  });
+});
+
+describe("Bitbucket Cloud", () => {
+  const body = fixture("bitbucket-push");
+  const headers = {
+    "x-event-key": "repo:push",
+    "x-request-uuid": "b-1",
+    "x-hook-uuid": "hook-1",
+    "x-hub-signature": `sha256=${hmac(body)}`,
+  };
+
+  it("turns every ref change into its own push keyed <delivery>#<index>", async () => {
+    const got = await receiveDelivery(request(body, headers), settings, now);
+    expect(got.kind).toBe("push");
+    const pushes = got.kind === "push" ? got.pushes : [];
+    expect(pushes.map((p) => [p.deliveryId, p.ref, p.deleted])).toEqual([
+      ["b-1#0", "refs/heads/main", false],
+      ["b-1#1", "refs/tags/v2", false],
+      ["b-1#2", "refs/heads/feature/x", true],
+    ]);
+    expect(pushes[0]!.repo).toBe("bitbucket.org/team/service");
+    expect(pushes[1]!.before).toBe("0000000000000000000000000000000000000000");
+    expect(pushes[2]!.after).toBe("0000000000000000000000000000000000000000");
+  });
+
+  it("refuses a missing X-Request-UUID after the signature checks out", async () => {
+    const { "x-request-uuid": _, ...noId } = headers;
+    expect((await refusal(receiveDelivery(request(body, noId), settings, now))).code).toBe("missing_delivery_id");
+  });
+
+  it("ignores other event keys", async () => {
+    const other = JSON.stringify({ pullrequest: {} });
+    const got = await receiveDelivery(
+      request(other, { ...headers, "x-event-key": "pullrequest:created", "x-hub-signature": `sha256=${hmac(other)}` }),
+      settings,
+      now,
+    );
+    expect(got).toMatchObject({ kind: "ignored" });
+  });
+});
+
+describe("signature checks before parsing", () => {
+  it("refuses a non-UTF-8 body as unverifiable, not as bad JSON", async () => {
+    const bytes = new Uint8Array([0x7b, 0xff, 0x7d]);
+    const req = new Request("https://tower.test/webhook", {
+      method: "POST",
+      body: bytes,
+      headers: { "x-github-event": "push", "x-hub-signature-256": `sha256=${"0".repeat(64)}` },
+    });
+    expect((await refusal(receiveDelivery(req, settings, now))).code).toBe("bad_signature");
+  });
+
+  it("refuses a malformed signature without crashing", async () => {
+    for (const sig of ["sha256=zz", "sha1=abc", "", "sha256=", "x".repeat(71)]) {
+      const req = request("{}", { "x-github-event": "push", "x-hub-signature-256": sig });
+      expect(["missing_signature", "bad_signature"]).toContain(
+        (await refusal(receiveDelivery(req, settings, now))).code,
+      );
+    }
+  });
+});
