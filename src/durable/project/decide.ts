@@ -1,0 +1,169 @@
+/**
+ * The ProjectDO's decisions, pure: a command and the current state in, events out. Time, ids and
+ * everything read from git or config evaluation arrive inside the command.
+ */
+import type { PushReceived } from "../contract";
+import { type AppEntry, type ConfigProblem, type DecidedEvent, event } from "./events";
+import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
+import type { ProjectState } from "./state";
+
+/** The config repo as a push names it: normalised repo key and full ref name. */
+export interface ConfigTarget {
+  repo: string;
+  ref: string;
+}
+
+/** Ref listings: repo key → full ref name → commit. A repo that could not be listed is absent. */
+export type RefListings = Record<string, Record<string, string>>;
+
+export type ProjectCommand =
+  | { type: "record-push"; push: PushReceived; at: string }
+  | { type: "route-push"; push: PushReceived; config: ConfigTarget; at: string }
+  | { type: "request-sync"; id: string; force: boolean; cause: string; at: string }
+  | { type: "record-fetch"; commit: string; ref: string; cause: string; at: string }
+  | {
+      type: "record-failure";
+      commit: string | null;
+      stage: "fetch" | "evaluate";
+      errors: ConfigProblem[];
+      cause: string;
+      at: string;
+    }
+  | {
+      type: "record-evaluation";
+      commit: string;
+      cause: string;
+      force: boolean;
+      prune: boolean;
+      apps: AppEntry[];
+      errors: ConfigProblem[];
+      warnings: number;
+      at: string;
+    }
+  | { type: "record-refs"; refs: RefListings; cause: string; at: string };
+
+export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
+  const { at } = command;
+  switch (command.type) {
+    case "record-push":
+      return [event({ type: "push.received", data: { push: command.push } }, at, `push:${command.push.deliveryId}`)];
+    case "route-push":
+      return routePush(command.push, command.config, state, at);
+    case "request-sync": {
+      const data = { id: command.id, force: command.force, cause: command.cause };
+      return [event({ type: "sync.requested", data }, at, `sync:${command.id}`)];
+    }
+    case "record-fetch": {
+      const data = { commit: command.commit, ref: command.ref, cause: command.cause };
+      return [event({ type: "config.fetched", data }, at, `config-fetched:${command.cause}`)];
+    }
+    case "record-failure": {
+      const { commit, stage, errors, cause } = command;
+      return [event({ type: "config.failed", data: { commit, cause, stage, errors } }, at, `config-failed:${cause}`)];
+    }
+    case "record-evaluation":
+      return evaluation(command, state);
+    case "record-refs":
+      return movedRefs(command.refs, command.cause, state, at);
+    default:
+      return assertNever(command);
+  }
+}
+
+function routePush(push: PushReceived, config: ConfigTarget, state: ProjectState, at: string): DecidedEvent[] {
+  const ignore = (reason: string) => [
+    event(
+      { type: "push.ignored", data: { deliveryId: push.deliveryId, repo: push.repo, ref: push.ref, reason } },
+      at,
+      `push-ignored:${push.deliveryId}`,
+    ),
+  ];
+  const index = repoIndex(Object.values(state.apps));
+  const isConfig = push.repo === config.repo && push.ref === config.ref;
+  const following = appsFollowing(index, push.repo, push.ref);
+  if (!isConfig && following.length === 0) {
+    if (push.repo === config.repo || index.repos.has(push.repo))
+      return ignore(`${push.ref} is not followed by the config or any app of ${push.repo}`);
+    return ignore(`${push.repo} is not watched`);
+  }
+  if (push.deleted) return ignore(`${push.ref} was deleted: nothing to deploy`);
+  const cause = `push:${push.deliveryId}`;
+  const told = following.filter((name) => state.apps[name]?.sourceCommit !== push.after);
+  if (!isConfig && told.length === 0) return ignore(`every app following ${push.ref} is at ${push.after} already`);
+  const data = { deliveryId: push.deliveryId, commit: push.after, config: isConfig, apps: told };
+  return [
+    event({ type: "push.routed", data }, at, `push-routed:${push.deliveryId}`),
+    ...told.map((name) => desired(state, name, push.after, cause, false, at)),
+  ];
+}
+
+type Evaluation = Extract<ProjectCommand, { type: "record-evaluation" }>;
+
+function evaluation(command: Evaluation, state: ProjectState): DecidedEvent[] {
+  const { commit, cause, force, prune, apps, errors, warnings, at } = command;
+  // An error outside an app's own file (a project file, a cycle) leaves the whole tree in doubt.
+  const fatal = errors.filter((error) => !isAppFile(error.file));
+  if (fatal.length > 0) {
+    const data = { commit, cause, stage: "evaluate" as const, errors };
+    return [event({ type: "config.failed", data }, at, `config-failed:${cause}`)];
+  }
+  const names = new Set(apps.map((app) => app.name));
+  const kept = Object.values(state.apps)
+    .filter((app) => !names.has(app.name) && errors.some((error) => error.file === app.file))
+    .map((app) => app.name);
+  const events = [
+    event(
+      { type: "config.evaluated", data: { commit, cause, apps, kept, errors, warnings } },
+      at,
+      `config-evaluated:${cause}`,
+    ),
+  ];
+  for (const app of apps) {
+    const before = state.apps[app.name];
+    const changed = !before || before.hash !== app.hash || before.sourceCommit !== app.sourceCommit;
+    // A git source whose ref cannot be found has nothing to build yet.
+    const buildable = !gitSource(app) || app.sourceCommit !== null;
+    if ((changed || force) && buildable)
+      events.push(desiredEvent(app.name, app.hash, app.sourceCommit, cause, force, at));
+  }
+  for (const name of Object.keys(state.apps))
+    if (!names.has(name) && !kept.includes(name))
+      events.push(event({ type: "app.removed", data: { app: name, prune, cause } }, at, `removed:${name}:${cause}`));
+  return events;
+}
+
+function movedRefs(refs: RefListings, cause: string, state: ProjectState, at: string): DecidedEvent[] {
+  const events: DecidedEvent[] = [];
+  for (const app of Object.values(state.apps)) {
+    const source = gitSource(app);
+    const ref = source && trackedRef(source.ref);
+    const commit = source && ref ? refs[source.repo]?.[ref] : undefined;
+    // A ref that is gone deploys nothing; the app stays where it is.
+    if (commit && commit !== app.sourceCommit) events.push(desired(state, app.name, commit, cause, false, at));
+  }
+  return events;
+}
+
+function desired(state: ProjectState, name: string, commit: string, cause: string, force: boolean, at: string) {
+  return desiredEvent(name, state.apps[name]!.hash, commit, cause, force, at);
+}
+
+function desiredEvent(
+  app: string,
+  hash: string,
+  sourceCommit: string | null,
+  cause: string,
+  force: boolean,
+  at: string,
+) {
+  return event({ type: "app.desired", data: { app, hash, sourceCommit, cause, force } }, at, `desired:${app}:${cause}`);
+}
+
+/** App files are the ones whose errors only stop that app: `app.yaml`/`app.yml`/`fly.toml`. */
+export function isAppFile(file: string): boolean {
+  return /(^|\/)(app\.ya?ml|fly\.toml)$/.test(file);
+}
+
+function assertNever(command: never): never {
+  throw new Error(`unhandled project command ${JSON.stringify(command)}`);
+}

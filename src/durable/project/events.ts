@@ -1,0 +1,79 @@
+/**
+ * The ProjectDO's event log: what arrived (pushes, sync requests), what config Tower read and
+ * what came of it, and which apps it told. Every event is plain data with a schema version; no
+ * secret value ever enters one (apps are named by their hash, never their resolved secrets).
+ */
+import type { AppSource } from "../../config/resolved-app";
+import type { PushReceived } from "../contract";
+
+/** A config problem as the log keeps it: the place and the message. */
+export interface ConfigProblem {
+  file: string;
+  line: number;
+  col: number;
+  path?: string;
+  message: string;
+}
+
+/** An app as the evaluated config describes it, without its resolved config or secrets. */
+export interface AppEntry {
+  name: string;
+  org: string;
+  hash: string;
+  file: string;
+  source: AppSource;
+  /** The commit its build reads from: the app repo's ref, or the config commit for local sources. */
+  sourceCommit: string | null;
+  /** For local sources: the git tree id of the source folder, so only real changes redeploy. */
+  sourceTree?: string;
+}
+
+export type ProjectEvent =
+  | { type: "push.received"; data: { push: PushReceived } }
+  | { type: "push.ignored"; data: { deliveryId: string; repo: string; ref: string; reason: string } }
+  | { type: "push.routed"; data: { deliveryId: string; commit: string; config: boolean; apps: string[] } }
+  | { type: "sync.requested"; data: { id: string; force: boolean; cause: string } }
+  | { type: "config.fetched"; data: { commit: string; ref: string; cause: string } }
+  | {
+      type: "config.evaluated";
+      data: {
+        commit: string;
+        cause: string;
+        apps: AppEntry[];
+        /** Apps whose own file failed: kept at their last good config. */
+        kept: string[];
+        errors: ConfigProblem[];
+        warnings: number;
+      };
+    }
+  | {
+      type: "config.failed";
+      data: { commit: string | null; cause: string; stage: "fetch" | "evaluate"; errors: ConfigProblem[] };
+    }
+  | {
+      type: "app.desired";
+      data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
+    }
+  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } };
+
+export type ProjectEventType = ProjectEvent["type"];
+
+/** An event as decided: the shell adds nothing but `seq` when it stores it. */
+export type DecidedEvent = ProjectEvent & { v: number; at: string; key: string };
+
+/** Current schema version per type (bump with an upcaster in project-upcasters when data changes). */
+export const EVENT_VERSION: Record<ProjectEventType, number> = {
+  "push.received": 1,
+  "push.ignored": 1,
+  "push.routed": 1,
+  "sync.requested": 1,
+  "config.fetched": 1,
+  "config.evaluated": 1,
+  "config.failed": 1,
+  "app.desired": 1,
+  "app.removed": 1,
+};
+
+export function event<E extends ProjectEvent>(e: E, at: string, key: string): DecidedEvent {
+  return { ...e, v: EVENT_VERSION[e.type], at, key } as DecidedEvent;
+}

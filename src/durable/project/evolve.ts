@@ -1,0 +1,55 @@
+/** Folds one event into the projection. Pure: the same log always gives the same state. */
+import type { ProjectEvent } from "./events";
+import type { KnownApp, ProjectState } from "./state";
+
+export function evolve(
+  state: ProjectState,
+  stored: ProjectEvent & { seq: number; at: string; key: string },
+): ProjectState {
+  const s: ProjectState = { ...state, version: stored.seq };
+  const e = stored as ProjectEvent;
+  switch (e.type) {
+    case "push.received":
+      return { ...s, inbox: [...s.inbox, e.data.push] };
+    case "push.ignored":
+    case "push.routed": {
+      const inbox = s.inbox.filter((p) => p.deliveryId !== e.data.deliveryId);
+      if (e.type === "push.routed" && e.data.config)
+        return { ...s, inbox, wanted: { cause: `push:${e.data.deliveryId}`, force: false, commit: e.data.commit } };
+      return { ...s, inbox };
+    }
+    case "sync.requested":
+      return { ...s, wanted: { cause: `sync:${e.data.id}`, force: e.data.force || !!s.wanted?.force, commit: null } };
+    case "config.fetched":
+      return { ...s, config: { ...s.config, commit: e.data.commit } };
+    case "config.evaluated": {
+      const apps: Record<string, KnownApp> = {};
+      for (const name of e.data.kept) if (s.apps[name]) apps[name] = s.apps[name];
+      for (const entry of e.data.apps) apps[entry.name] = { ...entry, toldAt: s.apps[entry.name]?.toldAt ?? null };
+      const ok = e.data.errors.length === 0;
+      const lastEvaluation = { at: stored.at, commit: e.data.commit, ok, apps: Object.keys(apps).length };
+      return { ...s, apps, wanted: null, config: { ...s.config, lastEvaluation, errors: e.data.errors } };
+    }
+    case "config.failed": {
+      const lastEvaluation = e.data.commit
+        ? { at: stored.at, commit: e.data.commit, ok: false, apps: Object.keys(s.apps).length }
+        : s.config.lastEvaluation;
+      return { ...s, wanted: null, config: { ...s.config, lastEvaluation, errors: e.data.errors } };
+    }
+    case "app.desired": {
+      const known = s.apps[e.data.app];
+      if (!known) return s;
+      const app = { ...known, sourceCommit: e.data.sourceCommit, toldAt: stored.seq };
+      return { ...s, apps: { ...s.apps, [e.data.app]: app } };
+    }
+    case "app.removed":
+      // `config.evaluated` already dropped it from `apps`; the notice itself is the shell's business.
+      return s;
+    default:
+      return assertNever(e);
+  }
+}
+
+function assertNever(e: never): never {
+  throw new Error(`unhandled project event ${JSON.stringify(e)}`);
+}

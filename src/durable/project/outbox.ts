@@ -1,0 +1,66 @@
+/**
+ * Delivers what the log says apps must hear (`app.desired`, `app.removed` with prune) to their
+ * AppDOs. The log is the outbox: a cursor in the state table marks what was delivered, and the
+ * AppDO's `desire` is idempotent on the notice key, so a delivery repeated after a crash is safe.
+ */
+import type { ResolvedApp } from "../../config/resolved-app";
+import type { EventStore } from "../event-store";
+import type { ProjectEvent } from "./events";
+import { mapLimit, type ProjectPorts } from "./ports";
+
+const CURSOR = "outbox";
+
+type Notice =
+  | { kind: "desire"; app: string; sourceCommit: string | null; cause: string; key: string; force: boolean }
+  | { kind: "destroy"; app: string; cause: string }
+  | { kind: "forget"; app: string };
+
+/** The newest notice per app since `after`; a force anywhere in between is kept. */
+export function pendingNotices(events: Iterable<ProjectEvent & { key: string }>): Notice[] {
+  const latest = new Map<string, Notice>();
+  for (const e of events) {
+    if (e.type === "app.desired") {
+      const before = latest.get(e.data.app);
+      const force = e.data.force || (before?.kind === "desire" && before.force);
+      latest.set(e.data.app, { kind: "desire", ...e.data, key: e.key, force });
+    } else if (e.type === "app.removed") {
+      const { app, cause } = e.data;
+      latest.set(app, e.data.prune ? { kind: "destroy", app, cause } : { kind: "forget", app });
+    }
+  }
+  return [...latest.values()];
+}
+
+export async function deliverOutbox(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
+  const cursor = store.getState<number>(CURSOR) ?? 0;
+  const last = store.version(stream);
+  if (last <= cursor) return;
+  const events = [...readAfter(store, stream, cursor)] as unknown as (ProjectEvent & { key: string })[];
+  const failures: unknown[] = [];
+  await mapLimit(pendingNotices(events), parallel, async (notice) => {
+    try {
+      await deliver(store, ports, notice);
+    } catch (error) {
+      failures.push(error);
+    }
+  });
+  // Only a clean pass moves the cursor; a failed one is retried whole (delivery is idempotent).
+  if (failures.length > 0) throw failures[0];
+  store.putState(CURSOR, last);
+}
+
+async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
+  if (notice.kind === "forget") return;
+  if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
+  const app = store.getState<ResolvedApp>(`app/${notice.app}`);
+  if (!app) return;
+  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key });
+  if (notice.force) await ports.forceSync(notice.app, notice.cause);
+}
+
+function* readAfter(store: EventStore, stream: string, after: number) {
+  for (let page = store.read(stream, after, 500); page.length > 0; page = store.read(stream, after, 500)) {
+    yield* page;
+    after = page[page.length - 1]!.seq;
+  }
+}

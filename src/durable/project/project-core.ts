@@ -1,0 +1,150 @@
+/**
+ * The ProjectDO's logic with its I/O behind ports: replays the log into state, turns commands
+ * into appended events, and runs one sync pass (route pushes, list refs, read config, notify).
+ */
+import type { ResolvedApp } from "../../config/resolved-app";
+import { normaliseRepoUrl } from "../../git/repo-url";
+import type { StoredEvent } from "../contract";
+import type { EventStore } from "../event-store";
+import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
+import type { ConfigProblem, ProjectEvent } from "./events";
+import { evolve } from "./evolve";
+import { deliverOutbox } from "./outbox";
+import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { configRefName, type WatchedRepo } from "./repo-index";
+import { initialState, type ProjectState } from "./state";
+import { configMoved, reposToResolve, sourceVersion, tickPlan } from "./sync-planner";
+
+export const STREAM = "project";
+/** At most this many git requests in flight at once. */
+const PARALLEL = 6;
+
+export class ProjectCore {
+  state: ProjectState = initialState();
+  /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
+  private cache: unknown = undefined;
+
+  constructor(
+    readonly store: EventStore,
+    private readonly ports: ProjectPorts,
+  ) {}
+
+  load(): void {
+    let state = initialState();
+    for (const stored of this.store.readAll(STREAM)) state = evolve(state, asEvent(stored));
+    this.state = state;
+  }
+
+  /** Decides, appends (with the expected version) and folds in what was new. */
+  apply(command: ProjectCommand): { duplicate: boolean; events: StoredEvent[] } {
+    const decided = decide(command, this.state);
+    if (decided.length === 0) return { duplicate: false, events: [] };
+    const result = this.store.append(STREAM, decided, this.state.version);
+    for (const stored of result.events)
+      if (stored.seq > this.state.version) this.state = evolve(this.state, asEvent(stored));
+    return result;
+  }
+
+  /** One pass: route the inbox, list refs on a tick, re-read config when wanted, notify apps. */
+  async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<void> {
+    if (!settings.repo) return;
+    const target = { ...configTarget(settings), url: settings.repo };
+    for (const push of [...this.state.inbox]) this.apply({ type: "route-push", push, config: target, at: now() });
+    let refs: RefListings = {};
+    let moved: string | null = null;
+    if (tick) {
+      const at = now();
+      refs = await this.listAll(tickPlan(this.state, target));
+      this.apply({ type: "record-refs", refs, cause: `tick:${at}`, at });
+      moved = configMoved(this.state, refs, target);
+      this.store.putState("last-checked", {
+        at,
+        repos: Object.keys(refs).length,
+        configCommit: this.state.config.commit,
+      });
+    }
+    const wanted = this.state.wanted;
+    if (wanted || moved || this.state.config.commit === null)
+      await this.readConfig(
+        settings,
+        now,
+        wanted?.cause ?? `${moved ? "tick" : "initial"}:${now()}`,
+        wanted?.force ?? false,
+        refs,
+      );
+    await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+  }
+
+  private async readConfig(
+    settings: ProjectSettings,
+    now: () => string,
+    cause: string,
+    force: boolean,
+    known: RefListings,
+  ) {
+    const failed = (stage: "fetch" | "evaluate", commit: string | null, error: unknown) =>
+      this.apply({ type: "record-failure", stage, commit, errors: [problem(error)], cause, at: now() });
+    let snapshot: Awaited<ReturnType<ProjectPorts["fetchConfig"]>>;
+    try {
+      snapshot = await this.ports.fetchConfig(settings.repo, configRefName(settings.ref));
+    } catch (error) {
+      return failed("fetch", null, error);
+    }
+    this.apply({ type: "record-fetch", commit: snapshot.commit, ref: configRefName(settings.ref), cause, at: now() });
+    let evaluation: Awaited<ReturnType<ProjectPorts["evaluate"]>>;
+    try {
+      evaluation = await this.ports.evaluate(snapshot, this.cache);
+    } catch (error) {
+      return failed("evaluate", snapshot.commit, error);
+    }
+    this.cache = evaluation.cache;
+    const refs = { ...known, ...(await this.listAll(reposToResolve(evaluation.apps, this.state, known))) };
+    const apps = await mapLimit(evaluation.apps, PARALLEL, async (app) => {
+      const tree = app.source.type === "local" ? await snapshot.treeId(app.source.path) : undefined;
+      const version = sourceVersion(app, this.state.apps[app.name], refs, {
+        commit: snapshot.commit,
+        sourceTree: tree,
+      });
+      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version };
+    });
+    for (const app of evaluation.apps) this.keepResolved(app);
+    const { errors, warnings, prune } = evaluation;
+    const at = now();
+    this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
+  }
+
+  /** Resolved apps (with raw test secrets) stay in the state table, never in the log. */
+  private keepResolved(app: ResolvedApp): void {
+    const stored = this.store.getState<ResolvedApp>(`app/${app.name}`);
+    if (JSON.stringify(stored) !== JSON.stringify(app)) this.store.putState(`app/${app.name}`, app);
+  }
+
+  /** Lists each repo once, at most PARALLEL at a time; a repo that fails is left out (nothing moves). */
+  private async listAll(repos: Map<string, WatchedRepo>): Promise<RefListings> {
+    const entries = [...repos.entries()];
+    const listed = await mapLimit(entries, PARALLEL, async ([key, repo]) => {
+      try {
+        return [key, await this.ports.listRefs(repo.url, repo.refs)] as const;
+      } catch {
+        return [key, null] as const;
+      }
+    });
+    return Object.fromEntries(listed.filter((entry) => entry[1] !== null));
+  }
+}
+
+export function configTarget(settings: ProjectSettings): ConfigTarget {
+  return { repo: normaliseRepoUrl(settings.repo), ref: configRefName(settings.ref) };
+}
+
+function asEvent(stored: StoredEvent) {
+  return stored as unknown as ProjectEvent & { seq: number; at: string; key: string };
+}
+
+/** An error as a config problem: the place when it names one, the message always. */
+function problem(error: unknown): ConfigProblem {
+  const data = (error as { data?: Record<string, unknown> }).data ?? {};
+  const message = error instanceof Error ? error.message : String(error);
+  const at = (name: string) => (typeof data[name] === "number" ? (data[name] as number) : 0);
+  return { file: typeof data.file === "string" ? data.file : "", line: at("line"), col: at("col"), message };
+}

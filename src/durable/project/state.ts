@@ -1,0 +1,35 @@
+/** The ProjectDO's projection of its log: what config says, and what is still to be done. */
+import type { PushReceived } from "../contract";
+import type { AppEntry, ConfigProblem } from "./events";
+
+export interface KnownApp extends AppEntry {
+  /** `seq` of the last `app.desired` for it. */
+  toldAt: number | null;
+}
+
+export interface ProjectState {
+  /** The last seq folded in. */
+  version: number;
+  config: {
+    /** The config commit last fetched (whether or not it evaluated). */
+    commit: string | null;
+    lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
+    errors: ConfigProblem[];
+  };
+  /** Every app the last good evaluation knows, by name. */
+  apps: Record<string, KnownApp>;
+  /** Pushes recorded and not yet routed, by delivery id, oldest first. */
+  inbox: PushReceived[];
+  /** A config re-read someone asked for and nobody has done yet. */
+  wanted: { cause: string; force: boolean; commit: string | null } | null;
+}
+
+export function initialState(): ProjectState {
+  return {
+    version: 0,
+    config: { commit: null, lastEvaluation: null, errors: [] },
+    apps: {},
+    inbox: [],
+    wanted: null,
+  };
+}
