@@ -42,12 +42,14 @@ export async function fetchCommit(url: string, want: FetchWant, options: FetchOp
   const cache = {};
   return guard.run(async () => {
     await git.init({ fs, gitdir, bare: true, defaultBranch: "main" });
+    // isomorphic-git records what it fetched under the remote's refspec.
+    await git.addRemote({ fs, gitdir, remote: "origin", url: httpsCloneUrl(url) });
     const fetched = await git.fetch({
       fs,
       http: guard.http,
       gitdir,
       cache,
-      url: httpsCloneUrl(url),
+      remote: "origin",
       ref,
       singleBranch: true,
       depth: 1,

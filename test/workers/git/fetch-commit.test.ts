@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { fetchCommit, parseGitCredentials } from "../../../src/git";
+import { createRepo } from "../../support/fixture-repo";
+import { gitFailure, gitUrl } from "./helpers";
+
+describe("fetchCommit", () => {
+  it("fetches a branch and reads files and nested folders without a checkout", async () => {
+    const repo = await createRepo(gitUrl(), "fetch");
+    const sha = await repo.commit({
+      "project.yaml": "name: p\n",
+      "apps/web/app.yaml": "app: web\n",
+      "apps/web/deep/er/x.txt": "x\n",
+      "apps/api/app.yaml": "app: api\n",
+    });
+    const snap = await fetchCommit(repo.url, { ref: "main" });
+    expect(snap.commit).toBe(sha);
+    expect(await snap.readFile("project.yaml")).toBe("name: p\n");
+    expect(await snap.readFile("apps/web/deep/er/x.txt")).toBe("x\n");
+    expect(await snap.readFile("apps/missing.yaml")).toBeUndefined();
+    expect(await snap.readFile("apps/web")).toBeUndefined();
+    expect(await snap.treeId("apps/web/deep")).toMatch(/^[0-9a-f]{40}$/);
+    expect(await snap.treeId("apps/web/app.yaml")).toBeUndefined();
+    expect(await snap.treeId("nope")).toBeUndefined();
+  });
+
+  it("gives the same tree id to a folder that did not change between commits", async () => {
+    const repo = await createRepo(gitUrl(), "trees");
+    await repo.commit({ "apps/web/app.yaml": "app: web\n", "apps/api/app.yaml": "app: api\n" });
+    const before = await fetchCommit(repo.url, { ref: "refs/heads/main" });
+    await repo.commit({ "apps/api/app.yaml": "app: api\nregion: ams\n" });
+    const after = await fetchCommit(repo.url, { ref: "main" });
+
+    expect(after.commit).not.toBe(before.commit);
+    expect(await after.treeId("apps/web")).toBe(await before.treeId("apps/web"));
+    expect(await after.treeId("apps/api")).not.toBe(await before.treeId("apps/api"));
+    expect(await after.treeId("")).not.toBe(await before.treeId(""));
+  });
+
+  it("fetches a tag and a pinned commit that no ref points at any more", async () => {
+    const repo = await createRepo(gitUrl(), "pins");
+    const old = await repo.commit({ "v.txt": "1" });
+    await repo.tag("v1", old);
+    const head = await repo.commit({ "v.txt": "2" });
+
+    const tagged = await fetchCommit(repo.url, { ref: "v1" });
+    expect(tagged.commit).toBe(old);
+    expect(await tagged.readFile("v.txt")).toBe("1");
+
+    await repo.deleteRef("refs/tags/v1");
+    const pinned = await fetchCommit(repo.url, { commit: old });
+    expect(pinned.commit).toBe(old);
+    expect(await pinned.readFile("v.txt")).toBe("1");
+    expect(await (await fetchCommit(repo.url, { ref: "HEAD" })).readFile("v.txt")).toBe("2");
+    expect(head).not.toBe(old);
+  });
+
+  it("says ref_missing for a branch that does not exist, a deleted branch and a bad commit id", async () => {
+    const repo = await createRepo(gitUrl(), "missing");
+    await repo.commit({ "a.txt": "a" });
+    await repo.branch("gone");
+    await repo.deleteRef("refs/heads/gone");
+    expect((await gitFailure(fetchCommit(repo.url, { ref: "gone" }))).code).toBe("ref_missing");
+    expect((await gitFailure(fetchCommit(repo.url, { commit: "abc123" }))).code).toBe("ref_missing");
+    const unknown = await gitFailure(fetchCommit(repo.url, { commit: "0123456789abcdef0123456789abcdef01234567" }));
+    expect(unknown.code).toBe("ref_missing");
+  });
+
+  it("fetches a private repo with credentials and refuses it without", async () => {
+    const repo = await createRepo(gitUrl(), "private-fetch", { token: "fetch-tok" });
+    await repo.commit({ "secret.yaml": "a: 1\n" });
+    const host = new URL(repo.url).host;
+    const refused = await gitFailure(fetchCommit(repo.url, { ref: "main" }));
+    expect(refused.code).toBe("auth_refused");
+    const credentials = parseGitCredentials(JSON.stringify({ [host]: "fetch-tok" }));
+    const snap = await fetchCommit(repo.url, { ref: "main" }, { credentials });
+    expect(await snap.readFile("secret.yaml")).toBe("a: 1\n");
+  });
+
+  it("stops a repo over the byte limit with an error naming the repo and the limit", async () => {
+    const repo = await createRepo(gitUrl(), "big");
+    // Random bytes do not compress: about 600 kB in the packfile.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) files[`blob-${i}.bin`] = randomText(100_000);
+    await repo.commit(files);
+    const err = await gitFailure(fetchCommit(repo.url, { ref: "main" }, { maxBytes: 200_000 }));
+    expect(err.code).toBe("too_large");
+    expect(err.message).toContain(repo.name);
+    expect(err.message).toContain("0.2 MB");
+    expect((await fetchCommit(repo.url, { ref: "main" }, { maxBytes: 2_000_000 })).commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("gives up on a server that hangs", async () => {
+    const err = await gitFailure(fetchCommit(`${gitUrl()}/hang/repo.git`, { ref: "main" }, { timeoutMs: 300 }));
+    expect(err.code).toBe("timeout");
+    expect(err.message).toContain("300 ms");
+  });
+});
+
+function randomText(length: number): string {
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
+  return Array.from(bytes, (b) => String.fromCharCode(33 + (b % 90))).join("");
+}
