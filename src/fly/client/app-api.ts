@@ -1,0 +1,145 @@
+import type { FlyHttp } from "./fly-http";
+import type {
+  AssignIpRequest,
+  CreateVolumeRequest,
+  FlyApp,
+  FlyCertificate,
+  FlyIpAssignment,
+  FlySecret,
+  FlyVolume,
+} from "./fly-types";
+
+const e = encodeURIComponent;
+
+/** Apps, volumes, secrets, IP assignments and certificates. */
+export function appApi(http: FlyHttp) {
+  const a = (app: string, rest = "") => `/apps/${e(app)}${rest}`;
+  const pace = (app: string, action: string) => ({ key: `${app}:${action}`, rate: "action" as const });
+
+  const api = {
+    async getApp(app: string): Promise<FlyApp | null> {
+      const r = await http.request<FlyApp>({ method: "GET", path: a(app), pace: pace(app, "get"), accept: [404] });
+      return r.status === 404 ? null : r.body;
+    },
+    /** Fly answers 201 without a body; a retry first checks whether the app now exists. */
+    async createApp(body: { name: string; org_slug: string; network?: string }): Promise<FlyApp> {
+      const req = { method: "POST" as const, path: "/apps", body, pace: pace(body.name, "create_app") };
+      await http.create<unknown>(req, () => api.getApp(body.name));
+      return (await api.getApp(body.name)) ?? { name: body.name };
+    },
+    async deleteApp(app: string) {
+      const r = await http.request({ method: "DELETE", path: a(app), pace: pace(app, "delete_app"), accept: [404] });
+      return r.status !== 404;
+    },
+    async listVolumes(app: string) {
+      const r = await http.request<FlyVolume[]>({
+        method: "GET",
+        path: a(app, "/volumes"),
+        pace: pace(app, "list_volumes"),
+      });
+      return r.body ?? [];
+    },
+    /** Retried only after looking for a volume of that name and region that was not there before. */
+    async createVolume(app: string, body: CreateVolumeRequest): Promise<FlyVolume> {
+      const before = new Set((await api.listVolumes(app)).map((v) => v.id));
+      const req = { method: "POST" as const, path: a(app, "/volumes"), body, pace: pace(app, "create_volume") };
+      return http.create<FlyVolume>(req, async () => {
+        const now = await api.listVolumes(app);
+        return now.find((v) => !before.has(v.id) && v.name === body.name && v.region === body.region) ?? null;
+      });
+    },
+    async extendVolume(app: string, id: string, sizeGb: number) {
+      const r = await http.request<{ needs_restart?: boolean; volume?: FlyVolume }>({
+        method: "PUT",
+        path: a(app, `/volumes/${e(id)}/extend`),
+        body: { size_gb: sizeGb },
+        pace: pace(app, "extend_volume"),
+      });
+      return r.body ?? {};
+    },
+    async deleteVolume(app: string, id: string) {
+      const r = await http.request({
+        method: "DELETE",
+        path: a(app, `/volumes/${e(id)}`),
+        pace: pace(app, "delete_volume"),
+        accept: [404],
+      });
+      return r.status !== 404;
+    },
+    /** Names and digests only: Fly never returns values unless asked, and Tower never asks. */
+    async listSecrets(app: string) {
+      const r = await http.request<{ secrets?: FlySecret[] }>({
+        method: "GET",
+        path: a(app, "/secrets"),
+        pace: pace(app, "list_secrets"),
+      });
+      return (r.body?.secrets ?? []).map(({ name, digest, created_at, updated_at }) => ({
+        name,
+        digest,
+        created_at,
+        updated_at,
+      }));
+    },
+    /** Setting the same values again is harmless, so this is retried like a read. */
+    async setSecrets(app: string, values: Record<string, string>) {
+      const r = await http.request<{ version?: number; Version?: number }>({
+        method: "POST",
+        path: a(app, "/secrets"),
+        body: { values },
+        pace: pace(app, "set_secrets"),
+      });
+      return { version: r.body?.version ?? r.body?.Version ?? null };
+    },
+    async deleteSecret(app: string, name: string) {
+      await http.request({
+        method: "DELETE",
+        path: a(app, `/secrets/${e(name)}`),
+        pace: pace(app, "delete_secret"),
+        accept: [404],
+      });
+    },
+    async listIps(app: string) {
+      const r = await http.request<{ ips?: FlyIpAssignment[] }>({
+        method: "GET",
+        path: a(app, "/ip_assignments"),
+        pace: pace(app, "list_ips"),
+      });
+      return r.body?.ips ?? [];
+    },
+    async assignIp(app: string, body: AssignIpRequest): Promise<FlyIpAssignment> {
+      const before = new Set((await api.listIps(app)).map((x) => x.ip));
+      const req = { method: "POST" as const, path: a(app, "/ip_assignments"), body, pace: pace(app, "assign_ip") };
+      return http.create<FlyIpAssignment>(
+        req,
+        async () => (await api.listIps(app)).find((x) => !before.has(x.ip)) ?? null,
+      );
+    },
+    async releaseIp(app: string, ip: string) {
+      await http.request({
+        method: "DELETE",
+        path: a(app, `/ip_assignments/${e(ip)}`),
+        pace: pace(app, "release_ip"),
+        accept: [404],
+      });
+    },
+    async createAcmeCertificate(app: string, hostname: string) {
+      const r = await http.request<FlyCertificate>({
+        method: "POST",
+        path: a(app, "/certificates/acme"),
+        body: { hostname },
+        pace: pace(app, "certificates"),
+      });
+      return r.body;
+    },
+    async getCertificate(app: string, hostname: string): Promise<FlyCertificate | null> {
+      const r = await http.request<FlyCertificate>({
+        method: "GET",
+        path: a(app, `/certificates/${e(hostname)}`),
+        pace: pace(app, "certificates"),
+        accept: [404],
+      });
+      return r.status === 404 ? null : r.body;
+    },
+  };
+  return api;
+}

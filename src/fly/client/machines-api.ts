@@ -1,0 +1,197 @@
+import type { FlyHttp } from "./fly-http";
+import type {
+  CreateMachineRequest,
+  FlyLease,
+  FlyMachine,
+  FlyMachineEvent,
+  FlyWaitResponse,
+  FlyWaitState,
+  UpdateMachineRequest,
+} from "./fly-types";
+
+const e = encodeURIComponent;
+
+/** Machines, their leases, waits, events, cordon and metadata. */
+export function machinesApi(http: FlyHttp) {
+  const m = (app: string, id: string, rest = "") => `/apps/${e(app)}/machines/${e(id)}${rest}`;
+  const appPace = (app: string, action: string) => ({ key: `${app}:${action}`, rate: "action" as const });
+  const machinePace = (app: string, id: string, action: string, read = false) => ({
+    key: `${app}/${id}:${action}`,
+    rate: read ? ("machineRead" as const) : ("action" as const),
+  });
+  const nonceHeader = (nonce?: string): Record<string, string> => (nonce ? { "fly-machine-lease-nonce": nonce } : {});
+
+  const api = {
+    async listMachines(app: string, query: { region?: string; state?: string; include_deleted?: boolean } = {}) {
+      const r = await http.request<FlyMachine[]>({
+        method: "GET",
+        path: `/apps/${e(app)}/machines`,
+        query,
+        pace: appPace(app, "list_machines"),
+      });
+      return r.body ?? [];
+    },
+    async getMachine(app: string, id: string): Promise<FlyMachine | null> {
+      const r = await http.request<FlyMachine>({
+        method: "GET",
+        path: m(app, id),
+        pace: machinePace(app, id, "get", true),
+        accept: [404],
+      });
+      return r.status === 404 ? null : r.body;
+    },
+    /** Retried only after looking for a machine of the same name that the failed attempt made. */
+    createMachine(app: string, body: CreateMachineRequest): Promise<FlyMachine> {
+      const req = { method: "POST" as const, path: `/apps/${e(app)}/machines`, body, pace: appPace(app, "create") };
+      return http.create<FlyMachine>(req, async () =>
+        body.name
+          ? ((await api.listMachines(app)).find((x) => x.name === body.name && x.state !== "destroyed") ?? null)
+          : null,
+      );
+    },
+    async updateMachine(app: string, id: string, body: UpdateMachineRequest, nonce?: string) {
+      const r = await http.request<FlyMachine>({
+        method: "POST",
+        path: m(app, id),
+        body,
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "update"),
+      });
+      return r.body;
+    },
+    async startMachine(app: string, id: string, nonce?: string) {
+      await http.request({
+        method: "POST",
+        path: m(app, id, "/start"),
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "start"),
+      });
+    },
+    async stopMachine(app: string, id: string, body: { signal?: string; timeout?: string } = {}, nonce?: string) {
+      await http.request({
+        method: "POST",
+        path: m(app, id, "/stop"),
+        body,
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "stop"),
+      });
+    },
+    /** Destroys the machine; `false` when it was already gone. */
+    async deleteMachine(app: string, id: string, opts: { force?: boolean; nonce?: string } = {}) {
+      const r = await http.request({
+        method: "DELETE",
+        path: m(app, id),
+        query: { force: opts.force ? true : undefined },
+        headers: nonceHeader(opts.nonce),
+        pace: machinePace(app, id, "delete"),
+        accept: [404],
+      });
+      return r.status !== 404;
+    },
+    /** Blocks on Fly's side until the state is reached; `{ok: false}` when Fly's wait timed out (408). */
+    async waitMachine(
+      app: string,
+      id: string,
+      q: { state: FlyWaitState | FlyWaitState[]; timeout?: number; version?: string; from_event_id?: string },
+    ): Promise<FlyWaitResponse> {
+      const r = await http.request<FlyWaitResponse>({
+        method: "GET",
+        path: m(app, id, "/wait"),
+        query: {
+          state: Array.isArray(q.state) ? q.state.join(",") : q.state,
+          timeout: q.timeout === undefined ? undefined : Math.max(1, Math.min(60, Math.round(q.timeout))),
+          version: q.version,
+          from_event_id: q.from_event_id,
+        },
+        pace: machinePace(app, id, "wait", true),
+        accept: [408],
+      });
+      return r.status === 408 ? { ok: false } : { ok: true, ...r.body };
+    },
+    async machineEvents(app: string, id: string, limit = 20) {
+      const r = await http.request<FlyMachineEvent[]>({
+        method: "GET",
+        path: m(app, id, "/events"),
+        query: { limit },
+        pace: machinePace(app, id, "events", true),
+      });
+      return r.body ?? [];
+    },
+    /** Acquire (or, with `nonce`, refresh) a lease. Fly answers flat (201) or `{status, data}` (200). */
+    async acquireLease(app: string, id: string, body: { ttl: number; description?: string }, nonce?: string) {
+      const r = await http.request<FlyLease | { status?: string; data?: FlyLease }>({
+        method: "POST",
+        path: m(app, id, "/lease"),
+        body,
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "lease"),
+        retry: false,
+      });
+      return unwrapLease(r.body);
+    },
+    async showLease(app: string, id: string): Promise<FlyLease | null> {
+      const r = await http.request<FlyLease | { data?: FlyLease }>({
+        method: "GET",
+        path: m(app, id, "/lease"),
+        pace: machinePace(app, id, "lease_show", true),
+        accept: [404],
+      });
+      return r.status === 404 ? null : unwrapLease(r.body);
+    },
+    async releaseLease(app: string, id: string, nonce: string) {
+      await http.request({
+        method: "DELETE",
+        path: m(app, id, "/lease"),
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "lease"),
+        accept: [404, 409],
+      });
+    },
+    async cordon(app: string, id: string, nonce?: string) {
+      await http.request({
+        method: "POST",
+        path: m(app, id, "/cordon"),
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "cordon"),
+      });
+    },
+    async uncordon(app: string, id: string, nonce?: string) {
+      await http.request({
+        method: "POST",
+        path: m(app, id, "/uncordon"),
+        headers: nonceHeader(nonce),
+        pace: machinePace(app, id, "cordon"),
+      });
+    },
+    async getMetadata(app: string, id: string) {
+      const r = await http.request<Record<string, string>>({
+        method: "GET",
+        path: m(app, id, "/metadata"),
+        pace: machinePace(app, id, "metadata", true),
+      });
+      return r.body ?? {};
+    },
+    async setMetadataKey(app: string, id: string, key: string, value: string) {
+      await http.request({
+        method: "POST",
+        path: m(app, id, `/metadata/${e(key)}`),
+        body: { value },
+        pace: machinePace(app, id, "metadata"),
+      });
+    },
+    async deleteMetadataKey(app: string, id: string, key: string) {
+      await http.request({
+        method: "DELETE",
+        path: m(app, id, `/metadata/${e(key)}`),
+        pace: machinePace(app, id, "metadata"),
+        accept: [404],
+      });
+    },
+  };
+  return api;
+}
+
+function unwrapLease(body: unknown): FlyLease {
+  const b = (body ?? {}) as { data?: FlyLease } & FlyLease;
+  return b.data && typeof b.data === "object" ? b.data : b;
+}

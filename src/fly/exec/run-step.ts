@@ -1,0 +1,81 @@
+import { FlyApiError } from "../../errors";
+import type { PlanStep } from "../plan/plan-types";
+import type { StepContext } from "./step-context";
+import { type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
+import { runMachines } from "./steps/machines-step";
+import { runReleaseCommand } from "./steps/release-command-step";
+import { assignIp, createApp, createVolume, extendVolume, releaseIp, setSecrets } from "./steps/resource-steps";
+import { switchTraffic } from "./steps/switch-traffic-step";
+
+/** Runs one step once and classifies what happened. */
+export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOutcome> {
+  try {
+    await dispatch(ctx, step);
+    return { step: step.id, kind: "done" };
+  } catch (err) {
+    if (err instanceof StepWaiting) return { step: step.id, kind: "wait", afterMs: err.afterMs, reason: err.message };
+    if (err instanceof StepStalled)
+      return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${err.message}` };
+    if (err instanceof FlyApiError && transient(err)) {
+      const asked = Number(err.data.retryAfter);
+      const afterMs =
+        Number.isFinite(asked) && asked > 0 ? asked * 1000 : Math.min(30_000, 1000 * 2 ** ctx.record.retries);
+      return { step: step.id, kind: "retry", afterMs, reason: `${describe(step)}: ${err.message}` };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${message}` };
+  }
+}
+
+/** 429, 408, 5xx, no answer, and 409 (a lease or a state change in flight) pass with time. */
+function transient(err: FlyApiError): boolean {
+  const s = err.data.status as number;
+  return s === 0 || s === 408 || s === 409 || s === 429 || s >= 500;
+}
+
+function dispatch(ctx: StepContext, step: PlanStep): Promise<void> {
+  switch (step.kind) {
+    case "create-app":
+      return createApp(ctx, step);
+    case "set-secrets":
+      return setSecrets(ctx, step);
+    case "create-volume":
+      return createVolume(ctx, step);
+    case "extend-volume":
+      return extendVolume(ctx, step);
+    case "assign-ip":
+      return assignIp(ctx, step);
+    case "release-ip":
+      return releaseIp(ctx, step);
+    case "release-command":
+      return runReleaseCommand(ctx, step);
+    case "machines":
+      return runMachines(ctx, step);
+    case "switch-traffic":
+      return switchTraffic(ctx, step);
+    default: {
+      const never: never = step;
+      throw new Error(`unknown step ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A step named for people: `step machines-2 (update web-iad-1, create web-ams-2)`. */
+export function describe(step: PlanStep): string {
+  const what = (() => {
+    switch (step.kind) {
+      case "machines":
+        return step.changes.map((c) => `${c.op} ${c.name}`).join(", ");
+      case "create-volume":
+      case "extend-volume":
+        return `${step.kind} ${step.name} in ${step.region}`;
+      case "assign-ip":
+        return `assign ${step.type} address`;
+      case "release-ip":
+        return `release ${step.ip}`;
+      default:
+        return step.kind;
+    }
+  })();
+  return `step ${step.id} (${what})`;
+}

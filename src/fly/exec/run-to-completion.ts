@@ -1,0 +1,26 @@
+import type { DeployRun } from "./deploy-run";
+import type { DeployJournal } from "./journal";
+import type { StepOutcome } from "./step-outcome";
+
+export interface RunResult {
+  status: DeployJournal["status"];
+  failure?: DeployJournal["failure"];
+  outcomes: StepOutcome[];
+}
+
+/** Drives a run slice after slice (for tests, benchmarks and the CLI; the AppDO uses alarms). */
+export async function runToCompletion(
+  run: DeployRun,
+  opts: { sliceMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<RunResult> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const outcomes: StepOutcome[] = [];
+  while (run.journal.status === "running") {
+    const slice = await run.advance({ deadline: now() + (opts.sliceMs ?? 60_000) });
+    outcomes.push(...slice);
+    const last = slice.at(-1);
+    if (last && (last.kind === "wait" || last.kind === "retry") && last.afterMs > 0) await sleep(last.afterMs);
+  }
+  return { status: run.journal.status, failure: run.journal.failure, outcomes };
+}

@@ -1,0 +1,117 @@
+import { sameConfig } from "../../plan/machine-config";
+import type { MachineChange, PlanStep } from "../../plan/plan-types";
+import type { MachineRecord } from "../journal";
+import { finalConfig, type StepContext } from "../step-context";
+import { StepStalled } from "../step-outcome";
+import { findByName, gone, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
+
+type MachinesStep = Extract<PlanStep, { kind: "machines" }>;
+
+/**
+ * One batch of machine changes: apply each (under a lease where a machine exists), then, when the
+ * strategy waits, wait until each new or changed machine has started and its checks pass; then
+ * let the leases go. Every change looks at Fly first, so repeating the batch is safe.
+ */
+export async function runMachines(ctx: StepContext, step: MachinesStep) {
+  const recs = (ctx.record.machines ??= {});
+  const rec = (i: number) => (recs[i] ??= {});
+  await all(step.changes.map((c, i) => apply(ctx, c, rec(i))));
+  if (step.wait) await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, rec(i)))));
+  await all(step.changes.map((_c, i) => releaseLease(ctx, rec(i).id, rec(i))));
+}
+
+/** Lets go of every lease a step holds (when it stalls). */
+export async function releaseAll(ctx: StepContext) {
+  for (const r of Object.values(ctx.record.machines ?? {})) await releaseLease(ctx, r.id, r).catch(() => {});
+}
+
+async function apply(ctx: StepContext, c: MachineChange, rec: MachineRecord) {
+  if (rec.applied) return;
+  switch (c.op) {
+    case "create":
+      await create(ctx, c, rec);
+      break;
+    case "update":
+      await update(ctx, c, rec);
+      break;
+    case "replace":
+      // The old machine must be gone before its volume can go to the new one.
+      await destroy(ctx, c.machineId, rec);
+      if (!gone(await ctx.client.getMachine(ctx.app, c.machineId)) || (await volumesBusy(ctx, c.machineId)))
+        await waitFor(ctx, c.machineId, "destroyed");
+      await create(ctx, { ...c, op: "create" }, rec);
+      break;
+    case "destroy":
+      await destroy(ctx, c.machineId, rec);
+      break;
+    default: {
+      const never: never = c;
+      throw new Error(`unknown change ${JSON.stringify(never)}`);
+    }
+  }
+  rec.applied = true;
+}
+
+async function create(ctx: StepContext, c: Extract<MachineChange, { op: "create" }>, rec: MachineRecord) {
+  const found = await findByName(ctx, c.name);
+  const m =
+    found ??
+    (await ctx.client.createMachine(ctx.app, {
+      name: c.name,
+      region: c.region,
+      config: finalConfig(ctx, c.config, c.volumes),
+      ...(c.skipServiceRegistration ? { skip_service_registration: true } : {}),
+      ...secretsVersion(ctx),
+    }));
+  rec.id = m.id;
+  if (m.instance_id) rec.version = m.instance_id;
+}
+
+async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update" }>, rec: MachineRecord) {
+  rec.id = c.machineId;
+  const nonce = await holdLease(ctx, c.machineId, rec);
+  const live = await ctx.client.getMachine(ctx.app, c.machineId);
+  if (gone(live)) throw new StepStalled(`machine ${c.name} (${c.machineId}) disappeared before its update`);
+  const config = finalConfig(ctx, c.config);
+  // An update whose answer was lost already happened: do not restart the machine again.
+  const done = sameConfig(config, live!.config) && live!.config?.metadata?.fly_release_id === ctx.journal.release.id;
+  if (done) return;
+  const m = await ctx.client.updateMachine(ctx.app, c.machineId, { config, ...secretsVersion(ctx) }, nonce);
+  if (m?.instance_id) rec.version = m.instance_id;
+}
+
+async function destroy(ctx: StepContext, id: string, rec: MachineRecord) {
+  const live = await ctx.client.getMachine(ctx.app, id);
+  if (gone(live)) return;
+  const nonce = await holdLease(ctx, id, rec);
+  await ctx.client.deleteMachine(ctx.app, id, { force: true, nonce });
+  delete rec.lease; // the lease ends with the machine
+}
+
+async function volumesBusy(ctx: StepContext, machineId: string) {
+  return (await ctx.client.listVolumes(ctx.app)).some((v) => v.attached_machine_id === machineId);
+}
+
+async function settle(ctx: StepContext, rec: MachineRecord) {
+  if (!rec.id) return;
+  if (!rec.started) {
+    await waitFor(ctx, rec.id, "started", rec.version);
+    rec.started = true;
+  }
+  if (!rec.healthy) {
+    await waitHealthy(ctx, rec.id);
+    rec.healthy = true;
+  }
+}
+
+function secretsVersion(ctx: StepContext) {
+  return ctx.journal.secretsVersion === undefined ? {} : { min_secrets_version: ctx.journal.secretsVersion };
+}
+
+/** Like Promise.all, but waits for every branch so none keeps running after a failure. */
+async function all(work: Promise<unknown>[]) {
+  const results = await Promise.allSettled(work);
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+  const first = failed.find((e) => e instanceof StepStalled) ?? failed[0];
+  if (first !== undefined) throw first;
+}

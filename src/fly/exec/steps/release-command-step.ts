@@ -1,0 +1,34 @@
+import type { PlanStep } from "../../plan/plan-types";
+import { finalConfig, type StepContext } from "../step-context";
+import { StepStalled } from "../step-outcome";
+import { findByName, waitFor } from "./machine-ops";
+
+type ReleaseStep = Extract<PlanStep, { kind: "release-command" }>;
+
+/**
+ * Runs `release_command` in a one-off machine (named after the run, so a repeat finds it instead
+ * of starting a second one), waits for it to be destroyed and reads its exit code from its
+ * events: anything but 0 stops the deploy before any app machine changes.
+ */
+export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
+  const name = `release-command-${ctx.journal.runId}`.slice(0, 63);
+  if (!ctx.record.machineId) {
+    const found = await findByName(ctx, name, true);
+    const m =
+      found ??
+      (await ctx.client.createMachine(ctx.app, {
+        name,
+        region: step.region,
+        config: finalConfig(ctx, step.config),
+        ...(ctx.journal.secretsVersion === undefined ? {} : { min_secrets_version: ctx.journal.secretsVersion }),
+      }));
+    ctx.record.machineId = m.id;
+  }
+  const id = ctx.record.machineId;
+  await waitFor(ctx, id, "destroyed");
+  const events = await ctx.client.machineEvents(ctx.app, id, 50);
+  const exit = events.find((e) => e.type === "exit");
+  const code = (exit?.request?.exit_event as { exit_code?: number } | undefined)?.exit_code;
+  if (code === undefined) throw new StepStalled(`release command machine ${id} ended without an exit event`);
+  if (code !== 0) throw new StepStalled(`release command \`${step.command}\` exited with code ${code}`);
+}

@@ -1,0 +1,12 @@
+export { apiBase, authHeader } from "./client/auth-header";
+export { createFlyClient, type FlyClient } from "./client/fly-client";
+export type { FlyClientOptions } from "./client/fly-http";
+export type * from "./client/fly-types";
+export { createDeployRun, type DeployRun, type DeployRunOptions } from "./exec/deploy-run";
+export { type DeployJournal, newJournal } from "./exec/journal";
+export { type RunResult, runToCompletion } from "./exec/run-to-completion";
+export type { StepOutcome } from "./exec/step-outcome";
+export { readLiveApp } from "./live/read-live-app";
+export { machineConfigFor, meta, sameConfig } from "./plan/machine-config";
+export { planDeploy } from "./plan/plan-deploy";
+export type { LiveApp, MachineChange, Plan, PlanStep, VolumeRef } from "./plan/plan-types";

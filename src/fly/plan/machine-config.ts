@@ -1,0 +1,104 @@
+import type { DesiredGroup } from "../../config/desired-app";
+import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import { canonical, digest, normalise } from "./canonical";
+
+/** Metadata keys on machines Tower manages: flyctl's (so `fly status` shows them) and Tower's. */
+export const meta = {
+  platform: "fly_platform_version",
+  group: "fly_process_group",
+  releaseId: "fly_release_id",
+  releaseVersion: "fly_release_version",
+  /** Digest of the config Tower applied: catches fields removed from the desired config. */
+  config: "tower_config",
+  /** Digest of the app's secrets when this machine was last updated. */
+  secrets: "tower_secrets",
+} as const;
+
+export const releaseCommandGroup = "fly_app_release_command";
+
+/** Keys that change with every release or are set by others: never a reason to update. */
+const volatile = new Set<string>([meta.releaseId, meta.releaseVersion, meta.config, "fly_flyctl_version"]);
+
+/** Top-level config keys Tower sets; a live value under one of them that Tower did not ask for is drift. */
+const managedKeys = [
+  "image",
+  "env",
+  "init",
+  "guest",
+  "services",
+  "checks",
+  "mounts",
+  "restart",
+  "files",
+  "statics",
+  "metrics",
+  "stop_config",
+  "metadata",
+  "auto_destroy",
+  "schedule",
+];
+
+/** Maps whose every key counts (elsewhere only keys Tower sets are compared: Fly adds defaults). */
+const mapPaths = new Set(["env", "metadata", "checks"]);
+
+/** The full config for a machine of `group`: Tower's and flyctl's metadata, mount volume ids unset. */
+export function machineConfigFor(group: DesiredGroup, secretsDigest: string): FlyMachineConfig {
+  const metadata: Record<string, string> = {
+    ...group.config.metadata,
+    [meta.platform]: "v2",
+    [meta.group]: group.processGroup,
+    [meta.secrets]: secretsDigest,
+  };
+  const config = { ...group.config, metadata };
+  metadata[meta.config] = digest(canonical(comparable(config)));
+  return config;
+}
+
+/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
+  if (!live) return false;
+  if (live.metadata?.[meta.config] !== want.metadata?.[meta.config]) return false;
+  const w = comparable(want);
+  return canonical(w) === canonical(project(comparable(live), w, ""));
+}
+
+/** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
+export function mountKey(config: FlyMachineConfig | undefined): string {
+  return (config?.mounts ?? [])
+    .map((m) => `${m.name}:${m.path}`)
+    .sort()
+    .join(",");
+}
+
+/** `config` with each mount's volume id taken from `volumes` (by mount name). */
+export function withVolumes(config: FlyMachineConfig, volumes: Record<string, string>): FlyMachineConfig {
+  if (!config.mounts?.length) return config;
+  return { ...config, mounts: config.mounts.map((m) => (volumes[m.name] ? { ...m, volume: volumes[m.name] } : m)) };
+}
+
+function comparable(config: FlyMachineConfig): Record<string, unknown> {
+  const metadata = Object.fromEntries(Object.entries(config.metadata ?? {}).filter(([k]) => !volatile.has(k)));
+  const mounts = config.mounts?.map(({ volume: _v, size_gb: _s, ...m }) => m);
+  return { ...config, metadata, mounts };
+}
+
+function project(live: unknown, want: unknown, path: string): unknown {
+  if (Array.isArray(live) && Array.isArray(want)) return live.map((v, i) => project(v, want[i], `${path}[]`));
+  if (!isObject(live) || !isObject(want)) return live;
+  const keys =
+    path === ""
+      ? new Set([...managedKeys, ...Object.keys(want)])
+      : mapPaths.has(path)
+        ? new Set([...Object.keys(live), ...Object.keys(want)])
+        : new Set(Object.keys(want));
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const child = mapPaths.has(path) ? k : path ? `${path}.${k}` : k;
+    if (k in live) out[k] = project(live[k], want[k], mapPaths.has(path) ? `${path}.*` : child);
+  }
+  return normalise(out) ?? {};
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,113 @@
+import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
+import type { FlyMachine } from "../client/fly-types";
+import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import type { MachineChange, VolumeRef } from "./plan-types";
+import type { createVolumePool } from "./volume-pool";
+
+const gone = new Set(["destroyed", "destroying"]);
+
+/** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
+export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
+  return machines.filter((m) => {
+    const md = m.config?.metadata ?? {};
+    return (
+      !gone.has(m.state ?? "") &&
+      md[meta.platform] === "v2" &&
+      !!md[meta.group] &&
+      md[meta.group] !== releaseCommandGroup
+    );
+  });
+}
+
+/**
+ * Pairs desired groups (process group × region × count) with the managed machines Fly runs and
+ * returns the changes: update in place, replace when a mount changed, create the missing, destroy
+ * the extra and those of groups or regions no longer wanted. Bluegreen turns updates into a new
+ * machine plus the destruction of the old one.
+ */
+export function planMachines(
+  desired: DesiredApp,
+  machines: FlyMachine[],
+  volumes: ReturnType<typeof createVolumePool>,
+  bluegreen: boolean,
+): MachineChange[] {
+  const managed = managedMachines(machines);
+  const taken = new Set(machines.filter((m) => !gone.has(m.state ?? "")).map((m) => m.name ?? ""));
+  const newName = (g: DesiredGroup) => {
+    let k = 1;
+    while (taken.has(`${g.processGroup}-${g.region}-${k}`)) k++;
+    const name = `${g.processGroup}-${g.region}-${k}`;
+    taken.add(name);
+    return name;
+  };
+  const newVolumes = (g: DesiredGroup, keep: Record<string, string> = {}) => {
+    const mounts = g.config.mounts ?? [];
+    if (!mounts.length) return undefined;
+    const out: Record<string, VolumeRef> = {};
+    for (const m of mounts) out[m.name] = keep[m.name] ? { id: keep[m.name]! } : volumes.take(m.name, g.region);
+    return out;
+  };
+
+  const changes: MachineChange[] = [];
+  const claimed = new Set<string>();
+  const groups = [...desired.groups].sort((a, b) =>
+    `${a.processGroup}@${a.region}`.localeCompare(`${b.processGroup}@${b.region}`),
+  );
+  for (const g of groups) {
+    const want = machineConfigFor(g, desired.secretsDigest);
+    const mine = managed
+      .filter((m) => m.config?.metadata?.[meta.group] === g.processGroup && m.region === g.region)
+      .map((m) => ({ m, vols: mountedVolumes(m) }))
+      .map((x) => ({
+        ...x,
+        same: mountKey(x.m.config) === mountKey(want) && sameConfig(withVolumes(want, x.vols), x.m.config),
+      }))
+      .sort((a, b) => Number(b.same) - Number(a.same) || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
+    const base = { group: g.processGroup, region: g.region };
+    for (const { m, vols, same } of mine.slice(0, g.count)) {
+      claimed.add(m.id);
+      if (same) continue;
+      const name = m.name ?? m.id;
+      if (mountKey(m.config) !== mountKey(want)) {
+        changes.push({
+          op: "replace",
+          machineId: m.id,
+          name: newName(g),
+          ...base,
+          config: want,
+          volumes: newVolumes(g, vols),
+        });
+      } else if (bluegreen) {
+        changes.push({ op: "create", name: newName(g), ...base, config: want, skipServiceRegistration: true });
+        changes.push({ op: "destroy", machineId: m.id, name, ...base });
+      } else {
+        changes.push({ op: "update", machineId: m.id, name, ...base, config: withVolumes(want, vols) });
+      }
+    }
+    for (let i = mine.length; i < g.count; i++) {
+      const c: MachineChange = { op: "create", name: newName(g), ...base, config: want, volumes: newVolumes(g) };
+      if (bluegreen) c.skipServiceRegistration = true;
+      changes.push(c);
+    }
+  }
+  for (const m of managed)
+    if (!claimed.has(m.id))
+      changes.push({
+        op: "destroy",
+        machineId: m.id,
+        name: m.name ?? m.id,
+        group: m.config?.metadata?.[meta.group] ?? "",
+        region: m.region ?? "",
+      });
+  return changes.map(dropUndefined);
+}
+
+function mountedVolumes(m: FlyMachine): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const mount of m.config?.mounts ?? []) if (mount.volume) out[mount.name] = mount.volume;
+  return out;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
