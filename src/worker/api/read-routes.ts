@@ -1,4 +1,5 @@
 /** Handlers of the read-only routes: each asks one Durable Object and answers its data as is. */
+import type { StoredEvent } from "../../durable/contract";
 import { appStub, projectStub } from "../../durable/stubs";
 import { RequestError } from "../errors";
 import { knownApp } from "./known-app";
@@ -42,13 +43,14 @@ export function registerReadRoutes(api: Api): void {
     const { app } = c.req.valid("param");
     await knownApp(c.env, app);
     const { after, limit } = c.req.valid("query");
-    const events = await appStub(c.env, app).events(after, limit);
+    // `data` is `Record<string, unknown>`, which RPC typing cannot see through: name the type.
+    const events: StoredEvent[] = await appStub(c.env, app).events(after, limit);
     return c.json({ events, next: events.at(-1)?.seq ?? after }, 200);
   });
 
   api.openapi(projectEventsRoute, async (c) => {
     const { after, limit } = c.req.valid("query");
-    const events = await projectStub(c.env).events(after, limit);
+    const events: StoredEvent[] = await projectStub(c.env).events(after, limit);
     return c.json({ events, next: events.at(-1)?.seq ?? after }, 200);
   });
 

@@ -1,0 +1,251 @@
+/**
+ * Webhook intake under load: `wrangler dev` (real workerd, real ProjectDO) fed signed GitHub push
+ * deliveries by autocannon in a second process, 200 connections for 20 s (`--duration S`,
+ * `--connections N`). Prints rps and p50/p99, then reads the ProjectDO log through the API and
+ * compares pushes recorded with deliveries answered 202 (nothing may be lost). Last, the Worker's
+ * own CPU for one delivery measured in Node: verify + parse + build the push + the structured
+ * clone an RPC to the ProjectDO costs the caller (the append itself runs in the DO).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import examples from "@octokit/webhooks-examples";
+import { sign } from "@octokit/webhooks-methods";
+import { receiveDelivery } from "../src/worker/webhook/receive";
+
+const SECRET = `bench-secret-${process.pid}`;
+const API_TOKEN = `bench-api-token-${process.pid}`;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const payload = JSON.stringify(examples.find((e) => e.name === "push")!.examples[4]);
+
+if (args[0] === "--load") await load(args[1]!, flag("duration", 20), flag("connections", 200));
+else await main(flag("duration", 20), flag("connections", 200));
+
+interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+/** The second process: autocannon with a fresh delivery id on every request. */
+async function load(url: string, duration: number, connections: number) {
+  // autocannon ships no types: describe the slice used here.
+  const specifier: string = "autocannon";
+  const { default: autocannon } = (await import(specifier)) as { default: (options: object) => Promise<LoadResult> };
+  const signature = await sign(SECRET, payload);
+  const prefix = crypto.randomUUID();
+  let n = 0;
+  const result = await autocannon({
+    url: `${url}/webhook`,
+    connections,
+    duration,
+    requests: [
+      {
+        method: "POST",
+        body: payload,
+        headers: { "content-type": "application/json", "x-github-event": "push", "x-hub-signature-256": signature },
+        setupRequest(req: { headers: Record<string, string> }) {
+          n += 1;
+          req.headers = { ...req.headers, "x-github-delivery": `${prefix}-${n}` };
+          return req;
+        },
+      },
+    ],
+  });
+  const codes = result.statusCodeStats;
+  console.log(
+    JSON.stringify({
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      total: result.requests.total,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      codes: Object.fromEntries(Object.entries(codes).map(([code, s]) => [code, s.count])),
+    }),
+  );
+}
+
+async function main(duration: number, connections: number) {
+  const dir = mkdtempSync(join(tmpdir(), "tower-bench-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  writeFileSync(join(dir, ".dev.vars"), `WEBHOOK_SECRET=${SECRET}\nAPI_TOKEN=${API_TOKEN}\n`);
+  const wrangler = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(await freePort()),
+      "--env-file",
+      join(dir, ".dev.vars"),
+      "--persist-to",
+      join(dir, "state"),
+      "--log-level",
+      "error",
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+  let stderr = "";
+  wrangler.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const stop = () => killTree(wrangler);
+  process.on("exit", stop);
+  try {
+    await waitUp(`${base}/healthz`, 60_000, () => stderr);
+    console.log(`wrangler dev on ${base}; ${connections} connections for ${duration} s…`);
+    const load = await runLoad(base, duration, connections);
+    const answered = load.codes["202"] ?? 0;
+    console.log(
+      `requests: ${load.total} (${JSON.stringify(load.codes)}), errors ${load.errors}, timeouts ${load.timeouts}`,
+    );
+    console.log(`rps ${load.rps.toFixed(0)}  p50 ${load.p50} ms  p99 ${load.p99} ms`);
+    const recorded = await countRecorded(base);
+    console.log(
+      `answered 202: ${answered}  recorded in ProjectDO log: ${recorded}  ${recorded === answered ? "(equal)" : "(MISMATCH)"}`,
+    );
+    const verify = await verifyRecordCost();
+    console.log(`worker-side verify+parse+clone per delivery (Node): ${verify.toFixed(3)} ms`);
+    stop();
+    console.log(
+      JSON.stringify({
+        bench: "webhook",
+        rps: Math.round(load.rps),
+        p50_ms: load.p50,
+        p99_ms: load.p99,
+        answered_202: answered,
+        recorded,
+        verify_record_ms: Number(verify.toFixed(3)),
+      }),
+    );
+  } finally {
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runLoad(base: string, duration: number, connections: number) {
+  return new Promise<{
+    rps: number;
+    p50: number;
+    p99: number;
+    total: number;
+    errors: number;
+    timeouts: number;
+    codes: Record<string, number>;
+  }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        "--load",
+        base,
+        "--duration",
+        String(duration),
+        "--connections",
+        String(connections),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("exit", (code) => {
+      const last = out.trim().split("\n").at(-1) ?? "";
+      if (code === 0 && last.startsWith("{")) resolve(JSON.parse(last));
+      else reject(new Error(`load process exited ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+/** Pushes in the ProjectDO log, read page by page through GET /api/events. */
+async function countRecorded(base: string): Promise<number> {
+  let after = 0;
+  let pushes = 0;
+  for (;;) {
+    const res = await fetch(`${base}/api/events?after=${after}&limit=1000`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    if (!res.ok) throw new Error(`GET /api/events: ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as { events: { seq: number; type: string }[]; next: number };
+    pushes += page.events.filter((e) => e.type === "push.received").length;
+    if (page.events.length === 0) return pushes;
+    after = page.next;
+  }
+}
+
+async function verifyRecordCost(): Promise<number> {
+  const signature = await sign(SECRET, payload);
+  const settings = { secrets: [SECRET], maxBytes: 5 * 1024 * 1024 };
+  const once = async (i: number) => {
+    const req = new Request("http://tower/webhook", {
+      method: "POST",
+      body: payload,
+      headers: { "x-github-event": "push", "x-github-delivery": `d-${i}`, "x-hub-signature-256": signature },
+    });
+    const received = await receiveDelivery(req, settings, new Date());
+    if (received.kind !== "push") throw new Error("not a push");
+    structuredClone(received.pushes[0]);
+  };
+  for (let i = 0; i < 500; i++) await once(i);
+  const runs = 5000;
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) await once(i);
+  return (performance.now() - start) / runs;
+}
+
+async function waitUp(url: string, timeoutMs: number, log: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not come up: ${log()}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Kills wrangler and everything it started (workerd, esbuild): the whole process group. */
+function killTree(child: ChildProcess) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {}
+  const pid = child.pid;
+  setTimeout(() => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {}
+  }, 2000).unref();
+}
