@@ -1,5 +1,125 @@
 import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../worker/env";
+import { AppLog } from "./app/app-log";
+import { DESIRED_APP, runSlice } from "./app/deploy-driver";
+import { createFlyEngine } from "./app/fly-engine";
+import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
+import type {
+  AppNoticeRpc,
+  AppRpc,
+  AppSummary,
+  DeployDetail,
+  DeployOutcome,
+  DeploySummary,
+  DesiredNotice,
+  Page,
+  StoredEvent,
+} from "./contract";
 
-/** One per Fly app: its event log and the deploy state machine. */
-export class AppDO extends DurableObject<TowerEnv> {}
+/** A deploy that has not finished after this long fails (health waits included). */
+const DEPLOY_TIMEOUT_MS = 30 * 60_000;
+/** One alarm works this long, then re-arms: well inside the 15-minute alarm limit. */
+const SLICE_MS = 20_000;
+
+/**
+ * One per Fly app: its event log and the deploy state machine. Thin on purpose: the rules live in
+ * app/decide.ts, the deploy steps in app/deploy-driver.ts; this class persists and schedules.
+ */
+export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeRpc {
+  private readonly log: AppLog;
+  /** One slice at a time, even if an alarm is run by hand while another is in flight. */
+  private slicing = false;
+
+  constructor(ctx: DurableObjectState, env: TowerEnv) {
+    super(ctx, env);
+    this.log = new AppLog(ctx.storage);
+    ctx.blockConcurrencyWhile(async () => this.log.load());
+  }
+
+  async desire(notice: DesiredNotice): Promise<{ duplicate: boolean; changed: boolean }> {
+    const { app } = notice;
+    const result = this.log.execute({
+      type: "desire",
+      at: now(),
+      key: notice.key,
+      deployId: newDeployId(),
+      app: app.name,
+      org: app.org,
+      target: { configHash: app.hash, sourceCommit: notice.sourceCommit, secretsDigest: app.secretsDigest },
+      cause: notice.cause,
+    });
+    // Same synchronous block as the append: the row and the event land together.
+    if (result.events.length > 0) this.log.store.putState(DESIRED_APP, app);
+    await this.schedule();
+    return { duplicate: result.duplicate, changed: result.events.length > 0 };
+  }
+
+  async forceSync(cause: string): Promise<void> {
+    this.log.execute({ type: "force-sync", at: now(), key: `force:${newDeployId()}`, deployId: newDeployId(), cause });
+    await this.schedule();
+  }
+
+  async destroyApp(cause: string): Promise<void> {
+    this.log.execute({ type: "destroy", at: now(), key: `destroy:${this.log.state.version}`, cause });
+    await this.schedule();
+  }
+
+  async summary(): Promise<AppSummary | null> {
+    return toSummary(this.log.state);
+  }
+
+  async deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>> {
+    return toDeployPage(this.log.state, query);
+  }
+
+  async deploy(id: string): Promise<DeployDetail | null> {
+    return toDeployDetail(this.log.state, id);
+  }
+
+  async events(after: number, limit: number): Promise<StoredEvent[]> {
+    return this.log.read(after, Math.min(Math.max(limit, 1), 1000));
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.slicing) return;
+    this.slicing = true;
+    let next: number | null = null;
+    try {
+      next = await runSlice({
+        log: this.log,
+        engine: createFlyEngine(this.env),
+        env: this.env as unknown as Record<string, unknown>,
+        now: Date.now,
+        sliceMs: SLICE_MS,
+        timeoutMs: DEPLOY_TIMEOUT_MS,
+      });
+    } finally {
+      this.slicing = false;
+      // After a throw the log still says what is left: come back soon rather than never.
+      await this.schedule(next ?? this.pendingWakeup());
+    }
+  }
+
+  /** Sets the alarm `delayMs` from now unless one is due sooner; with no delay, clears nothing. */
+  private async schedule(delayMs: number | null = 0): Promise<void> {
+    if (delayMs === null) return;
+    const at = Date.now() + delayMs;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** A running deploy must be looked at again by its timeout at the latest. */
+  private pendingWakeup(): number | null {
+    const { running, queued } = this.log.state;
+    return running !== null || queued !== null ? 1_000 : null;
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Sortable by time, unique enough per app: base36 milliseconds plus random hex. */
+function newDeployId(): string {
+  return `d${Date.now().toString(36)}${crypto.randomUUID().slice(0, 8)}`;
+}

@@ -122,3 +122,11 @@ export interface AppRpc {
   /** Admin force-sync: redeploy even when nothing changed. */
   forceSync(cause: string): Promise<void>;
 }
+
+/** AppDO's methods for the ProjectDO only (not the public API). */
+export interface AppNoticeRpc {
+  /** Records the app's newest desired state (idempotent on `notice.key`) and schedules its deploy. */
+  desire(notice: DesiredNotice): Promise<{ duplicate: boolean; changed: boolean }>;
+  /** `prune: true`: destroys the Fly app once no deploy runs, only if Tower created it. */
+  destroyApp(cause: string): Promise<void>;
+}

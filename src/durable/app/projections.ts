@@ -85,6 +85,16 @@ function toDeploySummary(record: DeployRecord): DeploySummary {
   };
 }
 
+/** For the API: whether a cursor is one `deploys` gave out (a bad one would reject the RPC). */
+export function isDeployCursor(cursor: string): boolean {
+  try {
+    decodeCursor(cursor);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function encodeCursor(position: number): string {
   return btoa(`d:${position}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toDeployDetail, toDeployPage, toSummary } from "../../../../src/durable/app/projections";
+import { isDeployCursor, toDeployDetail, toDeployPage, toSummary } from "../../../../src/durable/app/projections";
 import { initialState } from "../../../../src/durable/app/state";
 import { TowerError } from "../../../../src/errors";
 import { at, desire, given, step, succeed, target, tick } from "./given";
@@ -51,6 +51,7 @@ describe("AppDO projections", () => {
     expect(second).toMatchObject({ items: [{ id: "d-k1", outcome: "succeeded" }], next: null });
     expect(toDeployPage(state, { limit: 10, outcome: "failed" }).items.map((d) => d.id)).toEqual(["d-k2"]);
     expect(() => toDeployPage(state, { limit: 10, cursor: "nonsense!" })).toThrow(TowerError);
+    expect([isDeployCursor("nonsense!"), isDeployCursor(first.next!)]).toEqual([false, true]);
   });
 
   it("shows a deploy's steps with timings, image, plan summary and error", () => {

@@ -1,0 +1,136 @@
+/**
+ * One bounded slice of deploy work, run from the AppDO's alarm. Every decision goes through the
+ * log (AppLog.execute); the only state outside it is the executor journal and the resolved app,
+ * kept in state rows written in the same synchronous block as the events that refer to them. After
+ * an eviction the next slice reads where the log says the deploy is and carries on.
+ */
+import type { ResolvedApp } from "../../config/resolved-app";
+import type { DeployStep } from "../contract";
+import type { AppLog } from "./app-log";
+import type { DeployEngine, DeployInput } from "./deploy-engine";
+import { resolveImage } from "./resolve-image";
+import { resolveSecrets } from "./resolve-secrets";
+import { type DeployRecord, findDeploy } from "./state";
+
+export interface DriverContext {
+  log: AppLog;
+  /** Null when Fly is not configured: a deploy then fails naming the missing setting. */
+  engine: DeployEngine | null;
+  env: Record<string, unknown>;
+  now: () => number;
+  /** Longest a slice works before handing back. */
+  sliceMs: number;
+  /** Longest a whole deploy may take before it fails. */
+  timeoutMs: number;
+}
+
+/** State rows the driver keeps beside the log. */
+export const DESIRED_APP = "desired-app";
+const DEPLOY_APP = "deploy-app";
+const JOURNAL = "journal";
+
+/** Delay before the next slice when a step is waiting on Fly (health checks, machine starts). */
+const WAIT_MS = 1_000;
+const RETRY_MS = 5_000;
+
+/** Runs one slice; returns the delay until the next alarm, or null when there is nothing to do. */
+export async function runSlice(ctx: DriverContext): Promise<number | null> {
+  const { log } = ctx;
+  const started = log.execute({ type: "tick", at: iso(ctx.now()), timeoutMs: ctx.timeoutMs });
+  for (const event of started.events)
+    if (event.type === "deploy.started")
+      log.store.putState(DEPLOY_APP, { deployId: event.data.deployId, app: log.store.getState(DESIRED_APP) });
+  if (started.events.some((event) => event.type === "deploy.failed")) return 0;
+
+  const running = findDeploy(log.state, log.state.running);
+  if (running) return advanceDeploy(ctx, running);
+  if (log.state.destroy === "requested" && log.state.name && ctx.engine) {
+    const result = await ctx.engine.destroyApp(log.state.name);
+    log.execute({ type: "record-destroy", at: iso(ctx.now()), ...result });
+  }
+  return log.state.queued !== null && log.state.destroy === null ? 0 : null;
+}
+
+async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<number | null> {
+  const { log } = ctx;
+  const fail = (step: string, message: string) => {
+    record(ctx, deploy.id, step, "stalled", ctx.now(), message);
+    return 0; // The next queued deploy may start at once.
+  };
+  const stored = log.store.getState<{ deployId: string; app: ResolvedApp | null }>(DEPLOY_APP);
+  if (stored?.deployId !== deploy.id || !stored.app) return fail("start", "the app's resolved config is missing");
+  const app = stored.app;
+
+  let image = deploy.image;
+  if (image === null) {
+    const resolution = resolveImage(app.source);
+    if ("reason" in resolution) return fail("resolve-image", resolution.reason);
+    image = resolution.image;
+  }
+  const secrets = resolveSecrets(app.secrets, ctx.env);
+  if ("reason" in secrets) return fail("resolve-secrets", secrets.reason);
+
+  if (!ctx.engine) return fail("start", "FLY_API_TOKEN is not set: Tower cannot reach Fly");
+  const begun = ctx.now();
+  const input: DeployInput = {
+    app,
+    image,
+    secrets: secrets.values,
+    releaseId: deploy.id,
+    releaseVersion: deploy.release,
+    deadline: begun + ctx.sliceMs,
+  };
+  const name = deploy.image === null ? "plan" : "execute";
+  try {
+    if (deploy.image === null) {
+      const planned = await ctx.engine.plan(input);
+      log.store.putState(JOURNAL, { deployId: deploy.id, journal: planned.journal });
+      record(ctx, deploy.id, "plan", "done", begun);
+      log.execute({
+        type: "record-plan",
+        at: iso(ctx.now()),
+        deployId: deploy.id,
+        image,
+        planSummary: planned.planSummary,
+      });
+      return 0;
+    }
+    const journal = log.store.getState<{ deployId: string; journal: unknown }>(JOURNAL);
+    if (journal?.deployId !== deploy.id) return fail("execute", "the deploy's journal is missing");
+    const advanced = await ctx.engine.advance(journal.journal, input);
+    log.store.putState(JOURNAL, { deployId: deploy.id, journal: advanced.journal });
+    for (const outcome of advanced.outcomes) log.execute(stepCommand(ctx, deploy.id, outcome));
+    if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
+    return advanced.outcomes.some((outcome) => outcome.outcome === "wait") ? WAIT_MS : 0;
+  } catch (error) {
+    // Fly errors are transient until the deploy's timeout says otherwise; messages carry no secrets.
+    record(ctx, deploy.id, name, "retry", begun, error instanceof Error ? error.message : String(error));
+    return RETRY_MS;
+  }
+}
+
+function record(
+  ctx: DriverContext,
+  deployId: string,
+  name: string,
+  outcome: DeployStep["outcome"],
+  begun: number,
+  message?: string,
+) {
+  const step: DeployStep = {
+    name,
+    outcome,
+    startedAt: iso(begun),
+    finishedAt: iso(ctx.now()),
+    ...(message ? { message } : {}),
+  };
+  ctx.log.execute(stepCommand(ctx, deployId, step));
+}
+
+function stepCommand(ctx: DriverContext, deployId: string, step: DeployStep) {
+  return { type: "record-step", at: iso(ctx.now()), deployId, step } as const;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

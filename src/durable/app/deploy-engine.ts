@@ -1,0 +1,42 @@
+/**
+ * The port the deploy driver drives: what Fly work a deploy needs, in resumable slices. Implemented
+ * over src/fly (fly-engine.ts). The journal is the executor's own serialisable progress; the
+ * driver stores it in the DO's state table (never in the log: it may carry machine configs).
+ */
+import type { ResolvedApp } from "../../config/resolved-app";
+import type { DeployStep } from "../contract";
+
+export interface DeployInput {
+  app: ResolvedApp;
+  image: string;
+  /** Secret values, resolved from the Worker env at deploy time: in memory only. */
+  secrets: Record<string, string>;
+  /** The deploy id: flyctl's `fly_release_id`. */
+  releaseId: string;
+  /** flyctl's `fly_release_version`. */
+  releaseVersion: number;
+  /** Epoch ms by which a call must hand back, done or not. */
+  deadline: number;
+}
+
+export interface PlannedDeploy {
+  journal: unknown;
+  /** Counts by kind of change (e.g. `{ create: 2, update: 1 }`), shown in the deploy detail. */
+  planSummary: Record<string, number>;
+}
+
+export interface AdvancedDeploy {
+  journal: unknown;
+  /** What each step did in this slice: done, wait (requeue), retry (transient), stalled (terminal). */
+  outcomes: DeployStep[];
+  finished: boolean;
+}
+
+export interface DeployEngine {
+  /** Reads what Fly runs and plans the deploy. */
+  plan(input: DeployInput): Promise<PlannedDeploy>;
+  /** Carries the plan forward until done, blocked or past `input.deadline`. Safe to repeat. */
+  advance(journal: unknown, input: DeployInput): Promise<AdvancedDeploy>;
+  /** Destroys the Fly app if Tower created it (its metadata says so); leaves others alone. */
+  destroyApp(name: string): Promise<{ destroyed: boolean; reason: string }>;
+}
