@@ -1,0 +1,208 @@
+/**
+ * `npm run bench -- git [--runs N]`: on the same generated repos served by the real test git server,
+ * measures list-refs and shallow-fetch time of src/git inside workerd (a small worker under
+ * `wrangler dev`), native `git clone --depth 1` side by side, and the memory a fetch adds to the
+ * workerd process, read from /proc from outside (peak RSS via clear_refs/VmHWM).
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createRepo } from "../test/support/fixture-repo";
+import { startGitServer } from "../test/support/git-server";
+
+const run = promisify(execFile);
+const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
+const sizes = {
+  small: { files: 50, bytes: 500_000 },
+  medium: { files: 500, bytes: 5_000_000 },
+  large: { files: 5000, bytes: 50_000_000 },
+};
+type Size = keyof typeof sizes;
+
+const server = await startGitServer();
+const results: Record<string, Record<string, number>> = {};
+try {
+  for (const [size, spec] of Object.entries(sizes) as [Size, (typeof sizes)[Size]][]) {
+    const repo = await createRepo(server.url, `bench-${size}`);
+    await repo.commit(generateFiles(spec.files, spec.bytes));
+    const warm = await createRepo(server.url, `warm-${size}`);
+    await warm.commit(generateFiles(5, 5_000));
+
+    const worker = await startWorker();
+    try {
+      const call = async (path: string, url = repo.url) => {
+        const started = performance.now();
+        const res = await fetch(`${worker.url}${path}?url=${encodeURIComponent(url)}`);
+        if (!res.ok) throw new Error(`${path} ${size}: HTTP ${res.status} ${await res.text()}`);
+        await res.json();
+        return performance.now() - started;
+      };
+      // Load the code paths first, so memory counts the repo, not the modules.
+      await call("/list", warm.url);
+      await call("/fetch", warm.url);
+      await call("/release");
+      const before = await worker.memory();
+      await worker.resetPeak();
+      await call("/fetch");
+      const held = await worker.memory();
+      const addedMb = (held.peakKb - before.rssKb) / 1024;
+      const heldMb = (held.rssKb - before.rssKb) / 1024;
+      const readAll = await call("/read-all");
+      await call("/release");
+
+      const list = await median(runs, () => call("/list"));
+      const fetchMs = await median(runs, async () => (await call("/fetch")) + 0 * (await call("/release")));
+      const requestsBefore = server.stats()[repo.name] ?? 0;
+      await call("/list");
+      const listRequests = (server.stats()[repo.name] ?? 0) - requestsBefore;
+      const native = await median(runs, () => nativeClone(repo.url));
+      results[size] = {
+        list_refs_ms: round(list),
+        fetch_ms: round(fetchMs),
+        native_ms: round(native),
+        ratio: round(fetchMs / native, 2),
+        added_mb: round(addedMb),
+        held_mb: round(heldMb),
+        read_all_ms: round(readAll),
+        list_refs_requests: listRequests,
+      };
+      console.log(
+        `${size.padEnd(6)} ${spec.files} files, ${spec.bytes / 1e6} MB: list-refs ${round(list)} ms (${listRequests} request), ` +
+          `fetch ${round(fetchMs)} ms vs git clone --depth 1 ${round(native)} ms (×${round(fetchMs / native, 2)}), ` +
+          `memory +${round(addedMb)} MB peak / +${round(heldMb)} MB held, read all files ${round(readAll)} ms`,
+      );
+    } finally {
+      await worker.stop();
+    }
+  }
+} finally {
+  await server.close();
+}
+console.log(JSON.stringify({ bench: "git", runs, ...results }));
+
+/** Text files in nested folders, from a fixed seed: compresses like source code, roughly. */
+function generateFiles(count: number, totalBytes: number): Record<string, string> {
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const words = Array.from({ length: 4096 }, () => Math.floor(random() * 2 ** 40).toString(36));
+  const files: Record<string, string> = {};
+  const each = Math.floor(totalBytes / count);
+  for (let i = 0; i < count; i++) {
+    let text = "";
+    while (text.length < each) text += `${words[Math.floor(random() * words.length)]}${random() < 0.1 ? "\n" : " "}`;
+    files[`dir-${i % 10}/sub-${i % 7}/file-${i}.txt`] = text.slice(0, each);
+  }
+  return files;
+}
+
+async function nativeClone(url: string): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "tower-clone-"));
+  try {
+    const started = performance.now();
+    await run("git", ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", url, join(dir, "c")]);
+    return performance.now() - started;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function median(n: number, measure: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) values.push(await measure());
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? Number.NaN;
+}
+
+function round(value: number, digits = 1): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+interface Worker {
+  url: string;
+  memory(): Promise<{ rssKb: number; peakKb: number }>;
+  resetPeak(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `wrangler dev` of bench/git/worker.ts on a free port; memory is its workerd process's. */
+async function startWorker(): Promise<Worker> {
+  const dir = await mkdtemp(join(tmpdir(), "tower-bench-git-"));
+  const config = join(dir, "wrangler.toml");
+  const main = new URL("./git/worker.ts", import.meta.url).pathname;
+  await writeFile(
+    config,
+    `name = "bench-git"\nmain = "${main}"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_compat"]\n`,
+  );
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(
+    "npx",
+    ["wrangler", "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0"],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+  let log = "";
+  child.stdout.on("data", (c: Buffer) => (log += c));
+  child.stderr.on("data", (c: Buffer) => (log += c));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    await rm(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${url}/nothing`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (i > 300 || child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pids = await workerdPids(child.pid ?? 0);
+  if (pids.length === 0) throw new Error("no workerd process under wrangler dev");
+  const status = async (key: string) => {
+    let kb = 0;
+    for (const pid of pids) {
+      const text = await readFile(`/proc/${pid}/status`, "utf8");
+      kb += Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? 0);
+    }
+    return kb;
+  };
+  return {
+    url,
+    memory: async () => ({ rssKb: await status("VmRSS"), peakKb: await status("VmHWM") }),
+    async resetPeak() {
+      for (const pid of pids) await writeFile(`/proc/${pid}/clear_refs`, "5");
+    },
+    stop,
+  };
+}
+
+async function workerdPids(root: number): Promise<number[]> {
+  const parents = new Map<number, { ppid: number; comm: string }>();
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
+    const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (m?.[1] && m[2]) parents.set(Number(name), { ppid: Number(m[2]), comm: m[1] });
+  }
+  const under = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
+      if (p === root) return true;
+      p = parents.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  return [...parents].filter(([pid, info]) => info.comm === "workerd" && under(pid)).map(([pid]) => pid);
+}
