@@ -1,0 +1,27 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type Evaluation, evaluateTree, type GitRefSpec } from "../config";
+import { fetchCommit, parseGitCredentials } from "../git";
+import type { Args } from "./args";
+import { UsageError } from "./args";
+import { localFileTree } from "./local-file-tree";
+
+const want = (ref: GitRefSpec) =>
+  "commit" in ref ? { commit: ref.commit } : { ref: "branch" in ref ? ref.branch : ref.tag };
+
+/** Evaluates the folder named on the command line (default "."), as the Worker would its repo. */
+export async function evaluateDir(args: Args): Promise<{ dir: string; evaluation: Evaluation }> {
+  const dir = resolve(args.positional[0] ?? ".");
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+  const credentials = args.flags.fetch ? parseGitCredentials(process.env.GIT_CREDENTIALS) : undefined;
+  const evaluation = await evaluateTree(localFileTree(dir), {
+    secrets: (key) => process.env[key],
+    defaultOrg: typeof args.flags.org === "string" ? args.flags.org : (process.env.FLY_ORG ?? "personal"),
+    missingSecrets: "warning",
+    openRepo: credentials
+      ? async (source) => (await fetchCommit(source.url, want(source.ref), { credentials })).fileTree()
+      : undefined,
+  });
+  return { dir, evaluation };
+}

@@ -1,0 +1,2 @@
+export { localFileTree } from "./local-file-tree";
+export { main } from "./main";

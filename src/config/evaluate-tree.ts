@@ -1,0 +1,219 @@
+import type { CommonOrigin } from "./app-file";
+import { emptyCommon, type StackedCommon, stackCommon } from "./common";
+import { diagnostic } from "./diagnostic";
+import { evaluateApp } from "./evaluate-app";
+import type { EvaluateOptions, Evaluation, EvaluationCache, ProjectInfo, RepoRef } from "./evaluation";
+import type { FileTree } from "./file-tree";
+import { isPlainObject, type PlainObject } from "./merge";
+import { joinPath } from "./paths";
+import { readProjectFile } from "./project-file";
+import { repoKey } from "./repo-key";
+import { DEFAULT_REF } from "./resolve-app";
+import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import { collectRepos, dropDuplicates } from "./tree-results";
+
+/** One project being walked: which tree, which folder holds its content, what it passes down. */
+interface Scope {
+  tree: FileTree;
+  treeKey: string;
+  /** How files of this tree are named in messages: "" for the root tree, else `repo@ref:`. */
+  prefix: string;
+  names: string[];
+  common: StackedCommon;
+  origins: CommonOrigin[];
+  /** Content folders of this project and its parents (`treeKey:dir`): a repeat is a cycle. */
+  chain: string[];
+  git?: { url: string; repo: string; ref: GitRefSpec };
+  info: ProjectInfo;
+}
+
+/**
+ * Evaluates a config tree: finds projects and apps, stacks `common`, resolves and hashes each app.
+ * An error in one app leaves that app out and the others in; a broken root project.yaml or a
+ * cycle leaves every app out (the caller keeps what it had).
+ */
+export async function evaluateTree(tree: FileTree, options: EvaluateOptions): Promise<Evaluation> {
+  return new TreeWalk(options).run(tree);
+}
+
+class TreeWalk {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly apps: ResolvedApp[] = [];
+  readonly projects: ProjectInfo[] = [];
+  readonly repoUses: (Omit<RepoRef, "usedBy"> & { user: string })[] = [];
+  readonly cache: EvaluationCache = { entries: {} };
+  fatal = false;
+
+  constructor(readonly options: EvaluateOptions) {}
+
+  async run(tree: FileTree): Promise<Evaluation> {
+    const root = joinPath("", this.options.root ?? "") ?? "";
+    const top: Scope = {
+      tree,
+      treeKey: "",
+      prefix: "",
+      names: [],
+      common: emptyCommon,
+      origins: [],
+      chain: [],
+      info: { name: tree.label, path: root, prune: false, complete: true, fetched: true },
+    };
+    const file = joinPath(root, "project.yaml")!;
+    const text = await tree.read(file);
+    if (text === undefined) {
+      this.projects.push(top.info);
+      await this.walk(top, root, true);
+    } else {
+      await this.enterProject(top, root, file, text, true);
+    }
+    const errors = this.diagnostics.filter((d) => d.severity === "error");
+    const apps = this.fatal ? [] : dropDuplicates(this.apps, errors);
+    return {
+      apps: apps.sort((a, b) => a.name.localeCompare(b.name)),
+      errors,
+      warnings: this.diagnostics.filter((d) => d.severity === "warning"),
+      repos: collectRepos(this.repoUses),
+      projects: this.projects,
+      cache: this.cache,
+    };
+  }
+
+  /** A project.yaml at `dir`: read it, then walk where its source says its content is. */
+  async enterProject(parent: Scope, dir: string, path: string, text: string, isRoot = false) {
+    const file = parent.prefix + path;
+    const read = readProjectFile(file, text);
+    this.diagnostics.push(...read.diagnostics);
+    const info: ProjectInfo = {
+      name: dir || parent.info.name,
+      path: parent.prefix + dir,
+      file,
+      prune: false,
+      complete: false,
+      fetched: true,
+    };
+    this.projects.push(info);
+    if (!read.project) {
+      if (isRoot) this.fatal = true;
+      return;
+    }
+    const p = read.project;
+    info.name = p.project;
+    info.prune = p.prune === true;
+    const common = (isPlainObject(p.common) ? p.common : {}) as PlainObject;
+    const scope: Scope = {
+      ...parent,
+      names: [...parent.names, p.project],
+      common: stackCommon(parent.common, common as never, file),
+      origins: [{ file, common, locate: read.locate }, ...parent.origins],
+      info,
+    };
+    const src = isPlainObject(p.source) ? p.source : undefined;
+    const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
+    if (src?.type === "git") {
+      const url = String(src.repo);
+      const source = {
+        url,
+        repo: repoKey(url),
+        ref: (src.ref as GitRefSpec) ?? DEFAULT_REF,
+        path: joinPath("", String(src.path ?? "")) ?? "",
+      };
+      this.repoUses.push({ url, repo: source.repo, ref: source.ref, user: p.project });
+      info.source = source;
+      // The root project's git source is the config repo itself: its content is right here.
+      if (isRoot) return this.walkContent(scope, dir, here);
+      if (!this.options.openRepo) {
+        info.fetched = false;
+        return;
+      }
+      let tree: FileTree;
+      try {
+        tree = await this.options.openRepo(source);
+      } catch (e) {
+        this.diagnostics.push(here(`could not fetch ${url}: ${(e as Error).message}`, ["source", "repo"]));
+        return;
+      }
+      const treeKey = `${source.repo}@${JSON.stringify(source.ref)}`;
+      const prefix = `${source.repo}@${Object.values(source.ref)[0]}:`;
+      return this.walkContent(
+        { ...scope, tree, treeKey, prefix, git: { url, repo: source.repo, ref: source.ref } },
+        source.path,
+        here,
+      );
+    }
+    if (src?.type !== undefined && src.type !== "local") {
+      this.diagnostics.push(here(`a project's source is git or local, not ${String(src.type)}`, ["source", "type"]));
+      return;
+    }
+    const content = src?.type === "local" ? joinPath(dir, String(src.path ?? "")) : dir;
+    if (content === undefined) {
+      this.diagnostics.push(
+        here(`source.path ${String(src?.path)} points outside the config tree`, ["source", "path"]),
+      );
+      return;
+    }
+    // flycd's `examples/cyclic`: a local source naming the project's own folder includes itself.
+    if (src?.type === "local" && content === dir) {
+      this.fatal = true;
+      this.diagnostics.push(
+        here(`cycle: project ${p.project} includes itself (source.path resolves to its own folder "${dir}")`, [
+          "source",
+        ]),
+      );
+      return;
+    }
+    return this.walkContent(scope, content, here);
+  }
+
+  async walkContent(scope: Scope, dir: string, here: (m: string, at: (string | number)[]) => Diagnostic) {
+    const key = `${scope.treeKey}:${dir}`;
+    if (scope.chain.includes(key)) {
+      this.fatal = true;
+      const loop = [...scope.names].join(" → ");
+      this.diagnostics.push(here(`cycle: ${loop} leads back to ${scope.prefix}${dir || "."}`, ["source"]));
+      return;
+    }
+    if (!(await scope.tree.list(dir))) {
+      this.diagnostics.push(here(`the project's source ${scope.prefix}${dir || "."} does not exist`, ["source"]));
+      return;
+    }
+    scope.info.complete = true;
+    await this.walk({ ...scope, chain: [...scope.chain, key] }, dir, true);
+  }
+
+  /** A folder of a project's content: a nested project, an app, or folders to look into. */
+  async walk(scope: Scope, dir: string, contentRoot: boolean): Promise<void> {
+    const entries = (await scope.tree.list(dir)) ?? [];
+    const files = new Set(entries.filter((e) => e.kind === "file").map((e) => e.name));
+    const join = (name: string) => (dir ? `${dir}/${name}` : name);
+    if (!contentRoot && files.has("project.yaml")) {
+      const text = await scope.tree.read(join("project.yaml"));
+      if (text !== undefined) return this.enterProject(scope, dir, join("project.yaml"), text);
+    }
+    const appFile = files.has("app.yaml") ? "app.yaml" : files.has("fly.toml") ? "fly.toml" : undefined;
+    if (appFile) return this.app(scope, dir, join(appFile));
+    const dirs = entries.filter((e) => e.kind === "dir" && !e.name.startsWith(".")).map((e) => e.name);
+    for (const name of dirs.sort()) await this.walk(scope, join(name), false);
+  }
+
+  async app(scope: Scope, dir: string, path: string) {
+    const place = { file: scope.prefix + path, dir, projects: scope.names, git: scope.git };
+    const input = {
+      tree: scope.tree,
+      path,
+      place,
+      common: scope.common,
+      origins: scope.origins,
+      treeKey: scope.treeKey,
+    };
+    const result = await evaluateApp(input, this.options, this.cache);
+    this.diagnostics.push(...result.diagnostics);
+    if (!result.app) {
+      scope.info.complete = false;
+      return;
+    }
+    const source = result.app.source;
+    if (source.type === "git")
+      this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
+    this.apps.push(result.app);
+  }
+}

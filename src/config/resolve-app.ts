@@ -1,0 +1,124 @@
+import { diagnostic, type Locate } from "./diagnostic";
+import { readFlags } from "./flags";
+import { appHash } from "./hash";
+import { isPlainObject, type PlainObject } from "./merge";
+import { joinPath } from "./paths";
+import { repoKey } from "./repo-key";
+import type { AppSource, Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import { resolveSecrets, secretRefs, secretsDigest } from "./secrets";
+
+/** Where an app file sits: its folder in its tree, and the git repo that tree is, if any. */
+export interface AppPlace {
+  file: string;
+  dir: string;
+  projects: string[];
+  git?: { url: string; repo: string; ref: GitRefSpec };
+}
+
+export interface ResolveOptions {
+  defaultOrg: string;
+  secrets: (key: string) => string | undefined;
+  /** "error" (default) leaves an app with an unset secret out; the CLI uses "warning". */
+  missingSecrets?: "error" | "warning";
+}
+
+/** The remote's default branch, when a git source names no ref. */
+export const DEFAULT_REF: GitRefSpec = { branch: "HEAD" };
+
+/** A validated, merged app config → the resolved app: flags read, source placed, secrets digested, hash. */
+export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate, options: ResolveOptions) {
+  const diagnostics: Diagnostic[] = [];
+  const note = (severity: Diagnostic["severity"], path: (string | number)[], message: string) =>
+    diagnostics.push(diagnostic(severity, place.file, locate(path), message, path));
+  const cfg: PlainObject = { ...config };
+  const name = String(cfg.app);
+  const launch = readFlags((cfg.launch_params as string[] | undefined) ?? []);
+  const deploy = readFlags((cfg.deploy_params as string[] | undefined) ?? []);
+  for (const [key, flags] of [
+    ["launch_params", launch],
+    ["deploy_params", deploy],
+  ] as const) {
+    if (flags.ignored.length > 0) note("warning", [key], `flags Tower ignores: ${flags.ignored.join(" ")}`);
+    if (flags.name !== undefined && flags.name !== name)
+      note("error", [key, flags.at.name!], `--name ${flags.name} is not the app's name ${name}`);
+  }
+  const fill = (field: string, flag: "vmSize" | "region" | "org") => {
+    const value = deploy[flag] ?? launch[flag];
+    if (value === undefined) return;
+    if (cfg[field] === undefined) cfg[field] = value;
+    else if (cfg[field] !== value)
+      note("warning", [field], `${field} ${String(cfg[field])} wins over the flag's ${value}`);
+  };
+  fill("vm_size", "vmSize");
+  fill("primary_region", "region");
+  fill("org", "org");
+  const ha = deploy.ha ?? launch.ha;
+  const machines = isPlainObject(cfg.machines) ? cfg.machines : {};
+  if (ha === true && machines.count === undefined) cfg.machines = { ...machines, count: 2 };
+
+  if (typeof cfg.primary_region !== "string")
+    note("error", [], "primary_region is required (or --region in launch_params)");
+  const primaryRegion = String(cfg.primary_region ?? "");
+  const extra = Array.isArray(cfg.extra_regions) ? (cfg.extra_regions as string[]) : [];
+  const regions = [...new Set([primaryRegion, ...extra])];
+  const source = placeSource(cfg, place, note);
+  const secrets = secretRefs(cfg.secrets);
+  delete cfg.secrets;
+  const { values, missing } = resolveSecrets({ secrets }, options.secrets);
+  for (const m of missing) {
+    const i = secrets.findIndex((s) => s.name === m);
+    const ref = secrets[i]!;
+    const key = ref.from === "env" ? ref.key : m;
+    note(options.missingSecrets ?? "error", ["secrets", i], `secret ${m}: environment variable ${key} is not set`);
+  }
+  if (diagnostics.some((d) => d.severity === "error") || !source) return { diagnostics };
+  const org = typeof cfg.org === "string" ? cfg.org : options.defaultOrg;
+  const partial = {
+    name,
+    org,
+    primaryRegion,
+    regions,
+    file: place.file,
+    projects: place.projects,
+    source,
+    config: cfg,
+    secrets,
+    secretsDigest: secretsDigest(values),
+  };
+  const app: ResolvedApp = { ...partial, hash: appHash(partial) };
+  return { app, diagnostics };
+}
+
+function placeSource(
+  cfg: PlainObject,
+  place: AppPlace,
+  note: (s: Diagnostic["severity"], path: (string | number)[], m: string) => void,
+): AppSource | undefined {
+  const src = isPlainObject(cfg.source) ? cfg.source : { type: "local" };
+  const build = isPlainObject(cfg.build) ? cfg.build : {};
+  const dockerfile = (src.dockerfile ?? build.dockerfile) as string | undefined;
+  const withDockerfile = <T extends object>(s: T) => (dockerfile === undefined ? s : { ...s, dockerfile });
+  if (typeof build.image === "string") return { type: "image", image: build.image };
+  switch (src.type) {
+    case "image":
+      return { type: "image", image: String(src.image) };
+    case "inline-docker-file":
+      return { type: "inline-dockerfile", dockerfile: String(src.inline) };
+    case "git": {
+      const url = String(src.repo);
+      const ref = (src.ref as GitRefSpec | undefined) ?? DEFAULT_REF;
+      const path = joinPath("", String(src.path ?? "")) ?? "";
+      return withDockerfile({ type: "git" as const, url, repo: repoKey(url), ref, path });
+    }
+    default: {
+      const path = joinPath(place.dir, String(src.path ?? ""));
+      if (path === undefined) {
+        note("error", ["source", "path"], `source.path ${String(src.path)} points outside the config tree`);
+        return undefined;
+      }
+      // A local folder of a git-sourced project is that repo's folder: build from the repo.
+      if (place.git) return withDockerfile({ type: "git" as const, ...place.git, path });
+      return withDockerfile({ type: "local" as const, path });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import * as fly from "./fly-sections";
+import { appName, envValue, positiveInt, region, size } from "./primitives";
+import { source } from "./source-schema";
+
+/**
+ * Secrets the app gets, flycd's format: `{name, type: env, env?}` takes the value from the
+ * Worker's environment variable `env` (default: `name`); `{name, type: raw, raw}` carries the value
+ * in the file (tests and demos only: it is in git).
+ */
+export const secret = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a secret name is an environment variable name"),
+  type: z.enum(["env", "raw"]).default("env"),
+  env: z.string().optional(),
+  raw: z.string().optional(),
+});
+
+const machines = z.strictObject({
+  count: z.number().int().min(0).optional(),
+  count_per_region: z.record(region, z.number().int().min(0)).optional(),
+  ram_mb: positiveInt.multipleOf(256, "memory is a multiple of 256 MB").optional(),
+  cpu_cores: positiveInt.optional(),
+  cpu_type: z.enum(["shared", "performance"]).optional(),
+});
+
+const ip = z.strictObject({
+  v: z.enum(["v4", "v6"]),
+  Private: z.boolean().optional(),
+  Shared: z.boolean().optional(),
+  Network: z.string().optional(),
+  Region: region.optional(),
+});
+
+const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
+
+/** app.yaml: every fly.toml field plus flycd's (source, org, extra_regions, machines, ...). */
+export const appSchema = z.strictObject({
+  app: appName,
+  org: z.string().min(1).optional(),
+  primary_region: region.optional(),
+  extra_regions: z.array(region).optional(),
+  source: source.optional(),
+  kill_signal: z.string().optional(),
+  kill_timeout: z.union([positiveInt, z.string()]).optional(),
+  swap_size_mb: positiveInt.optional(),
+  console_command: z.string().optional(),
+  vm_size: z.string().optional(),
+  host_dedication_id: z.string().optional(),
+  env: z.record(z.string(), envValue).optional(),
+  build: fly.build.optional(),
+  deploy: fly.deploy.optional(),
+  http_service: fly.httpService.optional(),
+  services: z.array(fly.service).optional(),
+  checks: z.record(z.string(), fly.topCheck).optional(),
+  processes: z
+    .record(z.string().regex(/^[a-z0-9_-]+$/, "a process group name is a-z, 0-9, _ and -"), z.string())
+    .optional(),
+  mounts: oneOrMany(fly.mount).optional(),
+  vm: z.array(fly.vm).optional(),
+  restart: z.array(fly.restart).optional(),
+  files: z.array(fly.file).optional(),
+  statics: z.array(fly.staticFiles).optional(),
+  metrics: oneOrMany(fly.metrics).optional(),
+  experimental: z.record(z.string(), z.unknown()).optional(),
+  machines: machines.optional(),
+  volumes: z
+    .array(z.strictObject({ name: z.string(), size_gb: size.optional(), count: positiveInt.optional() }))
+    .optional(),
+  secrets: z.array(secret).optional(),
+  network: z.strictObject({ auto_prune_ips: z.boolean().optional(), ips: z.array(ip).optional() }).optional(),
+  launch_params: z.array(z.string()).optional(),
+  deploy_params: z.array(z.string()).optional(),
+});
+
+export type AppFile = z.input<typeof appSchema>;

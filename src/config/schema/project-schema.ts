@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { source } from "./source-schema";
+
+/**
+ * `common`: what a project gives each of its apps (and its nested projects' apps).
+ * `substitutions` are regex → replacement on the raw app text before it is parsed;
+ * `app_defaults` are merged under each app file, `app_overrides` over it.
+ */
+export const common = z.strictObject({
+  app_defaults: z.record(z.string(), z.unknown()).optional(),
+  app_overrides: z.record(z.string(), z.unknown()).optional(),
+  substitutions: z.record(z.string(), z.string()).optional(),
+});
+
+/** project.yaml. `prune` (Tower's): delete Fly apps of this project that leave the config. */
+export const projectSchema = z.strictObject({
+  project: z.string().min(1),
+  source: source.optional(),
+  common: common.optional(),
+  prune: z.boolean().optional(),
+});
+
+export type ProjectFile = z.input<typeof projectSchema>;
+export type CommonConfig = z.input<typeof common>;

@@ -1,0 +1,107 @@
+import type { DesiredApp, DesiredGroup } from "./desired-app";
+import type { FlyMachineConfig } from "./fly-machine-config";
+import { deployFor, ipsFor, volumesFor } from "./machine/app-level";
+import { checksFor } from "./machine/checks";
+import { countFor, type DesiredGroupCount } from "./machine/counts";
+import {
+  envFor,
+  filesFor,
+  initFor,
+  metricsFor,
+  mountsFor,
+  restartFor,
+  staticsFor,
+  stopConfigFor,
+} from "./machine/extras";
+import { list, processGroups } from "./machine/groups";
+import { guestFor } from "./machine/guest";
+import { servicesFor } from "./machine/services";
+import { isPlainObject } from "./merge";
+import type { ResolvedApp } from "./resolved-app";
+import { secretsDigest } from "./secrets";
+
+export interface ToDesiredOptions {
+  image: string;
+  secretValues: Record<string, string>;
+  releaseId: string;
+  releaseVersion: number;
+}
+
+/** Metadata keys flyctl sets (so `fly status` shows Tower's machines) plus Tower's own. */
+export const METADATA = {
+  platformVersion: "fly_platform_version",
+  processGroup: "fly_process_group",
+  releaseId: "fly_release_id",
+  releaseVersion: "fly_release_version",
+  managed: "tower_managed",
+  configHash: "tower_config_hash",
+} as const;
+
+/**
+ * A resolved app → the Fly machines it should run: one machine config per process group, copied
+ * to each region with that region's count (flyctl's fly.toml mapping; see FLY-FACTS.md).
+ */
+export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): DesiredApp {
+  const cfg = app.config;
+  const groups: DesiredGroup[] = [];
+  const counts: DesiredGroupCount[] = [];
+  for (const group of processGroups(cfg)) {
+    const config = machineConfig(app, group, options);
+    for (const region of app.regions) {
+      const count = countFor(cfg, region);
+      groups.push({ processGroup: group, region, count, config });
+      const mounts = (config.mounts ?? []).map((m) => ({
+        name: m.name,
+        initialSize: list(cfg.mounts).find((x) => x.source === m.name)?.initial_size as number | string | undefined,
+      }));
+      counts.push({ group, region, count, mounts });
+    }
+  }
+  const network = isPlainObject(cfg.network) ? cfg.network : {};
+  return {
+    name: app.name,
+    org: app.org,
+    primaryRegion: app.primaryRegion,
+    configHash: app.hash,
+    groups,
+    volumes: volumesFor(cfg, counts),
+    ips: ipsFor(cfg),
+    autoPruneIps: network.auto_prune_ips === true,
+    secrets: options.secretValues,
+    secretsDigest: secretsDigest(options.secretValues),
+    deploy: deployFor(cfg),
+  };
+}
+
+export function machineConfig(app: ResolvedApp, group: string, options: ToDesiredOptions): FlyMachineConfig {
+  const cfg = app.config;
+  const config: FlyMachineConfig = {
+    image: options.image,
+    env: envFor(cfg, group, app.primaryRegion),
+    guest: guestFor(cfg, group),
+    metadata: {
+      [METADATA.platformVersion]: "v2",
+      [METADATA.processGroup]: group,
+      [METADATA.releaseId]: options.releaseId,
+      [METADATA.releaseVersion]: String(options.releaseVersion),
+      [METADATA.managed]: "true",
+      [METADATA.configHash]: app.hash,
+    },
+  };
+  const optional: Partial<FlyMachineConfig> = {
+    init: initFor(cfg, group),
+    services: servicesFor(cfg, group),
+    checks: checksFor(cfg, group),
+    mounts: mountsFor(cfg, group),
+    restart: restartFor(cfg, group),
+    files: filesFor(cfg, group),
+    statics: staticsFor(cfg),
+    metrics: metricsFor(cfg, group),
+    stop_config: stopConfigFor(cfg),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+      (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  return config;
+}
