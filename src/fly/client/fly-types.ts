@@ -35,7 +35,8 @@ export interface FlyMachine {
   region?: string;
   instance_id?: string;
   private_ip?: string;
-  config?: FlyMachineConfig & Record<string, unknown>;
+  /** As Fly stores it: what Tower sent plus fields Fly fills in. */
+  config?: FlyMachineConfig;
   checks?: FlyCheckStatus[];
   events?: FlyMachineEvent[];
   created_at?: string;

@@ -6,7 +6,9 @@ import { createFlyClient } from "../../../../src/fly/client/fly-client";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
-afterEach(() => servers.splice(0).forEach((s) => s.close()));
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
 
 /** A real HTTP server with scripted answers (the Fly simulator covers the API's behaviour). */
 async function serve(handler: Handler) {
