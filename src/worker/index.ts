@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { TowerEnv } from "./env";
+import { scheduled } from "./scheduled";
 
 export { AppDO } from "../durable/app-do";
 export { ProjectDO } from "../durable/project-do";
@@ -8,7 +9,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, _env, _ctx) {
-    // Periodic sync is wired in by the event-sourced core.
-  },
+  scheduled,
 } satisfies ExportedHandler<TowerEnv>;

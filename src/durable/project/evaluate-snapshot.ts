@@ -1,0 +1,26 @@
+/** Config evaluation of a fetched commit, reduced to what the project records and decides on. */
+import { evaluateTree } from "../../config/evaluate-tree";
+import type { EvaluateOptions, EvaluationCache } from "../../config/evaluation";
+import type { ConfigSnapshot, Evaluation, ProjectSettings } from "./ports";
+
+export async function evaluateSnapshot(
+  snapshot: ConfigSnapshot,
+  previous: unknown,
+  settings: ProjectSettings,
+  secrets: (key: string) => string | undefined,
+  openRepo: EvaluateOptions["openRepo"],
+): Promise<Evaluation> {
+  const root = settings.path === "." ? "" : settings.path.replace(/^\.\/|\/+$/g, "");
+  const result = await evaluateTree(snapshot.tree, {
+    root,
+    secrets,
+    defaultOrg: settings.org,
+    openRepo,
+    previous: previous as EvaluationCache | undefined,
+  });
+  const errors = result.errors.map(({ file, line, col, path, message }) => ({ file, line, col, path, message }));
+  // Only the root project's own `prune` counts, and only when every project was read completely.
+  const top = result.projects.find((project) => project.path === root);
+  const prune = (top?.prune ?? false) && result.projects.every((project) => project.complete);
+  return { apps: result.apps, errors, warnings: result.warnings.length, prune, cache: result.cache };
+}

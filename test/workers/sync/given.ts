@@ -1,0 +1,76 @@
+/** A config repo, app repos and a ProjectDO pointed at them, for end-to-end sync tests in workerd. */
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { inject } from "vitest";
+import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
+import { normaliseRepoUrl } from "../../../src/git";
+import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
+
+let run = 0;
+
+/** A unique suffix so app names (one AppDO each) never collide between tests. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${(run++).toString(36)}`;
+}
+
+export function imageApp(name: string, extra = ""): string {
+  return `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1.${extra || "27"}\n`;
+}
+
+export function gitApp(name: string, repo: FixtureRepo, branch = "main"): string {
+  return `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: ${branch}\n`;
+}
+
+export async function project(config: FixtureRepo) {
+  const stub = env.PROJECT.get(env.PROJECT.idFromName(`test:${config.name}`));
+  await stub.configure({ repo: config.url, ref: "main", path: "." });
+  return stub;
+}
+
+export type ProjectStub = Awaited<ReturnType<typeof project>>;
+
+/** Runs the alarm now (if it has not fired by itself) and waits for every sync pass to end. */
+export async function settle(stub: ProjectStub): Promise<void> {
+  await runDurableObjectAlarm(stub);
+  await runInDurableObject(stub, async (instance) => {
+    // Test-only look at the pass chain: the alarm may have started on its own before us.
+    await (instance as unknown as { running: Promise<void> }).running;
+  });
+}
+
+export async function eventsAfter(stub: ProjectStub, after: number): Promise<StoredEvent[]> {
+  // `data: Record<string, unknown>` does not survive the RPC type mapping; the values do.
+  return (await stub.events(after, 1000)) as unknown as StoredEvent[];
+}
+
+export const lastSeq = async (stub: ProjectStub) => (await eventsAfter(stub, 0)).at(-1)?.seq ?? 0;
+
+export function told(events: StoredEvent[]): string[] {
+  return events
+    .filter((e) => e.type === "app.desired")
+    .map((e) => String(e.data.app))
+    .sort();
+}
+
+export function pushOf(
+  repo: FixtureRepo,
+  ref: string,
+  before: string,
+  after: string,
+  deliveryId = crypto.randomUUID(),
+): PushReceived {
+  const deleted = /^0+$/.test(after);
+  return {
+    provider: "github",
+    deliveryId,
+    repo: normaliseRepoUrl(repo.url),
+    ref,
+    before,
+    after,
+    deleted,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+export async function newRepo(name: string) {
+  return createRepo(inject("gitUrl"), name);
+}
