@@ -1,12 +1,87 @@
 /** The DeployEngine over src/fly: Tower's Machines API client, planner and resumable executor. */
+import { toDesiredApp } from "../../config/to-desired-app";
+import {
+  createDeployRun,
+  createFlyClient,
+  type DeployJournal,
+  type FlyClient,
+  newJournal,
+  type Plan,
+  planDeploy,
+  readLiveApp,
+  type StepOutcome,
+} from "../../fly";
 import type { TowerEnv } from "../../worker/env";
-import type { DeployEngine } from "./deploy-engine";
+import type { DeployStep } from "../contract";
+import type { DeployEngine, DeployInput } from "./deploy-engine";
+import { summarisePlan } from "./plan-summary";
+import { towerCreated } from "./tower-created";
 
-/**
- * Null when no Fly token is set (a deploy then fails naming the setting). Until src/fly's executor
- * lands, also null: the deploy fails at "start" with that reason rather than pretending.
- */
-export function createFlyEngine(env: Pick<TowerEnv, "FLY_API_TOKEN" | "FLY_API_BASE">): DeployEngine | null {
+/** What the driver stores between slices: the plan (no secret values) and the executor's journal. */
+interface EngineJournal {
+  plan: Plan;
+  run: DeployJournal;
+}
+
+/** Null when no Fly token is set: a deploy then fails naming the setting. */
+export function createFlyEngine(
+  env: Pick<TowerEnv, "FLY_API_TOKEN" | "FLY_API_BASE">,
+  options: { pollMs?: number } = {},
+): DeployEngine | null {
   if (!env.FLY_API_TOKEN) return null;
-  return null;
+  const client = createFlyClient({ baseUrl: env.FLY_API_BASE, token: env.FLY_API_TOKEN });
+  return flyEngine(client, options);
+}
+
+export function flyEngine(client: FlyClient, options: { pollMs?: number } = {}): DeployEngine {
+  return {
+    async plan(input) {
+      const live = await readLiveApp(client, input.app.name);
+      const plan = planDeploy(desiredOf(input), live);
+      const run = newJournal(input.releaseId, { id: input.releaseId, version: input.releaseVersion });
+      return { journal: { plan, run } satisfies EngineJournal, planSummary: summarisePlan(plan) };
+    },
+
+    async advance(journal, input) {
+      const { plan, run } = journal as EngineJournal;
+      const deploy = createDeployRun({
+        client,
+        plan,
+        desired: desiredOf(input),
+        journal: structuredClone(run),
+        ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      });
+      const outcomes = await deploy.advance({ deadline: input.deadline });
+      return {
+        journal: { plan, run: deploy.journal } satisfies EngineJournal,
+        outcomes: outcomes.map((outcome) => toStep(outcome, deploy.journal)),
+        finished: deploy.journal.status === "succeeded",
+      };
+    },
+
+    async destroyApp(name) {
+      if (!(await client.getApp(name))) return { destroyed: false, reason: "the app does not exist on Fly" };
+      const verdict = towerCreated(await client.listMachines(name));
+      if (!verdict.ours) return { destroyed: false, reason: verdict.reason };
+      await client.deleteApp(name);
+      return { destroyed: true, reason: verdict.reason };
+    },
+  };
+}
+
+function desiredOf(input: DeployInput) {
+  return toDesiredApp(input.app, {
+    image: input.image,
+    secretValues: input.secrets,
+    releaseId: input.releaseId,
+    releaseVersion: input.releaseVersion,
+  });
+}
+
+function toStep(outcome: StepOutcome, journal: DeployJournal): DeployStep {
+  const record = journal.steps[outcome.step];
+  const startedAt = new Date(record?.startedAt ?? Date.now()).toISOString();
+  const finishedAt = record?.finishedAt ? new Date(record.finishedAt).toISOString() : null;
+  const step: DeployStep = { name: outcome.step, outcome: outcome.kind, startedAt, finishedAt };
+  return outcome.kind === "done" ? step : { ...step, message: outcome.reason };
 }
