@@ -20,7 +20,12 @@ export default defineConfig({
             main: "./src/worker/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { GIT_TEST_URL: inject("gitUrl"), PUBLIC_API: "false" },
+              bindings: {
+                GIT_TEST_URL: inject("gitUrl"),
+                FLY_API_BASE: inject("flyUrl"),
+                FLY_API_TOKEN: "tower-test-token",
+                PUBLIC_API: "false",
+              },
             },
           })),
         ],

@@ -1,17 +1,29 @@
 /** Node side of the test run: starts the real git server and hands its URL to every test. */
+import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { acquireSharedFlySim } from "../fly-sim/shared-instance";
 import { startGitServer } from "./git-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     gitUrl: string;
+    /** The Fly simulator's base URL (no /v1), shared by both projects: FLY_API_BASE in workerd. */
+    flyUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const git = await startGitServer();
   project.provide("gitUrl", git.url);
+  // One Fly simulator for the run; its request log is checked by .ci/run against Fly's description.
+  // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist.
+  const fly = await acquireSharedFlySim({
+    record: resolve(project.config.root, ".tower-local/fly-requests.jsonl"),
+    rateLimit: { scale: 10 },
+  });
+  project.provide("flyUrl", fly.sim.url);
   return async () => {
     await git.close();
+    await fly.release();
   };
 }

@@ -1,0 +1,11 @@
+export type { FailingChecksRule } from "./context";
+export type { FaultRule, FaultSettings, Faults } from "./faults";
+export type { ExitRule, MachineProgram, ProgramResult } from "./programs";
+export { commandLine } from "./programs";
+export type { RateLimitOptions } from "./rate-limit";
+export type { LoggedRequest } from "./request-log";
+export { defaultTimings, type Timings } from "./runtime";
+export type { FlySim, FlySimOptions } from "./sim";
+export { startFlySim } from "./sim";
+export type { SimStateSnapshot } from "./snapshot";
+export type { SimCounters, SimMachine } from "./world";

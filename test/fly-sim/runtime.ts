@@ -1,0 +1,197 @@
+/**
+ * Machine lifecycles that take time: created → starting → started, stopping → stopped,
+ * replacing → starting → started, destroying → destroyed, one-off programs that exit. Every
+ * transition bumps the machine's generation, so timers of an older transition do nothing.
+ */
+import { ulid } from "./ids";
+import type { MachineProgram } from "./programs";
+import type { MachineState, SimMachine, World } from "./world";
+
+export interface Timings {
+  /** Time each step of a transition takes (ms). */
+  transitionMs: number;
+  /** Time after `started` until checks pass (ms), in place of the configured grace period. */
+  checksPassMs: number;
+  /** How long a one-off (auto_destroy) machine runs by default before exiting 0 (ms). */
+  oneOffRunMs: number;
+  /** Length of one API "second" (ms): wait timeouts and lease ttls; lower it to speed tests. */
+  secondMs: number;
+}
+
+export const defaultTimings: Timings = { transitionMs: 50, checksPassMs: 150, oneOffRunMs: 100, secondMs: 1000 };
+
+const SETTLED = new Set<MachineState>(["started", "stopped", "suspended", "failed", "destroyed"]);
+
+interface Waiter {
+  states: Set<string>;
+  version?: string;
+  done(ok: boolean): void;
+}
+
+type Step = [MachineState, ((m: SimMachine) => void)?];
+
+export class MachineRuntime {
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly world: World,
+    readonly timings: Timings,
+    private readonly programFor: (m: SimMachine) => MachineProgram | undefined,
+  ) {}
+
+  event(m: SimMachine, type: string, status: string, source: "user" | "flyd", request?: Record<string, unknown>) {
+    m.events.unshift({ id: ulid(), type, status, source, timestamp: Date.now(), ...(request ? { request } : {}) });
+    if (m.events.length > 50) m.events.length = 50;
+  }
+
+  launch(m: SimMachine) {
+    this.abortProgram(m);
+    this.run(m, [["starting"], ["started", (mm) => this.onStarted(mm)]]);
+  }
+
+  stop(m: SimMachine) {
+    this.abortProgram(m);
+    this.set(m, "stopping");
+    this.run(m, [["stopped", (mm) => this.event(mm, "stop", "stopped", "user")]]);
+  }
+
+  /** Created with skip_launch: settles as stopped without running. */
+  park(m: SimMachine) {
+    this.run(m, [["stopped"]]);
+  }
+
+  /** After an update: the machine restarts on the new version, or stays stopped with skip_launch. */
+  replace(m: SimMachine, launch: boolean) {
+    this.abortProgram(m);
+    this.set(m, "replacing");
+    if (launch) this.run(m, [["starting"], ["started", (mm) => this.onStarted(mm)]]);
+    else this.run(m, [["stopped"]]);
+  }
+
+  destroy(m: SimMachine, source: "user" | "flyd") {
+    this.abortProgram(m);
+    this.set(m, "destroying");
+    this.run(m, [["destroyed", (mm) => this.onDestroyed(mm, source)]]);
+  }
+
+  /** Resolves true when the machine reaches one of `states` (at `version`, if given), false on timeout. */
+  waitFor(m: SimMachine, states: string[], version: string | undefined, timeoutMs: number): Promise<boolean> {
+    const waiter: Omit<Waiter, "done"> = { states: new Set(states), ...(version ? { version } : {}) };
+    if (this.satisfies(m, waiter)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(m.id) ?? [];
+      const timer = this.after(timeoutMs, () => finish(false));
+      const entry: Waiter = { ...waiter, done: (ok) => finish(ok) };
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        const at = list.indexOf(entry);
+        if (at >= 0) list.splice(at, 1);
+        resolve(ok);
+      };
+      list.push(entry);
+      this.waiters.set(m.id, list);
+    });
+  }
+
+  /** Stops every timer and program and fails every waiter: for reset and close. */
+  dispose() {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const c of this.running.values()) c.abort(new Error("simulator reset"));
+    this.running.clear();
+    for (const list of this.waiters.values()) for (const w of [...list]) w.done(false);
+    this.waiters.clear();
+  }
+
+  set(m: SimMachine, state: MachineState) {
+    m.state = state;
+    m.updatedAt = new Date().toISOString();
+    for (const w of [...(this.waiters.get(m.id) ?? [])]) if (this.satisfies(m, w)) w.done(true);
+  }
+
+  private satisfies(m: SimMachine, w: Omit<Waiter, "done">): boolean {
+    if (w.version !== undefined && w.version !== m.instanceId) return false;
+    return w.states.has(m.state) || (w.states.has("settled") && SETTLED.has(m.state));
+  }
+
+  private run(m: SimMachine, steps: Step[]) {
+    const generation = ++m.generation;
+    let delay = 0;
+    for (const [state, then] of steps) {
+      delay += this.timings.transitionMs;
+      this.after(delay, () => {
+        if (m.generation !== generation) return;
+        this.set(m, state);
+        then?.(m);
+      });
+    }
+  }
+
+  private onStarted(m: SimMachine) {
+    m.startedAt = Date.now();
+    this.event(m, "start", "started", "flyd");
+    const program = this.programFor(m);
+    if (!program) return;
+    const controller = new AbortController();
+    this.running.set(m.id, controller);
+    const generation = m.generation;
+    program.run(m, controller.signal).then(
+      (result) => {
+        if (controller.signal.aborted || m.generation !== generation) return;
+        this.running.delete(m.id);
+        this.exit(m, result.exitCode);
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        this.running.delete(m.id);
+        this.event(m, "exit", "failed", "flyd", { error: String(err) });
+        this.exit(m, 1);
+      },
+    );
+  }
+
+  private exit(m: SimMachine, exitCode: number) {
+    m.exitCode = exitCode;
+    const exitedAt = new Date().toISOString();
+    this.event(m, "exit", "stopped", "flyd", {
+      exit_event: {
+        exit_code: exitCode,
+        exited_at: exitedAt,
+        guest_exit_code: exitCode,
+        guest_signal: -1,
+        oom_killed: false,
+        requested_stop: false,
+        restarting: false,
+        signal: -1,
+      },
+      restart_count: 0,
+    });
+    m.generation++;
+    this.set(m, "stopped");
+    if (m.config.auto_destroy) this.destroy(m, "flyd");
+  }
+
+  private onDestroyed(m: SimMachine, source: "user" | "flyd") {
+    this.event(m, "destroy", "destroyed", source);
+    if (m.lease) m.pastNonces.set(m.lease.nonce, "destroyed");
+    delete m.lease;
+    for (const v of this.world.volumes.values()) if (v.attachedMachineId === m.id) v.attachedMachineId = null;
+  }
+
+  private abortProgram(m: SimMachine) {
+    this.running.get(m.id)?.abort(new Error("machine stopped"));
+    this.running.delete(m.id);
+  }
+
+  private after(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+    return t;
+  }
+}
