@@ -16,8 +16,9 @@ import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import { receiveDelivery } from "../src/worker/webhook/receive";
 
-const SECRET = `bench-secret-${process.pid}`;
-const API_TOKEN = `bench-api-token-${process.pid}`;
+// The load process inherits the secret through its environment.
+const SECRET = (process.env.BENCH_WEBHOOK_SECRET ??= `bench-secret-${crypto.randomUUID()}`);
+const API_TOKEN = `bench-api-token-${crypto.randomUUID()}`;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -26,7 +27,9 @@ const flag = (name: string, fallback: number) => {
 };
 const payload = JSON.stringify(examples.find((e) => e.name === "push")!.examples[4]);
 
-if (args[0] === "--load") await load(args[1]!, flag("duration", 20), flag("connections", 200));
+const option = (name: string) => args[args.indexOf(`--${name}`) + 1];
+if (args[0] === "--load")
+  await load(args[1]!, option("target") === "healthz", flag("duration", 20), flag("connections", 200));
 else await main(flag("duration", 20), flag("connections", 200));
 
 interface LoadResult {
@@ -37,43 +40,59 @@ interface LoadResult {
   statusCodeStats: Record<string, { count: number }>;
 }
 
-/** The second process: autocannon with a fresh delivery id on every request. */
-async function load(url: string, duration: number, connections: number) {
+interface LoadSummary {
+  rps: number;
+  p50: number;
+  p99: number;
+  total: number;
+  errors: number;
+  timeouts: number;
+  codes: Record<string, number>;
+  answered: string[];
+}
+
+/** The second process: autocannon, on /healthz or with a fresh delivery id on every webhook request. */
+async function load(url: string, healthz: boolean, duration: number, connections: number) {
   // autocannon ships no types: describe the slice used here.
   const specifier: string = "autocannon";
   const { default: autocannon } = (await import(specifier)) as { default: (options: object) => Promise<LoadResult> };
   const signature = await sign(SECRET, payload);
   const prefix = crypto.randomUUID();
   let n = 0;
-  const result = await autocannon({
+  const answered: string[] = [];
+  const webhook = {
     url: `${url}/webhook`,
-    connections,
-    duration,
     requests: [
       {
         method: "POST",
         body: payload,
         headers: { "content-type": "application/json", "x-github-event": "push", "x-hub-signature-256": signature },
-        setupRequest(req: { headers: Record<string, string> }) {
+        // One connection has one request in flight, so its context carries that request's id.
+        setupRequest(req: { headers: Record<string, string> }, context: { id?: string }) {
           n += 1;
-          req.headers = { ...req.headers, "x-github-delivery": `${prefix}-${n}` };
+          context.id = `${prefix}-${n}`;
+          req.headers = { ...req.headers, "x-github-delivery": context.id };
           return req;
+        },
+        onResponse(status: number, _body: string, context: { id?: string }) {
+          if (status === 202 && context.id) answered.push(context.id);
         },
       },
     ],
-  });
+  };
+  const result = await autocannon({ connections, duration, ...(healthz ? { url: `${url}/healthz` } : webhook) });
   const codes = result.statusCodeStats;
-  console.log(
-    JSON.stringify({
-      rps: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      total: result.requests.total,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      codes: Object.fromEntries(Object.entries(codes).map(([code, s]) => [code, s.count])),
-    }),
-  );
+  const summary: LoadSummary = {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    codes: Object.fromEntries(Object.entries(codes).map(([code, s]) => [code, s.count])),
+    answered,
+  };
+  console.log(JSON.stringify(summary));
 }
 
 async function main(duration: number, connections: number) {
@@ -113,17 +132,23 @@ async function main(duration: number, connections: number) {
   process.on("exit", stop);
   try {
     await waitUp(`${base}/healthz`, 60_000, () => stderr);
-    console.log(`wrangler dev on ${base}; ${connections} connections for ${duration} s…`);
-    const load = await runLoad(base, duration, connections);
-    const answered = load.codes["202"] ?? 0;
+    console.log(`wrangler dev on ${base}; ${connections} connections, ${duration} s per run`);
+    // Side by side: the same load on GET /healthz shows what wrangler dev itself costs on this machine.
+    const baseline = await runLoad(base, "healthz", duration, connections);
+    console.log(`GET /healthz   rps ${baseline.rps.toFixed(0)}  p50 ${baseline.p50} ms  p99 ${baseline.p99} ms`);
+    const load = await runLoad(base, "webhook", duration, connections);
+    console.log(`POST /webhook  rps ${load.rps.toFixed(0)}  p50 ${load.p50} ms  p99 ${load.p99} ms`);
+    console.log(`  statuses ${JSON.stringify(load.codes)}, errors ${load.errors}, timeouts ${load.timeouts}`);
     console.log(
-      `requests: ${load.total} (${JSON.stringify(load.codes)}), errors ${load.errors}, timeouts ${load.timeouts}`,
+      `  webhook/healthz: rps ×${(load.rps / baseline.rps).toFixed(2)}, p99 ×${(load.p99 / baseline.p99).toFixed(2)}`,
     );
-    console.log(`rps ${load.rps.toFixed(0)}  p50 ${load.p50} ms  p99 ${load.p99} ms`);
-    const recorded = await countRecorded(base);
+    const inLog = await recordedDeliveries(base);
+    const answered = load.answered.length;
+    const recorded = load.answered.filter((id) => inLog.has(id)).length;
     console.log(
-      `answered 202: ${answered}  recorded in ProjectDO log: ${recorded}  ${recorded === answered ? "(equal)" : "(MISMATCH)"}`,
+      `answered 202: ${answered}  of those recorded in the ProjectDO log: ${recorded} ${recorded === answered ? "(equal, none lost)" : "(LOST SOME)"}`,
     );
+    console.log(`  pushes in the log: ${inLog.size} (the rest were in flight when the load stopped)`);
     const verify = await verifyRecordCost();
     console.log(`worker-side verify+parse+clone per delivery (Node): ${verify.toFixed(3)} ms`);
     stop();
@@ -136,6 +161,8 @@ async function main(duration: number, connections: number) {
         answered_202: answered,
         recorded,
         verify_record_ms: Number(verify.toFixed(3)),
+        healthz_rps: Math.round(baseline.rps),
+        healthz_p99_ms: baseline.p99,
       }),
     );
   } finally {
@@ -144,16 +171,8 @@ async function main(duration: number, connections: number) {
   }
 }
 
-function runLoad(base: string, duration: number, connections: number) {
-  return new Promise<{
-    rps: number;
-    p50: number;
-    p99: number;
-    total: number;
-    errors: number;
-    timeouts: number;
-    codes: Record<string, number>;
-  }>((resolve, reject) => {
+function runLoad(base: string, target: "webhook" | "healthz", duration: number, connections: number) {
+  return new Promise<LoadSummary>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
@@ -161,6 +180,8 @@ function runLoad(base: string, duration: number, connections: number) {
         fileURLToPath(import.meta.url),
         "--load",
         base,
+        "--target",
+        target,
         "--duration",
         String(duration),
         "--connections",
@@ -178,18 +199,21 @@ function runLoad(base: string, duration: number, connections: number) {
   });
 }
 
-/** Pushes in the ProjectDO log, read page by page through GET /api/events. */
-async function countRecorded(base: string): Promise<number> {
-  let after = 0;
-  let pushes = 0;
-  for (;;) {
+/** Delivery ids of the pushes in the ProjectDO log, read page by page through GET /api/events. */
+async function recordedDeliveries(base: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (let after = 0; ; ) {
     const res = await fetch(`${base}/api/events?after=${after}&limit=1000`, {
       headers: { authorization: `Bearer ${API_TOKEN}` },
     });
     if (!res.ok) throw new Error(`GET /api/events: ${res.status} ${await res.text()}`);
-    const page = (await res.json()) as { events: { seq: number; type: string }[]; next: number };
-    pushes += page.events.filter((e) => e.type === "push.received").length;
-    if (page.events.length === 0) return pushes;
+    const page = (await res.json()) as {
+      events: { type: string; data: { push?: { deliveryId: string } } }[];
+      next: number;
+    };
+    for (const event of page.events)
+      if (event.type === "push.received" && event.data.push) ids.add(event.data.push.deliveryId);
+    if (page.events.length === 0) return ids;
     after = page.next;
   }
 }
