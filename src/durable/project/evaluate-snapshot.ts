@@ -1,6 +1,5 @@
 /** Config evaluation of a fetched commit, reduced to what the project records and decides on. */
-import { evaluateTree } from "../../config/evaluate-tree";
-import type { EvaluateOptions, EvaluationCache } from "../../config/evaluation";
+import { type EvaluateOptions, type EvaluationCache, evaluateTree } from "../../config";
 import type { ConfigSnapshot, Evaluation, ProjectSettings } from "./ports";
 
 export async function evaluateSnapshot(

@@ -2,21 +2,14 @@
 import type { GitRefSpec } from "../../config/resolved-app";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
 import type { TowerEnv } from "../../worker/env";
-import type { AppRpc, DesiredNotice } from "../contract";
 import { appStub } from "../stubs";
 import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
 import { trackedRef } from "./repo-index";
 
-/** The AppDO methods the project calls (AppDO implements them; see contract.ts). */
-type AppNotices = Pick<AppRpc, "summary" | "forceSync"> & {
-  desire(notice: DesiredNotice): Promise<unknown>;
-  destroyApp(cause: string): Promise<unknown>;
-};
-
 export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings): ProjectPorts {
   const credentials = () => parseGitCredentials(env.GIT_CREDENTIALS);
-  const app = (name: string) => appStub(env, name) as unknown as AppNotices;
+  const app = (name: string) => appStub(env, name);
   return {
     async listRefs(url, prefixes) {
       const remote = await listRemoteRefs(url, { prefixes, credentials: credentials() });

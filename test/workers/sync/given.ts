@@ -2,6 +2,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
+import { appStub } from "../../../src/durable/stubs";
 import { normaliseRepoUrl } from "../../../src/git";
 import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
 
@@ -73,4 +74,20 @@ export function pushOf(
 
 export async function newRepo(name: string) {
   return createRepo(inject("gitUrl"), name);
+}
+
+/** Waits until every app has finished deploying (synced or failed), or fails after `ms`. */
+export async function deploysSettled(names: string[], ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const summaries = await Promise.all(names.map((name) => appStub(env, name).summary()));
+    const busy = summaries.filter((s) => !s || s.status === "deploying" || s.status === "pending");
+    if (busy.length === 0) return;
+    if (Date.now() > until) throw new Error(`still deploying after ${ms} ms: ${JSON.stringify(busy)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function deployCount(name: string): Promise<number> {
+  return (await appStub(env, name).deploys({ limit: 100 })).items.length;
 }
