@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FlySim, startFlySim } from "../../fly-sim";
+import { api, baseConfig } from "./api";
+
+let sim: FlySim;
+let call: ReturnType<typeof api>;
+const A = "/apps/life-app";
+
+beforeAll(async () => {
+  sim = await startFlySim({
+    rateLimit: false,
+    timings: { transitionMs: 20, checksPassMs: 60, oneOffRunMs: 30, secondMs: 50 },
+  });
+  call = api(sim);
+  await call("POST", "/apps", { name: "life-app", org_slug: "personal" });
+});
+afterAll(() => sim.close());
+
+const withCheck = {
+  ...baseConfig,
+  checks: { alive: { type: "http", port: 8080, path: "/healthz", grace_period: "5s" } },
+};
+
+describe("fly-sim machine lifecycle", () => {
+  it("goes created → starting → started over time; checks pass after the grace period", async () => {
+    const created = await call("POST", `${A}/machines`, { region: "iad", config: withCheck });
+    expect(created.body.state).toBe("created");
+    const id = created.body.id;
+    const waited = await call("GET", `${A}/machines/${id}/wait?state=started&timeout=10`);
+    expect(waited.body).toMatchObject({ ok: true, state: "started", version: created.body.instance_id });
+    const early = await call("GET", `${A}/machines/${id}`);
+    expect(early.body.checks).toEqual([expect.objectContaining({ name: "alive", status: "warning" })]);
+    await new Promise((r) => setTimeout(r, 80));
+    const later = await call("GET", `${A}/machines/${id}`);
+    expect(later.body.checks[0].status).toBe("passing");
+    expect((await call("POST", `${A}/machines/${id}/start`)).status).toBe(412);
+  });
+
+  it("update gives a new version and restarts; wait by version; stop needs the version to wait", async () => {
+    const { body: m } = await call("POST", `${A}/machines`, { region: "iad", config: baseConfig });
+    await call("GET", `${A}/machines/${m.id}/wait?state=started`);
+    const updated = await call("POST", `${A}/machines/${m.id}`, { config: { ...baseConfig, env: { A: "1" } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.instance_id).not.toBe(m.instance_id);
+    expect(updated.body.state).toBe("replacing");
+    const v = updated.body.instance_id;
+    expect((await call("GET", `${A}/machines/${m.id}/wait?state=started&version=${v}`)).body.version).toBe(v);
+    expect((await call("DELETE", `${A}/machines/${m.id}`)).status).toBe(412);
+    expect((await call("POST", `${A}/machines/${m.id}/stop`, { signal: "SIGTERM", timeout: "5s" })).status).toBe(200);
+    expect((await call("GET", `${A}/machines/${m.id}/wait?state=stopped&version=${v}`)).body.state).toBe("stopped");
+    expect((await call("DELETE", `${A}/machines/${m.id}`)).status).toBe(200);
+    expect((await call("GET", `${A}/machines/${m.id}/wait?state=destroyed`)).body.state).toBe("destroyed");
+    expect((await call("GET", `${A}/machines`)).body.map((x: { id: string }) => x.id)).not.toContain(m.id);
+    expect((await call("GET", `${A}/machines?include_deleted=true`)).body.map((x: { id: string }) => x.id)).toContain(
+      m.id,
+    );
+    const versions = await call("GET", `${A}/machines/${m.id}/versions`);
+    expect(versions.body).toHaveLength(2);
+  });
+
+  it("wait answers 408 when the state does not come in time", async () => {
+    const { body: m } = await call("POST", `${A}/machines`, { region: "iad", config: baseConfig, skip_launch: true });
+    const res = await call("GET", `${A}/machines/${m.id}/wait?state=started&timeout=1`);
+    expect(res.status).toBe(408);
+    expect(res.body.error).toContain("deadline_exceeded");
+    expect((await call("GET", `${A}/machines/${m.id}`)).body.state).toBe("stopped");
+  });
+
+  it("runs one-off machines to their exit code (set per command) and destroys them", async () => {
+    sim.addExitRule({ command: "bin/migrate", exitCode: 3 });
+    const config = {
+      ...baseConfig,
+      auto_destroy: true,
+      restart: { policy: "no" },
+      init: { cmd: ["bin/migrate", "--all"] },
+    };
+    const { body: failing } = await call("POST", `${A}/machines`, { region: "iad", config });
+    const { body: ok } = await call("POST", `${A}/machines`, {
+      region: "iad",
+      config: { ...config, init: { cmd: ["true"] } },
+    });
+    for (const m of [failing, ok])
+      expect((await call("GET", `${A}/machines/${m.id}/wait?state=destroyed&timeout=5`)).status).toBe(200);
+    const exitCode = async (id: string) => {
+      const events = (await call("GET", `${A}/machines/${id}/events`)).body as { type: string; request?: any }[];
+      return events.find((e) => e.type === "exit")?.request?.exit_event?.exit_code;
+    };
+    expect(await exitCode(failing.id)).toBe(3);
+    expect(await exitCode(ok.id)).toBe(0);
+  });
+
+  it("cordons, uncordons and records skip_service_registration", async () => {
+    const { body: m } = await call("POST", `${A}/machines`, {
+      region: "iad",
+      config: baseConfig,
+      skip_service_registration: true,
+    });
+    expect((await call("POST", `${A}/machines/${m.id}/cordon`)).status).toBe(200);
+    let seen = sim.state("life-app").machines.find((x) => x.id === m.id);
+    expect(seen).toMatchObject({ cordoned: true, skip_service_registration: true });
+    await call("POST", `${A}/machines/${m.id}/uncordon`);
+    seen = sim.state("life-app").machines.find((x) => x.id === m.id);
+    expect(seen?.cordoned).toBe(false);
+  });
+});
