@@ -2,7 +2,7 @@ import type { Diagnostic } from "./resolved-app";
 
 export type Position = { line: number; col: number };
 /** Finds where a field path is in a file's text (1-based line and column; 1:1 when unknown). */
-export type Locate = (path: readonly (string | number)[]) => Position;
+export type Locate = (path: readonly (string | number)[], at?: "key" | "value") => Position;
 
 export function diagnostic(
   severity: Diagnostic["severity"],

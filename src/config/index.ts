@@ -11,6 +11,8 @@ export type * from "./file-tree";
 export { readFlags } from "./flags";
 export type * from "./fly-machine-config";
 export { appHash } from "./hash";
+export { jsonSchemas } from "./json-schema";
+export { memoryFileTree } from "./memory-file-tree";
 export { deepMerge } from "./merge";
 export { readProjectFile } from "./project-file";
 export { repoKey } from "./repo-key";

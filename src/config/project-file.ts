@@ -34,7 +34,7 @@ export function readProjectFile(file: string, text: string): ProjectFileResult {
     } catch (e) {
       const path = ["common", "substitutions", pattern];
       diagnostics.push(
-        diagnostic("error", file, locate(path), `regex does not compile: ${(e as Error).message}`, path),
+        diagnostic("error", file, locate(path, "key"), `regex does not compile: ${(e as Error).message}`, path),
       );
     }
   }

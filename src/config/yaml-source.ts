@@ -26,16 +26,17 @@ export function parseYamlSource(text: string): ParsedSource {
       problems.push({ pos: { line: 1, col: 1 }, message: (e as Error).message });
     }
   }
-  const locate: Locate = (path) => {
+  const locate: Locate = (path, target = "value") => {
     let node: unknown = doc.contents;
     let offset = 0;
-    for (const seg of path) {
+    for (const [i, seg] of path.entries()) {
       if (node instanceof Alias) node = node.resolve(doc);
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
         if (!pair) break;
         offset = (pair.key as Node).range?.[0] ?? offset;
         node = pair.value;
+        if (target === "key" && i === path.length - 1) break;
         if (node && (node as Node).range) offset = (node as Node).range![0];
       } else if (isSeq(node) && typeof seg === "number" && node.items[seg]) {
         node = node.items[seg];

@@ -38,8 +38,12 @@ export const appSchema = z.strictObject({
   app: appName,
   org: z.string().min(1).optional(),
   primary_region: region.optional(),
-  extra_regions: z.array(region).optional(),
-  source: source.optional(),
+  extra_regions: z.array(region).describe("regions besides primary_region to run in").optional(),
+  source: source
+    .describe(
+      "where the code comes from: git (repo, ref, path), local (folder of this repo), inline-docker-file, image",
+    )
+    .optional(),
   kill_signal: z.string().optional(),
   kill_timeout: z.union([positiveInt, z.string()]).optional(),
   swap_size_mb: positiveInt.optional(),
@@ -62,14 +66,24 @@ export const appSchema = z.strictObject({
   statics: z.array(fly.staticFiles).optional(),
   metrics: oneOrMany(fly.metrics).optional(),
   experimental: z.record(z.string(), z.unknown()).optional(),
-  machines: machines.optional(),
+  machines: machines
+    .describe("count (default 1), count_per_region, and ram_mb/cpu_cores/cpu_type for every group")
+    .optional(),
   volumes: z
     .array(z.strictObject({ name: z.string(), size_gb: size.optional(), count: positiveInt.optional() }))
     .optional(),
-  secrets: z.array(secret).optional(),
+  secrets: z
+    .array(secret)
+    .describe(
+      "Fly secrets: {name, type: env, env?} from the Worker's env (env defaults to name), or {name, type: raw, raw} for tests",
+    )
+    .optional(),
   network: z.strictObject({ auto_prune_ips: z.boolean().optional(), ips: z.array(ip).optional() }).optional(),
-  launch_params: z.array(z.string()).optional(),
-  deploy_params: z.array(z.string()).optional(),
+  launch_params: z
+    .array(z.string())
+    .describe("flyctl flags; Tower reads --vm-size, --region, --org, --ha, --name")
+    .optional(),
+  deploy_params: z.array(z.string()).describe("flyctl flags; Tower reads --vm-size, --region, --org, --ha").optional(),
 });
 
 export type AppFile = z.input<typeof appSchema>;

@@ -16,8 +16,10 @@ export const common = z.strictObject({
 export const projectSchema = z.strictObject({
   project: z.string().min(1),
   source: source.optional(),
-  common: common.optional(),
-  prune: z.boolean().optional(),
+  common: common
+    .describe("app_defaults (merged under each app), app_overrides (over it), substitutions (regex → text)")
+    .optional(),
+  prune: z.boolean().describe("delete Fly apps of this project that leave the config (default false)").optional(),
 });
 
 export type ProjectFile = z.input<typeof projectSchema>;

@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import { localFileTree } from "../../../src/cli/local-file-tree";
+import { evaluateTree, type FileTree, memoryFileTree } from "../../../src/config";
+
+const fixture = (name: string) =>
+  localFileTree(new URL(`../../fixtures/config/trees/${name}`, import.meta.url).pathname);
+const env: Record<string, string> = { WEB_DATABASE_URL: "postgres://db" };
+const options = { secrets: (k: string) => env[k], defaultOrg: "fallback-org" };
+
+describe("evaluateTree on a whole estate", async () => {
+  const ev = await evaluateTree(fixture("estate"), options);
+
+  it("finds every app, skipping dot-folders unless a project points there", () => {
+    expect(ev.errors).toEqual([]);
+    expect(ev.apps.map((a) => [a.name, a.org, a.regions, a.file, a.projects])).toEqual([
+      ["builder", "acme", ["ord", "fra"], ".shared/builder/app.yaml", ["estate", "vendor"]],
+      ["edge-proxy", "acme", ["sin", "fra"], "edge-services/proxy/app.yaml", ["estate"]],
+      ["static-site", "acme", ["ams", "fra"], "static-site/app.yaml", ["estate"]],
+      ["team-a-api", "acme-team-a", ["iad", "fra", "cdg"], "team-a/api/app.yaml", ["estate", "team-a"]],
+      ["web-prod", "acme", ["ams", "fra", "lhr"], "web/app.yaml", ["estate"]],
+      ["worker-prod", "acme", ["ams", "fra"], "worker-toml/fly.toml", ["estate"]],
+    ]);
+  });
+
+  it("places each source", () => {
+    const source = Object.fromEntries(ev.apps.map((a) => [a.name, a.source]));
+    expect(source).toEqual({
+      builder: { type: "local", path: ".shared/builder" },
+      "edge-proxy": {
+        type: "git",
+        url: "https://github.com/acme/web",
+        repo: "github.com/acme/web",
+        ref: { tag: "v1.4.0" },
+        path: "proxy",
+      },
+      "static-site": { type: "image", image: "nginx:1.27-alpine" },
+      "team-a-api": { type: "inline-dockerfile", dockerfile: "FROM nginx:1.27\n" },
+      "web-prod": {
+        type: "git",
+        url: "git@github.com:acme/web.git",
+        repo: "github.com/acme/web",
+        ref: { tag: "v1.4.0" },
+        path: "services/web",
+      },
+      "worker-prod": { type: "image", image: "ghcr.io/acme/worker:1.0.0" },
+    });
+  });
+
+  it("lists every repo once per ref with what uses it, git projects unfetched", () => {
+    expect(ev.repos).toEqual([
+      {
+        url: "https://git.example.com/acme/estate.git",
+        repo: "git.example.com/acme/estate",
+        ref: { branch: "main" },
+        usedBy: ["estate"],
+      },
+      {
+        url: "ssh://git@GitHub.com/acme/remote-apps.git",
+        repo: "github.com/acme/remote-apps",
+        ref: { branch: "release" },
+        usedBy: ["remote-apps"],
+      },
+      // The URL as first met (folders are walked in name order); the key is what matches.
+      {
+        url: "https://github.com/acme/web",
+        repo: "github.com/acme/web",
+        ref: { tag: "v1.4.0" },
+        usedBy: ["edge-proxy", "web-prod"],
+      },
+    ]);
+    const remote = ev.projects.find((p) => p.name === "remote-apps");
+    expect(remote).toMatchObject({ fetched: false, complete: false, path: "remote-apps" });
+    expect(ev.projects.map((p) => p.name).sort()).toEqual(["estate", "remote-apps", "team-a", "vendor"]);
+  });
+
+  it("reads flags and secrets: raw values never in the config, env values as a digest", () => {
+    const builder = ev.apps.find((a) => a.name === "builder")!;
+    expect(builder.config.machines).toBeUndefined(); // --ha=false: flycd's default count stays
+    expect(ev.warnings.map((w) => `${w.file}:${w.line}:${w.col} ${w.message}`)).toEqual([
+      ".shared/builder/app.yaml:5:16 flags Tower ignores: --now",
+    ]);
+    const web = ev.apps.find((a) => a.name === "web-prod")!;
+    expect(web.secrets).toEqual([
+      { name: "DATABASE_URL", from: "env", key: "WEB_DATABASE_URL" },
+      { name: "API_KEY", from: "raw", value: "test-key" },
+    ]);
+    expect(web.config.secrets).toBeUndefined();
+    expect(JSON.stringify(web.config)).not.toContain("postgres://db");
+    expect(web.hash).not.toContain("postgres");
+  });
+
+  it("fetches git-sourced projects through openRepo and builds their local apps from that repo", async () => {
+    const remote = memoryFileTree({
+      "deploy/api/app.yaml": "app: remote-api\nprimary_region: ams\n",
+      "deploy/api/Dockerfile": "FROM x",
+    });
+    const asked: unknown[] = [];
+    const fetched = await evaluateTree(fixture("estate"), {
+      ...options,
+      openRepo: async (source) => {
+        asked.push(source);
+        return remote;
+      },
+    });
+    expect(asked).toEqual([
+      {
+        url: "ssh://git@GitHub.com/acme/remote-apps.git",
+        repo: "github.com/acme/remote-apps",
+        ref: { branch: "release" },
+        path: "deploy",
+      },
+    ]);
+    const api = fetched.apps.find((a) => a.name === "remote-api")!;
+    expect(api.file).toBe("github.com/acme/remote-apps@release:deploy/api/app.yaml");
+    expect(api.source).toEqual({
+      type: "git",
+      url: "ssh://git@GitHub.com/acme/remote-apps.git",
+      repo: "github.com/acme/remote-apps",
+      ref: { branch: "release" },
+      path: "deploy/api",
+    });
+    expect(api.projects).toEqual(["estate", "remote-apps"]);
+    expect(fetched.projects.find((p) => p.name === "remote-apps")).toMatchObject({ fetched: true, complete: true });
+  });
+});
+
+const tree = (files: Record<string, string>): FileTree => memoryFileTree(files);
+
+describe("evaluateTree on broken trees", () => {
+  it("reports flycd's cyclic example (a project whose source is its own folder) and stops", async () => {
+    const ev = await evaluateTree(
+      tree({ "project.yaml": "project: loop\nsource:\n  type: local\n", "app.yaml": "app: a\nprimary_region: arn\n" }),
+      options,
+    );
+    expect(ev.apps).toEqual([]);
+    expect(ev.errors).toEqual([
+      {
+        severity: "error",
+        file: "project.yaml",
+        line: 3,
+        col: 3,
+        path: "source",
+        message: 'cycle: project loop includes itself (source.path resolves to its own folder "")',
+      },
+    ]);
+  });
+
+  it("reports a nested project that points back at an ancestor", async () => {
+    const ev = await evaluateTree(
+      tree({
+        "project.yaml": "project: root\n",
+        "x/app.yaml": "app: x\nprimary_region: ams\n",
+        "sub/project.yaml": "project: sub\nsource: {type: local, path: ..}\n",
+      }),
+      options,
+    );
+    expect(ev.apps).toEqual([]);
+    expect(ev.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.message}`)).toEqual([
+      "sub/project.yaml:2:9 cycle: root → sub leads back to .",
+    ]);
+  });
+
+  it("keeps the other apps when one app file is broken, and names duplicates", async () => {
+    const ev = await evaluateTree(
+      tree({
+        "good/app.yaml": "app: good\nprimary_region: ams\n",
+        "bad/app.yaml": "app: bad\nprimary_region: [ams\n",
+        "one/app.yaml": "app: twin\nprimary_region: ams\n",
+        "two/fly.toml": 'app = "twin"\nprimary_region = "ams"\n',
+      }),
+      options,
+    );
+    expect(ev.apps.map((a) => a.name)).toEqual(["good"]);
+    expect(ev.errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([
+      "bad/app.yaml:3: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      "one/app.yaml:1: duplicate app name twin: also in two/fly.toml",
+      "two/fly.toml:1: duplicate app name twin: also in one/app.yaml",
+    ]);
+  });
+
+  it("a broken root project.yaml leaves every app out", async () => {
+    const ev = await evaluateTree(
+      tree({ "project.yaml": "project: [\n", "a/app.yaml": "app: a\nprimary_region: ams\n" }),
+      options,
+    );
+    expect(ev.apps).toEqual([]);
+    expect(ev.errors[0]).toMatchObject({ file: "project.yaml", severity: "error" });
+  });
+
+  it("names a project pointing nowhere, a local source that is missing, a regex that does not compile", async () => {
+    const ev = await evaluateTree(
+      tree({
+        "p/project.yaml": "project: p\nsource:\n  type: local\n  path: ../nowhere\n",
+        "q/project.yaml": "project: q\ncommon:\n  substitutions:\n    '([a-z': x\n",
+        "a/app.yaml": "app: a\nprimary_region: ams\nsource:\n  type: local\n  path: ../missing\n",
+      }),
+      options,
+    );
+    expect(ev.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path} ${e.message.split(":")[0]}`)).toEqual([
+      "a/app.yaml:5:9 source.path source folder missing does not exist",
+      "p/project.yaml:3:3 source the project's source nowhere does not exist",
+      "q/project.yaml:4:5 common.substitutions.([a-z regex does not compile",
+    ]);
+  });
+
+  it("fails an app whose env secret is unset (or warns, for the CLI)", async () => {
+    const files = { "a/app.yaml": "app: a\nprimary_region: ams\nsecrets:\n  - name: TOKEN\n" };
+    const strict = await evaluateTree(tree(files), options);
+    expect(strict.apps).toEqual([]);
+    expect(strict.errors[0]).toMatchObject({
+      file: "a/app.yaml",
+      line: 4,
+      col: 5,
+      message: "secret TOKEN: environment variable TOKEN is not set",
+    });
+    const lenient = await evaluateTree(tree(files), { ...options, missingSecrets: "warning" });
+    expect(lenient.apps.map((a) => a.name)).toEqual(["a"]);
+    expect(lenient.warnings).toHaveLength(1);
+  });
+
+  it("reuses cached app results for unchanged folders", async () => {
+    const files = { "a/app.yaml": "app: a\nprimary_region: ams\n", "b/app.yaml": "app: b\nprimary_region: ams\n" };
+    const first = await evaluateTree(tree(files), options);
+    let reads = 0;
+    const base = tree({ ...files, "b/app.yaml": "app: b\nprimary_region: fra\n" });
+    const counting: FileTree = { ...base, label: base.label, read: (p) => (reads++, base.read(p)) };
+    const second = await evaluateTree(counting, { ...options, previous: first.cache });
+    expect(reads).toBe(2); // project.yaml (absent) and b/app.yaml; a/app.yaml came from the cache
+    expect(
+      second.apps.map((a) => [a.name, a.primaryRegion, a.hash === first.apps.find((x) => x.name === a.name)!.hash]),
+    ).toEqual([
+      ["a", "ams", true],
+      ["b", "fra", false],
+    ]);
+  });
+});
