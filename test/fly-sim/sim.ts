@@ -130,6 +130,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       world.apps.delete(app);
       countersByApp.delete(app);
       exitRules = exitRules.filter((r) => r.app !== app);
+      sim.clearFailingChecks(app);
       faults.clear(app);
     },
     state: (app) => snapshot(core, { ...requestCounts }, app),

@@ -82,7 +82,10 @@ describe("fly-sim machine lifecycle", () => {
     for (const m of [failing, ok])
       expect((await call("GET", `${A}/machines/${m.id}/wait?state=destroyed&timeout=5`)).status).toBe(200);
     const exitCode = async (id: string) => {
-      const events = (await call("GET", `${A}/machines/${id}/events`)).body as { type: string; request?: any }[];
+      const events = (await call("GET", `${A}/machines/${id}/events`)).body as {
+        type: string;
+        request?: { exit_event?: { exit_code?: number } };
+      }[];
       return events.find((e) => e.type === "exit")?.request?.exit_event?.exit_code;
     };
     expect(await exitCode(failing.id)).toBe(3);
