@@ -68,17 +68,19 @@ describe("AppDO deploys to Fly (simulator)", () => {
       hash: "h1",
       config: { app: name, machines: { count: 3 }, http_service: { internal_port: 8080 } },
     });
+    // Slow this app's Fly calls so the alarm is still at work on the machines when we evict.
+    await sim.setFaults({ latencyMs: 150 }, name);
     await stub.desire(notice(app, "k1", "c1"));
-    // Run slices until the deploy is under way (planned, machines being made), then evict.
-    for (let slice = 0; slice < 50; slice++) {
-      const types = (await eventsOf(stub)).map((e) => e.type);
-      if (types.includes("deploy.planned")) break;
-      if (!(await runDurableObjectAlarm(stub))) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let wait = 0; wait < 200; wait++) {
+      if ((await eventsOf(stub)).some((e) => e.type === "deploy.planned")) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await stub.summary())?.status).toBe("deploying");
     await abortAllDurableObjects();
     // Stubs of an aborted object are broken: address the app afresh, as the Worker would.
     stub = appStub(env, name);
+    await sim.clearFaults(name);
     const summary = await settle(stub);
     expect(summary).toMatchObject({ status: "synced", deployed: { configHash: "h1" } });
     const types = (await eventsOf(stub)).map((e) => e.type);
