@@ -14,6 +14,10 @@ const registry = globalThis as { [KEY]?: Shared };
 
 /** Starts (or joins) the run's simulator; call the returned function to leave it. */
 export async function acquireSharedFlySim(options: FlySimOptions): Promise<{ sim: FlySim; release(): Promise<void> }> {
+  if (!registry[KEY] && typeof options.record === "string") {
+    // Simulators that tests start on their own append to the same log (workers fork after this).
+    process.env.TOWER_FLY_SIM_RECORD = options.record;
+  }
   const shared = (registry[KEY] ??= { sim: startFlySim({ ...options, truncateRecord: true }), users: 0 });
   shared.users++;
   const sim = await shared.sim;

@@ -21,8 +21,11 @@ export interface FlySimOptions {
   /** Port to listen on (default: any free port). */
   port?: number;
   host?: string;
-  /** Append every /v1 request as a JSON line to this file. */
-  record?: string;
+  /**
+   * Append every /v1 request as a JSON line to this file. Unset: the suite's log named by
+   * TOWER_FLY_SIM_RECORD (set by the test run's globalSetup), appended to; false: no file.
+   */
+  record?: string | false;
   /** Empty the record file first (default true). */
   truncateRecord?: boolean;
   timings?: Partial<Timings>;
@@ -85,7 +88,11 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   };
   const faults = new Faults(seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31)));
   const limiter = new RateLimiter(options.rateLimit ?? { scale: 1 });
-  const log = new RequestLog(options.record, options.truncateRecord ?? true);
+  const suiteLog = process.env.TOWER_FLY_SIM_RECORD || undefined;
+  const log =
+    options.record === undefined
+      ? new RequestLog(suiteLog, false)
+      : new RequestLog(options.record || undefined, options.truncateRecord ?? true);
   const requestCounts: Record<string, number> = {};
   const compiled = compileRoutes(routes);
   const deps = {
