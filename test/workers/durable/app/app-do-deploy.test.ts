@@ -1,5 +1,5 @@
 /** The AppDO deploying to the Fly simulator: real engine, real alarms, real leases. */
-import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { appStub } from "../../../../src/durable/stubs";
 import { flySimControl } from "../../../fly-sim/control";
