@@ -1,10 +1,13 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { appStub } from "../../../src/durable/stubs";
+import { appStub, projectStub } from "../../../src/durable/stubs";
+import worker from "../../../src/worker/index";
 import { flySimControl } from "../../fly-sim/control";
 import {
   deployCount,
   deploysSettled,
+  eventsAfter,
+  gitApp,
   imageApp,
   lastSeq,
   newRepo,
@@ -51,5 +54,101 @@ describe("ProjectDO → AppDO → Fly simulator", () => {
     await stub.tick(new Date().toISOString());
     expect(await lastSeq(stub)).toBe(seq);
     expect(await flyRequests(names)).toBe(requests);
+  });
+});
+
+describe("cron, admin sync and prune", () => {
+  it("the scheduled() handler ticks the root project named by env", async () => {
+    const s = uniqueSuffix();
+    const config = await newRepo("config");
+    const first = await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(`cron-${s}`) });
+    const rootEnv = { ...env, CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: "." };
+    // The DO reads its settings from its own env; a test points it at the repo explicitly.
+    await projectStub(rootEnv).configure({ repo: config.url });
+    await worker.scheduled!(createScheduledController(), rootEnv, createExecutionContext());
+    expect((await projectStub(rootEnv).configStatus()).commit).toBe(first);
+    await deploysSettled([`cron-${s}`]);
+    expect((await appStub(env, `cron-${s}`).summary())?.status).toBe("synced");
+  });
+
+  it("requestSync with force redeploys an unchanged app", async () => {
+    const s = uniqueSuffix();
+    const config = await newRepo("config");
+    await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(`force-${s}`) });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([`force-${s}`]);
+    await stub.requestSync({ force: false, cause: "admin" });
+    await settle(stub);
+    await deploysSettled([`force-${s}`]);
+    expect(await deployCount(`force-${s}`)).toBe(1);
+    await stub.requestSync({ force: true, cause: "admin" });
+    await settle(stub);
+    await deploysSettled([`force-${s}`]);
+    expect(await deployCount(`force-${s}`)).toBe(2);
+  });
+
+  it("leaves apps removed from config alone, and destroys them with prune: true", async () => {
+    const s = uniqueSuffix();
+    const [kept, pruned] = [`kept-${s}`, `pruned-${s}`];
+    const config = await newRepo("config");
+    const first = await config.commit({
+      "project.yaml": "project: root\n",
+      "a/app.yaml": imageApp(kept),
+      "b/app.yaml": imageApp(pruned),
+    });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([kept, pruned]);
+    const second = await config.commit({ "a/app.yaml": null });
+    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
+    await settle(stub);
+    expect((await fly().state(kept)).apps.map((a) => a.name)).toContain(kept);
+    const third = await config.commit({ "project.yaml": "project: root\nprune: true\n", "b/app.yaml": null });
+    await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
+    await settle(stub);
+    const removed = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.removed").map((e) => e.data);
+    expect(removed).toEqual([
+      { app: kept, prune: false, cause: expect.stringMatching(/^push:/) },
+      { app: pruned, prune: true, cause: expect.stringMatching(/^push:/) },
+    ]);
+    await waitFor(async () => !(await fly().state(pruned)).apps.some((a) => a.name === pruned));
+    expect((await fly().state(kept)).apps.map((a) => a.name)).toContain(kept);
+    expect((await stub.listApps()).map((a) => a.name)).toEqual([]);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("app-repo pushes reach Fly", () => {
+  it("a push on the tracked branch starts a deploy of that app at the new commit; another branch none", async () => {
+    const s = uniqueSuffix();
+    const name = `src-${s}`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
+    // Image builds from git are the builder's job (not wired in the AppDO yet), so this checks the
+    // deploy attempts the AppDO made and at which commit, whatever their outcome.
+    expect(await attempts()).toEqual([c1]);
+
+    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
+    await stub.recordPush(pushOf(api, "refs/heads/main", c1, c2));
+    const c3 = await api.commit({ Dockerfile: "FROM nginx:3\n" }, { branch: "feature", parent: c2 });
+    await stub.recordPush(pushOf(api, "refs/heads/feature", c2, c3));
+    await settle(stub);
+    await deploysSettled([name]);
+    expect(await attempts()).toEqual([c2, c1]);
+    expect((await appStub(env, name).summary())?.desired.sourceCommit).toBe(c2);
   });
 });
