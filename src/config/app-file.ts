@@ -48,7 +48,10 @@ export function readAppFile(
   }
   const own = parsed.value;
   const merged = applyCommon(own, common);
-  const findings = [...checkSchema(appSchema, merged), ...extraChecks(merged)];
+  const extra = extraChecks(merged);
+  // A field Tower refuses is an error; do not also call it unknown.
+  const refused = new Set(extra.map((f) => f.path.join(".")));
+  const findings = [...checkSchema(appSchema, merged).filter((f) => !refused.has(f.path.join("."))), ...extra];
   const diagnostics = findings.map((f) => {
     // Point at what supplied the value: a project's override, else the app file, else a default.
     const from = (part: string) => origins.find((o) => hasPath(o.common[part], f.path));
@@ -57,9 +60,10 @@ export function readAppFile(
     const origin = override ?? fallback;
     const part = override ? "app_overrides" : "app_defaults";
     if (origin)
-      return diagnostic(f.severity, origin.file, origin.locate(["common", part, ...f.path]), f.message, f.path);
-    return diagnostic(f.severity, file, locate(f.path), f.message, f.path);
+      return diagnostic(f.severity, origin.file, origin.locate(["common", part, ...f.path], f.at), f.message, f.path);
+    return diagnostic(f.severity, file, locate(f.path, f.at), f.message, f.path);
   });
+  diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
   const failed = diagnostics.some((d) => d.severity === "error");
   return failed ? { locate, diagnostics } : { config: merged, locate, diagnostics };
 }

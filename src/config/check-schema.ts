@@ -4,6 +4,8 @@ export interface Finding {
   severity: "error" | "warning";
   path: (string | number)[];
   message: string;
+  /** Point at the key rather than its value (an unknown field). */
+  at?: "key";
 }
 
 /**
@@ -31,6 +33,7 @@ function fromIssue(issue: Issue, base: PropertyKey[]): Finding[] {
       severity: "warning" as const,
       path: [...path, key],
       message: `unknown field "${key}": kept and passed through as is`,
+      at: "key" as const,
     }));
   }
   if (issue.code === "invalid_union" && issue.errors && issue.errors.length > 0) {

@@ -46,17 +46,20 @@ export function extraChecks(app: PlainObject): Finding[] {
       });
     };
     const value = app[section];
-    if (Array.isArray(value)) for (const [i, e] of value.entries()) isPlainObject(e) && check(e, [section, i]);
-    else if (section === "checks" && isPlainObject(value))
-      for (const [name, c] of Object.entries(value))
-        if (isPlainObject(c)) check(c, [section, name]);
-        else if (isPlainObject(value)) check(value, [section]);
+    if (Array.isArray(value)) {
+      for (const [i, e] of value.entries()) if (isPlainObject(e)) check(e, [section, i]);
+    } else if (section === "checks" && isPlainObject(value)) {
+      for (const [name, c] of Object.entries(value)) if (isPlainObject(c)) check(c, [section, name]);
+    } else if (isPlainObject(value)) {
+      check(value, [section]);
+    }
   }
   return out;
 }
 
 function each(list: unknown, fn: (item: PlainObject, i: number) => void) {
-  if (Array.isArray(list)) for (const [i, item] of list.entries()) if (isPlainObject(item)) fn(item, i);
+  if (!Array.isArray(list)) return;
+  for (const [i, item] of list.entries()) if (isPlainObject(item)) fn(item, i);
 }
 
 const unknownSize = (s: string) => `unknown VM size "${s}": use shared-cpu-Nx or performance-Nx (N = 1, 2, 4, 8, 16)`;

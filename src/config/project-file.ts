@@ -25,7 +25,7 @@ export function readProjectFile(file: string, text: string): ProjectFileResult {
     };
   const value = parsed.value;
   const diagnostics = checkSchema(projectSchema, value).map((f) =>
-    diagnostic(f.severity, file, locate(f.path), f.message, f.path),
+    diagnostic(f.severity, file, locate(f.path, f.at), f.message, f.path),
   );
   const common = isPlainObject(value.common) ? value.common : {};
   for (const pattern of Object.keys(isPlainObject(common.substitutions) ? common.substitutions : {})) {

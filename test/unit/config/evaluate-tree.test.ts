@@ -223,7 +223,14 @@ describe("evaluateTree on broken trees", () => {
     const first = await evaluateTree(tree(files), options);
     let reads = 0;
     const base = tree({ ...files, "b/app.yaml": "app: b\nprimary_region: fra\n" });
-    const counting: FileTree = { ...base, label: base.label, read: (p) => (reads++, base.read(p)) };
+    const counting: FileTree = {
+      ...base,
+      label: base.label,
+      read: (p) => {
+        reads++;
+        return base.read(p);
+      },
+    };
     const second = await evaluateTree(counting, { ...options, previous: first.cache });
     expect(reads).toBe(2); // project.yaml (absent) and b/app.yaml; a/app.yaml came from the cache
     expect(

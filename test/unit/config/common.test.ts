@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { evaluateTree, memoryFileTree } from "../../../src/config";
+
+const options = { secrets: () => undefined, defaultOrg: "acme" };
+const evaluate = (files: Record<string, string>) => evaluateTree(memoryFileTree(files), options);
+
+describe("project common, as flycd applied it", () => {
+  it("runs substitutions (regex → string, every match) on the raw app text before parsing", async () => {
+    const ev = await evaluate({
+      "project.yaml":
+        "project: p\ncommon:\n  substitutions:\n    '\\{\\{ENV\\}\\}': staging\n    'region: [a-z]+': 'region: fra'\n",
+      "a/app.yaml": "app: api-{{ENV}}\nprimary_region: ams\nenv:\n  NAME: '{{ENV}}-{{ENV}}'\n",
+    });
+    expect(ev.errors).toEqual([]);
+    expect(ev.apps[0]!.name).toBe("api-staging");
+    expect(ev.apps[0]!.primaryRegion).toBe("fra");
+    expect(ev.apps[0]!.config.env).toEqual({ NAME: "staging-staging" });
+  });
+
+  it("merges app_defaults < app file < app_overrides, deep, lists appended without duplicates", async () => {
+    const ev = await evaluate({
+      "project.yaml": [
+        "project: p",
+        "common:",
+        "  app_defaults:",
+        "    env: {A: default, B: default}",
+        "    extra_regions: [fra, lhr]",
+        "    http_service: {internal_port: 80, force_https: true}",
+        "  app_overrides:",
+        "    env: {B: override}",
+        "    extra_regions: [sin]",
+        "",
+      ].join("\n"),
+      "a/app.yaml":
+        "app: a\nprimary_region: ams\nenv: {A: app, B: app, C: app}\nextra_regions: [lhr, cdg]\nhttp_service: {internal_port: 8080}\n",
+    });
+    const app = ev.apps[0]!;
+    expect(app.config.env).toEqual({ A: "app", B: "override", C: "app" });
+    expect(app.config.extra_regions).toEqual(["fra", "lhr", "cdg", "sin"]);
+    expect(app.config.http_service).toEqual({ internal_port: 8080, force_https: true });
+    expect(app.regions).toEqual(["ams", "fra", "lhr", "cdg", "sin"]);
+  });
+
+  it("stacks nested projects' common: inner defaults and overrides win, substitutions run outer first", async () => {
+    const ev = await evaluate({
+      "project.yaml":
+        "project: outer\ncommon:\n  app_defaults: {org: outer-org, env: {X: outer, Y: outer}}\n  app_overrides: {kill_signal: SIGTERM}\n  substitutions: {'@@': '##'}\n",
+      "inner/project.yaml":
+        "project: inner\ncommon:\n  app_defaults: {env: {Y: inner}}\n  app_overrides: {kill_signal: SIGINT}\n  substitutions: {'##': 'done'}\n",
+      "inner/a/app.yaml": "app: a\nprimary_region: ams\nenv: {Z: '@@'}\n",
+      "b/app.yaml": "app: b\nprimary_region: ams\nenv: {Z: '@@'}\n",
+    });
+    const [a, b] = ev.apps;
+    expect(a!.org).toBe("outer-org");
+    expect(a!.config.env).toEqual({ X: "outer", Y: "inner", Z: "done" });
+    expect(a!.config.kill_signal).toBe("SIGINT");
+    expect(a!.projects).toEqual(["outer", "inner"]);
+    expect(b!.config.env).toEqual({ X: "outer", Y: "outer", Z: "##" });
+    expect(b!.config.kill_signal).toBe("SIGTERM");
+  });
+
+  it("a parent's defaults change the app's hash (flycd hashed only the app folder)", async () => {
+    const files = {
+      "project.yaml": "project: p\ncommon:\n  app_defaults: {env: {A: '1'}}\n",
+      "a/app.yaml": "app: a\nprimary_region: ams\n",
+    };
+    const before = await evaluate(files);
+    const after = await evaluate({
+      ...files,
+      "project.yaml": "project: p\ncommon:\n  app_defaults: {env: {A: '2'}}\n",
+    });
+    expect(before.apps[0]!.hash).not.toBe(after.apps[0]!.hash);
+  });
+
+  it("points an invalid value that came from a project's defaults at the project file", async () => {
+    const ev = await evaluate({
+      "project.yaml": "project: p\ncommon:\n  app_defaults:\n    primary_region: Amsterdam\n",
+      "a/app.yaml": "app: a\n",
+    });
+    expect(ev.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path}: ${e.message}`)).toEqual([
+      "project.yaml:4:21 primary_region: a region code is three lowercase letters, e.g. ams",
+    ]);
+  });
+});

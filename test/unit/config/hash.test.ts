@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { evaluateTree, memoryFileTree, resolveSecrets, secretsDigest } from "../../../src/config";
+
+const evaluate = async (text: string, env: Record<string, string> = {}) => {
+  const ev = await evaluateTree(memoryFileTree({ "a/app.yaml": text }), { secrets: (k) => env[k], defaultOrg: "acme" });
+  expect(ev.errors).toEqual([]);
+  return ev.apps[0]!;
+};
+
+describe("config hash", () => {
+  const base = "app: a\nprimary_region: ams\nenv:\n  A: '1'\n  B: '2'\nsecrets:\n  - name: TOKEN\n";
+
+  it("does not change with key order, quoting, comments or flow style", async () => {
+    const one = await evaluate(base, { TOKEN: "t" });
+    const two = await evaluate(
+      '# same thing\nenv: {B: "2", A: "1"}\nsecrets: [{name: TOKEN, type: env}]\nprimary_region: "ams"\napp: a\n',
+      { TOKEN: "t" },
+    );
+    expect(two.hash).toBe(one.hash);
+    expect(one.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("changes with any field, and with a secret's value, which it never contains", async () => {
+    const one = await evaluate(base, { TOKEN: "secret-one" });
+    expect((await evaluate(base.replace("'2'", "'3'"), { TOKEN: "secret-one" })).hash).not.toBe(one.hash);
+    const rotated = await evaluate(base, { TOKEN: "secret-two" });
+    expect(rotated.hash).not.toBe(one.hash);
+    expect(rotated.secretsDigest).not.toBe(one.secretsDigest);
+    expect(JSON.stringify(one)).not.toContain("secret-one");
+  });
+
+  it("resolves secrets from env or raw and names the missing ones", () => {
+    const app = {
+      secrets: [
+        { name: "A", from: "env" as const, key: "SRC_A" },
+        { name: "B", from: "raw" as const, value: "b" },
+        { name: "C", from: "env" as const, key: "SRC_C" },
+      ],
+    };
+    expect(resolveSecrets(app, (k) => (k === "SRC_A" ? "a" : undefined))).toEqual({
+      values: { A: "a", B: "b" },
+      missing: ["C"],
+    });
+    expect(secretsDigest({ A: "a", B: "b" })).toBe(secretsDigest({ B: "b", A: "a" }));
+    expect(secretsDigest({ A: "a" })).not.toBe(secretsDigest({ A: "b" }));
+  });
+});
