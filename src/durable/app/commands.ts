@@ -21,6 +21,19 @@ export type AppCommand =
   | { type: "record-step"; at: string; deployId: string; step: DeployStep }
   | { type: "record-plan"; at: string; deployId: string; image: string; planSummary: Record<string, number> }
   | { type: "succeed"; at: string; deployId: string }
+  /** The deploy's image needs a build: a machine was started for it (refused when the key is built). */
+  | {
+      type: "record-build-start";
+      at: string;
+      deployId: string;
+      buildKey: string;
+      machineId: string;
+      builderApp: string;
+      image: string;
+    }
+  | { type: "record-build-finish"; at: string; deployId: string; exitCode: number; digest: string; image: string }
+  /** Also fails the deploy: nothing can run without its image. */
+  | { type: "record-build-fail"; at: string; deployId: string; buildKey: string; reason: string }
   | { type: "fail"; at: string; deployId: string; step: string; reason: string }
   /** From ProjectDO when the app left a `prune: true` project's config. */
   | { type: "destroy"; at: string; key: string; cause: string }

@@ -6,7 +6,7 @@
  */
 import type { AppCommand } from "./commands";
 import type { AppEvent } from "./events";
-import { type AppState, findDeploy, sameTarget } from "./state";
+import { type AppState, builtImage, findDeploy, sameTarget } from "./state";
 
 export function decide(command: AppCommand, state: AppState): AppEvent[] {
   const { at } = command;
@@ -68,6 +68,30 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       if (running?.id !== command.deployId) return [];
       const data = { deployId: running.id, release: running.release };
       return [{ type: "deploy.succeeded", v: 1, at, key: `${running.id}:succeeded`, data }];
+    }
+    case "record-build-start": {
+      // Skip rule: an image of the same (commit, subdir, Dockerfile, args, target) exists already.
+      if (running?.id !== command.deployId || running.build || builtImage(state, command.buildKey)) return [];
+      const { deployId, buildKey, machineId, builderApp, image } = command;
+      const data = { deployId, buildKey, machineId, builderApp, image };
+      return [{ type: "build.started", v: 1, at, key: `${deployId}:build.started`, data }];
+    }
+    case "record-build-finish": {
+      const build = running?.id === command.deployId ? running.build : undefined;
+      if (build?.outcome !== "running") return [];
+      const { deployId, exitCode, digest, image } = command;
+      const durationMs = Math.max(0, Date.parse(at) - Date.parse(build.startedAt));
+      const data = { deployId, buildKey: build.key, exitCode, digest, image, durationMs };
+      return [{ type: "build.finished", v: 1, at, key: `${deployId}:build.finished`, data }];
+    }
+    case "record-build-fail": {
+      if (running?.id !== command.deployId || (running.build && running.build.outcome !== "running")) return [];
+      const { deployId, buildKey, reason } = command;
+      const data = { deployId, buildKey: running.build?.key ?? buildKey, reason };
+      return [
+        { type: "build.failed", v: 1, at, key: `${deployId}:build.failed`, data },
+        failed(deployId, at, "build", reason),
+      ];
     }
     case "fail":
       return running?.id === command.deployId ? [failed(running.id, at, command.step, command.reason)] : [];

@@ -28,6 +28,14 @@ export type AppEvent =
   | Event<"deploy.succeeded", { deployId: string; release: number }>
   /** `step` names where it failed; `reason` says why (never with secret values). */
   | Event<"deploy.failed", { deployId: string; step: string; reason: string }>
+  /** A build machine was started for the deploy's image; `buildKey` names what it builds. */
+  | Event<"build.started", { deployId: string; buildKey: string; machineId: string; builderApp: string; image: string }>
+  /** The build pushed `image` (by digest) and exited 0; a later deploy of the same key reuses it. */
+  | Event<
+      "build.finished",
+      { deployId: string; buildKey: string; exitCode: number; digest: string; image: string; durationMs: number }
+    >
+  | Event<"build.failed", { deployId: string; buildKey: string; reason: string }>
   /** The app left the config of a project with `prune: true`. */
   | Event<"app.destroy.requested", { cause: string }>
   /** `destroyed` is false when Tower left the app alone (not created by Tower, or already gone). */

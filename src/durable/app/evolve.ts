@@ -73,6 +73,23 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
         }),
         running: state.running === event.data.deployId ? null : state.running,
       };
+    case "build.started": {
+      const { deployId, buildKey: key, machineId, builderApp, image } = event.data;
+      return update(next, deployId, {
+        build: { key, machineId, builderApp, image, startedAt: event.at, outcome: "running" },
+      });
+    }
+    case "build.finished": {
+      const { deployId, buildKey, image } = event.data;
+      const build = findDeploy(state, deployId)?.build;
+      const patched = build ? update(next, deployId, { build: { ...build, image, outcome: "finished" } }) : next;
+      return { ...patched, builds: { ...state.builds, [buildKey]: image } };
+    }
+    case "build.failed": {
+      const build = findDeploy(state, event.data.deployId)?.build;
+      if (!build) return next;
+      return update(next, event.data.deployId, { build: { ...build, outcome: "failed", error: event.data.reason } });
+    }
     case "app.destroy.requested":
       return { ...next, destroy: "requested" };
     case "app.destroyed":

@@ -17,6 +17,19 @@ export interface DeployRecord extends Target {
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
+  /** The build of this deploy's image, when it needed one (absent for image sources and reuses). */
+  build?: BuildRecord;
+}
+
+export interface BuildRecord {
+  key: string;
+  machineId: string;
+  builderApp: string;
+  /** The tag pushed; after success, the image by digest. */
+  image: string;
+  startedAt: string;
+  outcome: "running" | "finished" | "failed";
+  error?: string;
 }
 
 export interface AppState {
@@ -34,6 +47,8 @@ export interface AppState {
   queued: string | null;
   running: string | null;
   destroy: "requested" | "done" | null;
+  /** Images built so far by build key (`registry.fly.io/<app>@sha256:…`): a same-key build is skipped. */
+  builds: Record<string, string>;
 }
 
 export function initialState(): AppState {
@@ -48,6 +63,7 @@ export function initialState(): AppState {
     queued: null,
     running: null,
     destroy: null,
+    builds: {},
   };
 }
 
@@ -58,4 +74,9 @@ export function sameTarget(a: Target | null, b: Target | null): boolean {
 
 export function findDeploy(state: AppState, id: string | null): DeployRecord | null {
   return id === null ? null : (state.deploys.find((deploy) => deploy.id === id) ?? null);
+}
+
+/** The image a finished build of `key` produced, if any: the skip rule for builds. */
+export function builtImage(state: AppState, key: string): string | null {
+  return state.builds[key] ?? null;
 }
