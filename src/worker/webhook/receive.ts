@@ -32,7 +32,7 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
   const text = await verifyDelivery(delivery, body, settings.secrets);
   let payload: unknown;
   try {
-    payload = JSON.parse(text);
+    payload = JSON.parse(jsonOf(text, request.headers.get("Content-Type")));
   } catch {
     throw new RequestError("invalid_json", `${provider.name} delivery body is not valid JSON`);
   }
@@ -52,4 +52,10 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
     receivedAt,
   }));
   return { kind: "push", provider: provider.name, pushes };
+}
+
+/** GitHub and Gitea may send `payload=<json>` form-encoded; the signature covers the form as sent. */
+function jsonOf(text: string, contentType: string | null): string {
+  if (!contentType?.toLowerCase().startsWith("application/x-www-form-urlencoded")) return text;
+  return new URLSearchParams(text).get("payload") ?? "";
 }

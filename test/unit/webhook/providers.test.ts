@@ -158,6 +158,29 @@ describe("Bitbucket Cloud", () => {
   });
 });
 
+describe("GitHub form-encoded deliveries", () => {
+  it("reads the payload field of a signed form body", async () => {
+    const json = JSON.stringify({
+      ref: "refs/heads/main",
+      before: "a".repeat(40),
+      after: "b".repeat(40),
+      repository: { clone_url: "https://github.com/o/r.git" },
+    });
+    const body = new URLSearchParams({ payload: json }).toString();
+    const headers = {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-github-event": "push",
+      "x-github-delivery": "form-1",
+      "x-hub-signature-256": `sha256=${hmac(body)}`,
+    };
+    const got = await receiveDelivery(request(body, headers), settings, now);
+    expect(got.kind === "push" && got.pushes[0]).toMatchObject({ repo: "github.com/o/r", after: "b".repeat(40) });
+    const empty = "other=1";
+    const bad = { ...headers, "x-hub-signature-256": `sha256=${hmac(empty)}` };
+    expect((await refusal(receiveDelivery(request(empty, bad), settings, now))).code).toBe("invalid_json");
+  });
+});
+
 describe("signature checks before parsing", () => {
   it("refuses a non-UTF-8 body as unverifiable, not as bad JSON", async () => {
     const bytes = new Uint8Array([0x7b, 0xff, 0x7d]);
