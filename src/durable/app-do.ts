@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../worker/env";
 import { AppLog } from "./app/app-log";
+import { createBuildPort } from "./app/build-port";
 import { DESIRED_APP, runSlice } from "./app/deploy-driver";
 import { createFlyEngine } from "./app/fly-engine";
 import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
@@ -92,6 +93,7 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
         now: Date.now,
         sliceMs: SLICE_MS,
         timeoutMs: DEPLOY_TIMEOUT_MS,
+        builds: createBuildPort(this.env as unknown as Record<string, unknown>),
       });
     } finally {
       this.slicing = false;

@@ -19,7 +19,7 @@ import {
   launchBuildMachine,
   manifestDigest,
 } from "../../fly/build";
-import { fetchCommit } from "../../git";
+import { describeRepo, fetchCommit } from "../../git";
 import type { BuildPort } from "./build-port";
 import type { DriverContext } from "./deploy-driver";
 import { builtImage, type DeployRecord } from "./state";
@@ -59,9 +59,16 @@ export async function resolveDeployImage(
   const left = Date.parse(build.startedAt) + settings.timeoutMs - ctx.now();
   if (left <= 0) {
     await destroyBuildMachine(builds.client, settings, build.machineId);
-    return fail(`the build ran past its limit of ${settings.timeoutMs / 1000} s: build machine ${build.machineId} destroyed`);
+    return fail(
+      `the build ran past its limit of ${settings.timeoutMs / 1000} s: build machine ${build.machineId} destroyed`,
+    );
   }
-  const progress = await checkBuildMachine(builds.client, settings, build.machineId, Math.min(left, WAIT_SLICE_MS, ctx.sliceMs));
+  const progress = await checkBuildMachine(
+    builds.client,
+    settings,
+    build.machineId,
+    Math.min(left, WAIT_SLICE_MS, ctx.sliceMs),
+  );
   if (progress.state === "running") return { waitMs: POLL_MS };
   if (progress.state === "lost") return fail(progress.reason);
   if (progress.exitCode !== 0)
@@ -86,7 +93,13 @@ async function startBuild(
 ): Promise<ImageOutcome> {
   const missing = await missingDockerfile(builds, spec);
   if (missing) {
-    ctx.log.execute({ type: "record-build-fail", at: iso(ctx.now()), deployId: deploy.id, buildKey: key, reason: missing });
+    ctx.log.execute({
+      type: "record-build-fail",
+      at: iso(ctx.now()),
+      deployId: deploy.id,
+      buildKey: key,
+      reason: missing,
+    });
     return { failed: true };
   }
   const settings = builds.settingsFor(app);
@@ -134,7 +147,7 @@ async function missingDockerfile(builds: BuildPort, spec: BuildSpec): Promise<st
   try {
     const snapshot = await fetchCommit(url, { commit }, { credentials: builds.credentials() });
     if ((await snapshot.fileTree().read(path)) !== undefined) return null;
-    return `no Dockerfile at ${path} in ${new URL(url).pathname.replace(/^\//, "")} at ${commit.slice(0, 12)}`;
+    return `no Dockerfile at ${path} in ${describeRepo(url)} at ${commit.slice(0, 12)}`;
   } catch {
     return null;
   }

@@ -7,8 +7,9 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { DeployStep } from "../contract";
 import type { AppLog } from "./app-log";
+import { type ImageOutcome, resolveDeployImage } from "./build-driver";
+import type { BuildPort } from "./build-port";
 import type { DeployEngine, DeployInput } from "./deploy-engine";
-import { resolveImage } from "./resolve-image";
 import { resolveSecrets } from "./resolve-secrets";
 import { type DeployRecord, findDeploy } from "./state";
 
@@ -22,6 +23,8 @@ export interface DriverContext {
   sliceMs: number;
   /** Longest a whole deploy may take before it fails. */
   timeoutMs: number;
+  /** Builds images on Fly for sources that need one; null or absent: such deploys fail. */
+  builds?: BuildPort | null;
 }
 
 /** State rows the driver keeps beside the log. */
@@ -63,7 +66,16 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
 
   let image = deploy.image;
   if (image === null) {
-    const resolution = resolveImage(app.source);
+    let resolution: ImageOutcome;
+    try {
+      resolution = await resolveDeployImage(ctx, ctx.builds ?? null, deploy, app);
+    } catch (error) {
+      // Fly and registry errors pass with time; the build's own limit ends a build that never does.
+      record(ctx, deploy.id, "build", "retry", ctx.now(), error instanceof Error ? error.message : String(error));
+      return RETRY_MS;
+    }
+    if ("failed" in resolution) return 0;
+    if ("waitMs" in resolution) return resolution.waitMs;
     if ("reason" in resolution) return fail("resolve-image", resolution.reason);
     image = resolution.image;
   }

@@ -1,0 +1,57 @@
+/**
+ * Reads a pushed tag's manifest digest from the registry: `HEAD /v2/<repo>/manifests/<tag>` →
+ * `Docker-Content-Digest`. Login is user `x` with the Fly token; a registry that answers with a
+ * Bearer challenge gets its token from the realm first (the Docker registry token flow). These are
+ * registry calls, not Machines API calls.
+ */
+import { FlyApiError } from "../../errors";
+import { base64 } from "./builder-machine";
+
+export interface RegistryOptions {
+  /** e.g. `https://registry.fly.io`; the simulator serves the same paths. */
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+const MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+/** The digest (`sha256:…`) of `<repo>:<tag>`, or null when the tag does not exist. */
+export async function manifestDigest(options: RegistryOptions, repo: string, tag: string): Promise<string | null> {
+  const fetcher = options.fetch ?? fetch;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/v2/${repo}/manifests/${encodeURIComponent(tag)}`;
+  const basic = `Basic ${base64(`x:${options.token}`)}`;
+  const head = (authorization: string) =>
+    fetcher(url, { method: "HEAD", headers: { accept: MANIFEST_TYPES, authorization } });
+  let res = await head(basic);
+  const challenge = res.headers.get("www-authenticate") ?? "";
+  if (res.status === 401 && /^bearer /i.test(challenge))
+    res = await head(`Bearer ${await bearer(fetcher, challenge, basic)}`);
+  if (res.status === 404) return null;
+  const digest = res.headers.get("docker-content-digest");
+  if (!res.ok || !digest)
+    throw new FlyApiError("registry_error", `the registry answered ${res.status} for ${repo}:${tag}`, {
+      status: res.status,
+    });
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+    throw new FlyApiError("registry_error", `the registry gave an unexpected digest for ${repo}:${tag}`, {});
+  return digest;
+}
+
+async function bearer(fetcher: typeof fetch, challenge: string, basic: string): Promise<string> {
+  const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  if (!params.realm) throw new FlyApiError("registry_error", "the registry's auth challenge names no realm", {});
+  const url = new URL(params.realm);
+  for (const key of ["service", "scope"]) if (params[key]) url.searchParams.set(key, params[key]!);
+  const res = await fetcher(url, { headers: { authorization: basic } });
+  const body = (res.ok ? await res.json() : {}) as { token?: string; access_token?: string };
+  const token = body.token ?? body.access_token;
+  if (!token)
+    throw new FlyApiError("registry_error", `the registry refused the login (${res.status})`, { status: res.status });
+  return token;
+}
