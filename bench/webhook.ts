@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import { receiveDelivery } from "../src/worker/webhook/receive";
+import { createRepo } from "../test/support/fixture-repo";
+import { startGitServer } from "../test/support/git-server";
 
 // The load process inherits the secret through its environment.
 const SECRET = (process.env.BENCH_WEBHOOK_SECRET ??= `bench-secret-${crypto.randomUUID()}`);
@@ -99,7 +101,15 @@ async function main(duration: number, connections: number) {
   const dir = mkdtempSync(join(tmpdir(), "tower-bench-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  writeFileSync(join(dir, ".dev.vars"), `WEBHOOK_SECRET=${SECRET}\nAPI_TOKEN=${API_TOKEN}\n`);
+  // A real config repo (no apps) on a local git server, so the ProjectDO drains its inbox as in
+  // production: each push is routed (and ignored, being for a repo no app uses) by its alarm.
+  const git = await startGitServer();
+  const config = await createRepo(git.url, "bench-config");
+  await config.commit({ "project.yaml": "project: bench\n" });
+  writeFileSync(
+    join(dir, ".dev.vars"),
+    `WEBHOOK_SECRET=${SECRET}\nAPI_TOKEN=${API_TOKEN}\nCONFIG_REPO=${config.url}\nCONFIG_REF=main\n`,
+  );
   const wrangler = spawn(
     "npx",
     [
@@ -167,6 +177,7 @@ async function main(duration: number, connections: number) {
     );
   } finally {
     stop();
+    await git.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
