@@ -153,8 +153,17 @@ export class MachineRuntime {
     );
   }
 
+  /** Whether the restart policy brings the machine back after this exit (auto_destroy never restarts). */
+  private restarts(m: SimMachine, exitCode: number): boolean {
+    const policy = m.config.restart?.policy ?? (m.config.auto_destroy ? "no" : "always");
+    if (m.config.auto_destroy || policy === "no") return false;
+    if (policy === "on-failure" && exitCode === 0) return false;
+    return m.restartCount < (m.config.restart?.max_retries ?? 10);
+  }
+
   private exit(m: SimMachine, exitCode: number) {
     m.exitCode = exitCode;
+    const restarting = this.restarts(m, exitCode);
     const exitedAt = new Date().toISOString();
     this.event(m, "exit", "stopped", "flyd", {
       exit_event: {
@@ -164,12 +173,18 @@ export class MachineRuntime {
         guest_signal: -1,
         oom_killed: false,
         requested_stop: false,
-        restarting: false,
+        restarting,
         signal: -1,
       },
-      restart_count: 0,
+      restart_count: m.restartCount,
     });
     m.generation++;
+    if (restarting) {
+      m.restartCount++;
+      this.set(m, "starting");
+      this.launch(m);
+      return;
+    }
     this.set(m, "stopped");
     if (m.config.auto_destroy) this.destroy(m, "flyd");
   }

@@ -1,6 +1,8 @@
 /** `startFlySim`: the simulator's parts wired together behind a Node HTTP server. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildProgram } from "./build-program";
+import { handleRegistry, SimRegistry } from "./build-registry";
 import type { FailingChecksRule, SimCore } from "./context";
 import { handleControl } from "./control-api";
 import { dispatchV1 } from "./dispatch";
@@ -58,13 +60,17 @@ export interface FlySim {
   clearFailingChecks(app?: string): void;
   setTimings(timings: Partial<Timings>): void;
   setRateLimit(options: RateLimitOptions | false): void;
+  /** Manifests pushed by build machines; served under /v2 (the registry, not logged). */
+  registry: SimRegistry;
 }
 
 export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> {
   const world = emptyWorld();
   const timings: Timings = { ...defaultTimings, ...options.timings };
   let exitRules: ExitRule[] = [];
-  const programs: MachineProgram[] = [];
+  const registry = new SimRegistry();
+  // BuildKit machines build for real against their git context (build-program.ts).
+  const programs: MachineProgram[] = [buildProgram(registry, options.token ? { token: options.token } : {})];
   const programFor = (m: SimMachine): MachineProgram | undefined => {
     const rule = exitRules.findLast((r) => exitRuleProgram(r, timings.oneOffRunMs).matches(m));
     if (rule) return exitRuleProgram(rule, timings.oneOffRunMs);
@@ -156,6 +162,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     },
     setTimings: (t) => Object.assign(timings, t),
     setRateLimit: (o) => (limiter.options = o),
+    registry,
   };
 
   const server = createServer((req, res) => {
@@ -178,6 +185,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       }
       return send(res, handleControl(sim, req.method ?? "GET", url, body));
     }
+    if (url.pathname.startsWith("/v2"))
+      return send(res, handleRegistry(registry, req.method ?? "GET", url, req.headers, options.token));
     if (!url.pathname.startsWith("/v1/"))
       return send(res, { status: 404, body: { error: "the Machines API lives under /v1", status: "unknown" } });
     const outcome = await dispatchV1(deps, {

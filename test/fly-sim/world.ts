@@ -52,6 +52,8 @@ export interface SimMachine {
   /** When the current version reached `started` (ms), for check grace periods. */
   startedAt?: number;
   exitCode?: number;
+  /** Restarts after exits under the restart policy, since the last update. */
+  restartCount: number;
   /** Bumped on every transition so timers of an older one do nothing. */
   generation: number;
 }

@@ -45,6 +45,7 @@ export function deleteApp(ctx: Ctx): Reply {
   const { world, runtime } = ctx.core;
   for (const m of world.machines.values()) {
     if (m.app !== app.name) continue;
+    m.generation++; // pending transitions of a deleted app's machines do nothing
     runtime.set(m, "destroyed");
     world.machines.delete(m.id);
   }

@@ -49,6 +49,7 @@ export function createMachine(ctx: Ctx): Reply {
     pastNonces: new Map(),
     cordoned: false,
     skipServiceRegistration: req.skip_service_registration ?? false,
+    restartCount: 0,
     generation: 0,
   };
   ctx.core.world.machines.set(id, m);
@@ -110,6 +111,7 @@ export function updateMachine(ctx: Ctx): Reply {
   m.instanceId = ulid();
   m.versions.unshift({ version: m.instanceId, config });
   delete m.startedAt;
+  m.restartCount = 0;
   ctx.core.runtime.event(m, "update", "replacing", "user");
   ctx.core.runtime.replace(m, !req.skip_launch);
   return json(200, machineView(ctx.core, m));

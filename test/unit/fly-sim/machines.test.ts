@@ -92,6 +92,22 @@ describe("fly-sim machine lifecycle", () => {
     expect(await exitCode(ok.id)).toBe(0);
   });
 
+  it("restarts a crashing machine under restart policy on-failure up to max_retries, then leaves it stopped", async () => {
+    sim.addExitRule({ app: "life-app", command: "crash", exitCode: 1, runMs: 10 });
+    const config = { ...baseConfig, restart: { policy: "on-failure", max_retries: 2 }, init: { cmd: ["crash"] } };
+    const { body: m } = await call("POST", `${A}/machines`, { region: "iad", config });
+    const stopped = await call("GET", `${A}/machines/${m.id}/wait?state=stopped&version=${m.instance_id}&timeout=5`);
+    expect(stopped.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 30));
+    const events = (await call("GET", `${A}/machines/${m.id}/events?limit=50`)).body as {
+      type: string;
+      request?: { exit_event?: { restarting?: boolean } };
+    }[];
+    const exits = events.filter((e) => e.type === "exit").map((e) => e.request?.exit_event?.restarting);
+    expect(exits).toEqual([false, true, true]);
+    expect((await call("GET", `${A}/machines/${m.id}`)).body.state).toBe("stopped");
+  });
+
   it("cordons, uncordons and records skip_service_registration", async () => {
     const { body: m } = await call("POST", `${A}/machines`, {
       region: "iad",

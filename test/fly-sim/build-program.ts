@@ -1,0 +1,138 @@
+/**
+ * What a BuildKit build machine "runs" in the simulator: `buildctl-daemonless.sh build` read from
+ * the machine's command and files. A git context is really resolved against its server (git CLI:
+ * a depth-1 fetch of the commit, with the Authorization header from the GIT_AUTH_HEADER secret
+ * file); the subdir and the Dockerfile must be there. Then a manifest is pushed under the output
+ * tag and the machine exits 0. Anything missing throws: the runtime logs an exit event naming it
+ * and the machine exits 1. Failures and hangs beyond that come from exit rules (faults).
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { authorized, type SimRegistry } from "./build-registry";
+import type { MachineProgram } from "./programs";
+import type { SimMachine } from "./world";
+
+const run = promisify(execFile);
+
+export interface BuildCommand {
+  context?: string;
+  locals: Record<string, string>;
+  filename: string;
+  args: Record<string, string>;
+  target?: string;
+  output?: string;
+  secrets: Record<string, string>;
+}
+
+export function isBuildMachine(m: SimMachine): boolean {
+  return (m.config.init?.entrypoint ?? []).some((word) => word.includes("buildctl-daemonless.sh"));
+}
+
+export function buildProgram(registry: SimRegistry, options: { token?: string; runMs?: number } = {}): MachineProgram {
+  return {
+    name: "buildkit",
+    matches: isBuildMachine,
+    run: async (m, signal) => {
+      const command = parseBuildCommand(m.config.init?.cmd ?? []);
+      const files = filesOf(m);
+      const { host, repo, tag } = parseOutput(command.output);
+      const login = dockerLogin(files["/root/.docker/config.json"], host);
+      if (!authorized(login, options.token))
+        throw new Error(`no registry credentials for ${host} in /root/.docker/config.json`);
+      const source = command.context ? await readGitContext(command, files, signal) : readLocalContext(command, files);
+      if (options.runMs) await new Promise((resolve) => setTimeout(resolve, options.runMs));
+      const digest = `sha256:${createHash("sha256")
+        .update(JSON.stringify({ source, args: command.args, target: command.target }))
+        .digest("hex")}`;
+      registry.push({ repo, tag, digest, source });
+      return { exitCode: 0 };
+    },
+  };
+}
+
+export function parseBuildCommand(cmd: string[]): BuildCommand {
+  if (cmd[0] !== "build") throw new Error(`buildctl: expected "build", got ${JSON.stringify(cmd[0])}`);
+  const out: BuildCommand = { locals: {}, filename: "Dockerfile", args: {}, secrets: {} };
+  for (let i = 1; i < cmd.length; i += 2) {
+    const [flag, value = ""] = [cmd[i], cmd[i + 1]];
+    const [key, ...rest] = value.split("=");
+    const v = rest.join("=");
+    if (flag === "--frontend" && value !== "dockerfile.v0") throw new Error(`unknown frontend ${value}`);
+    if (flag === "--opt" && key === "context") out.context = v;
+    else if (flag === "--opt" && key === "filename") out.filename = v;
+    else if (flag === "--opt" && key === "target") out.target = v;
+    else if (flag === "--opt" && key?.startsWith("build-arg:")) out.args[key.slice(10)] = v;
+    else if (flag === "--local") out.locals[key!] = v;
+    else if (flag === "--output") out.output = value;
+    else if (flag === "--secret") {
+      const fields = Object.fromEntries(value.split(",").map((f) => f.split("=", 2) as [string, string]));
+      if (fields.id && fields.src) out.secrets[fields.id] = fields.src;
+    } else if (flag !== "--frontend") throw new Error(`buildctl: unknown flag ${flag} ${value}`);
+  }
+  return out;
+}
+
+function parseOutput(output: string | undefined) {
+  const fields = Object.fromEntries((output ?? "").split(",").map((f) => f.split("=", 2) as [string, string]));
+  const match = /^([^/]+)\/(.+):([^:/]+)$/.exec(fields.name ?? "");
+  if (fields.type !== "image" || fields.push !== "true" || !match)
+    throw new Error(`--output must be type=image,name=<host>/<repo>:<tag>,push=true, got ${output}`);
+  return { host: match[1]!, repo: match[2]!, tag: match[3]! };
+}
+
+function filesOf(m: SimMachine): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of m.config.files ?? [])
+    if (f.raw_value !== undefined) files[f.guest_path] = Buffer.from(f.raw_value, "base64").toString("utf8");
+  return files;
+}
+
+function dockerLogin(configJson: string | undefined, host: string): string | undefined {
+  if (!configJson) return undefined;
+  const auth = (JSON.parse(configJson) as { auths?: Record<string, { auth?: string }> }).auths?.[host]?.auth;
+  return auth ? `Basic ${auth}` : undefined;
+}
+
+async function readGitContext(command: BuildCommand, files: Record<string, string>, signal: AbortSignal) {
+  const match = /^(.+)#([^:]+)(?::(.*))?$/.exec(command.context!);
+  if (!match) throw new Error(`context ${command.context} is not <repo>#<commit>[:<subdir>]`);
+  const [, url, commit, subdir = ""] = match as unknown as [string, string, string, string?];
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new Error(`context ref ${commit} is not a full 40-character commit`);
+  const host = new URL(url).host;
+  const secret = command.secrets[`GIT_AUTH_HEADER.${host}`] ?? command.secrets.GIT_AUTH_HEADER;
+  const header = secret === undefined ? undefined : files[secret];
+  if (secret !== undefined && header === undefined)
+    throw new Error(`secret file ${secret} is not in the machine's files`);
+  const dir = await mkdtemp(join(tmpdir(), "sim-build-"));
+  try {
+    const git = (...args: string[]) => run("git", ["-C", dir, ...args], { signal });
+    await git("init", "--bare", "-q");
+    const auth = header ? ["-c", `http.extraHeader=Authorization: ${header}`] : [];
+    await git(...auth, "fetch", "-q", "--depth", "1", url, commit).catch((err: Error) => {
+      throw new Error(`fetching ${commit} from ${url} failed: ${err.message.split("\n").slice(-2).join(" ")}`);
+    });
+    const path = [subdir, command.filename].filter(Boolean).join("/");
+    const dockerfile = await git("show", `${commit}:${path}`).catch(() => {
+      throw new Error(`failed to read dockerfile: ${path} not found at ${commit}`);
+    });
+    const tree = (await git("rev-parse", `${commit}:${subdir}`)).stdout.trim();
+    return `git ${url}#${commit}:${subdir} tree ${tree} ${command.filename} ${sha(dockerfile.stdout)}`;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function readLocalContext(command: BuildCommand, files: Record<string, string>) {
+  const dir = command.locals.dockerfile ?? command.locals.context;
+  if (!dir) throw new Error("no context: neither --opt context nor --local context was given");
+  const path = `${dir}/${command.filename}`;
+  const dockerfile = files[path];
+  if (dockerfile === undefined) throw new Error(`failed to read dockerfile: ${path} not found in the machine's files`);
+  return `local ${path} ${sha(dockerfile)}`;
+}
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

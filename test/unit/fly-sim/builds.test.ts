@@ -1,0 +1,105 @@
+/** The simulator's BuildKit machines: real git contexts, registry digests, failures naming the file. */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createFlyClient } from "../../../src/fly";
+import {
+  type BuildSpec,
+  buildMachineRequest,
+  builderSettings,
+  checkBuildMachine,
+  ensureApp,
+  launchBuildMachine,
+  manifestDigest,
+} from "../../../src/fly/build";
+import { type FlySim, startFlySim } from "../../fly-sim";
+import { createRepo } from "../../support/fixture-repo";
+
+let sim: FlySim;
+const token = "sim-build-token";
+const settings = builderSettings({ org: "personal", app: "unit-builder" });
+
+beforeAll(async () => {
+  sim = await startFlySim({ token, rateLimit: false, timings: { transitionMs: 5, secondMs: 100 } });
+});
+afterAll(() => sim.close());
+
+async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; header: string }) {
+  const client = createFlyClient({ baseUrl: sim.url, token });
+  await ensureApp(client, settings.app, settings.org);
+  const tag = `registry.fly.io/web:deployment-${name}`;
+  const request = buildMachineRequest(settings, {
+    spec,
+    name: `build-${name}`,
+    tag,
+    registryToken: token,
+    metadata: { tower_build: name },
+    ...(gitAuth ? { gitAuth } : {}),
+  });
+  const id = await launchBuildMachine(client, settings, request);
+  // Launching again finds the same machine: a resumed build never starts a second one.
+  expect(await launchBuildMachine(client, settings, request)).toBe(id);
+  for (;;) {
+    const progress = await checkBuildMachine(client, settings, id, 2000);
+    if (progress.state !== "running") {
+      const digest = await manifestDigest({ baseUrl: sim.url, token }, "web", `deployment-${name}`);
+      return { progress, digest, machine: sim.state(settings.app).machines.find((m) => m.id === id) };
+    }
+  }
+}
+
+describe("simulated BuildKit builds", () => {
+  it("builds a git context at a commit and subdir: exit 0, digest in the registry", async () => {
+    const repo = await createRepo(inject("gitUrl"), "app-src");
+    const commit = await repo.commit({ "web/Dockerfile": "FROM scratch\n", "README.md": "hi\n" });
+    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "web" }, dockerfile: "Dockerfile", args: { A: "1" } };
+    const { progress, digest } = await build(spec, "ok1");
+    expect(progress).toEqual({ state: "exited", exitCode: 0 });
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // Same sources, same digest; other args, another image.
+    const again = await build(spec, "ok2");
+    expect(again.digest).toBe(digest);
+    const other = await build({ ...spec, args: { A: "2" } }, "ok3");
+    expect(other.digest).not.toBe(digest);
+  });
+
+  it("a missing Dockerfile exits 1, with an event naming the file; nothing is pushed", async () => {
+    const repo = await createRepo(inject("gitUrl"), "app-src");
+    const commit = await repo.commit({ "web/index.html": "<p>hi</p>\n" });
+    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "web" }, dockerfile: "Dockerfile", args: {} };
+    const { progress, digest, machine } = await build(spec, "missing");
+    expect(progress).toEqual({ state: "exited", exitCode: 1 });
+    expect(digest).toBeNull();
+    expect(JSON.stringify(machine?.events)).toContain("web/Dockerfile not found");
+  });
+
+  it("a commit that is not in the repo fails the build", async () => {
+    const repo = await createRepo(inject("gitUrl"), "app-src");
+    await repo.commit({ Dockerfile: "FROM scratch\n" });
+    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit: "a".repeat(40), subdir: "" }, dockerfile: "Dockerfile", args: {} };
+    expect((await build(spec, "nocommit")).progress).toEqual({ state: "exited", exitCode: 1 });
+  });
+
+  it("a private repo builds with the GIT_AUTH_HEADER secret file, and fails without it", async () => {
+    const repo = await createRepo(inject("gitUrl"), "private-src", { token: "git-secret" });
+    const commit = await repo.commit({ Dockerfile: "FROM scratch\n" });
+    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "" }, dockerfile: "Dockerfile", args: {} };
+    const header = `Basic ${Buffer.from("x-access-token:git-secret").toString("base64")}`;
+    const ok = await build(spec, "private-ok", { host: new URL(repo.url).host, header });
+    expect(ok.progress).toEqual({ state: "exited", exitCode: 0 });
+    expect(JSON.stringify(ok.machine?.config.init)).not.toContain("git-secret");
+    expect((await build(spec, "private-no")).progress).toEqual({ state: "exited", exitCode: 1 });
+  });
+
+  it("an inline Dockerfile builds from the machine's files", async () => {
+    const spec: BuildSpec = { context: { type: "inline", dockerfile: "FROM nginx:1.27\n" }, dockerfile: "Dockerfile", args: {} };
+    const { progress, digest } = await build(spec, "inline");
+    expect(progress).toEqual({ state: "exited", exitCode: 0 });
+    expect(digest).toMatch(/^sha256:/);
+  });
+
+  it("the registry refuses HEAD without the Fly login", async () => {
+    const res = await fetch(`${sim.url}/v2/web/manifests/deployment-ok1`, { method: "HEAD" });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Basic /);
+    await expect(manifestDigest({ baseUrl: sim.url, token: "wrong" }, "web", "deployment-ok1")).rejects.toThrow(/401/);
+  });
+});
