@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createFlyClient } from "../../../src/fly";
 import {
   type BuildSpec,
-  buildMachineRequest,
   builderSettings,
+  buildMachineRequest,
   checkBuildMachine,
   ensureApp,
   launchBuildMachine,
@@ -41,7 +41,8 @@ async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; he
     const progress = await checkBuildMachine(client, settings, id, 2000);
     if (progress.state !== "running") {
       const digest = await manifestDigest({ baseUrl: sim.url, token }, "web", `deployment-${name}`);
-      return { progress, digest, machine: sim.state(settings.app).machines.find((m) => m.id === id) };
+      const events = await client.machineEvents(settings.app, id, 50);
+      return { progress, digest, events, machine: sim.state(settings.app).machines.find((m) => m.id === id) };
     }
   }
 }
@@ -50,7 +51,11 @@ describe("simulated BuildKit builds", () => {
   it("builds a git context at a commit and subdir: exit 0, digest in the registry", async () => {
     const repo = await createRepo(inject("gitUrl"), "app-src");
     const commit = await repo.commit({ "web/Dockerfile": "FROM scratch\n", "README.md": "hi\n" });
-    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "web" }, dockerfile: "Dockerfile", args: { A: "1" } };
+    const spec: BuildSpec = {
+      context: { type: "git", url: repo.url, commit, subdir: "web" },
+      dockerfile: "Dockerfile",
+      args: { A: "1" },
+    };
     const { progress, digest } = await build(spec, "ok1");
     expect(progress).toEqual({ state: "exited", exitCode: 0 });
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -64,24 +69,36 @@ describe("simulated BuildKit builds", () => {
   it("a missing Dockerfile exits 1, with an event naming the file; nothing is pushed", async () => {
     const repo = await createRepo(inject("gitUrl"), "app-src");
     const commit = await repo.commit({ "web/index.html": "<p>hi</p>\n" });
-    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "web" }, dockerfile: "Dockerfile", args: {} };
-    const { progress, digest, machine } = await build(spec, "missing");
+    const spec: BuildSpec = {
+      context: { type: "git", url: repo.url, commit, subdir: "web" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
+    const { progress, digest, events } = await build(spec, "missing");
     expect(progress).toEqual({ state: "exited", exitCode: 1 });
     expect(digest).toBeNull();
-    expect(JSON.stringify(machine?.events)).toContain("web/Dockerfile not found");
+    expect(JSON.stringify(events)).toContain("web/Dockerfile not found");
   });
 
   it("a commit that is not in the repo fails the build", async () => {
     const repo = await createRepo(inject("gitUrl"), "app-src");
     await repo.commit({ Dockerfile: "FROM scratch\n" });
-    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit: "a".repeat(40), subdir: "" }, dockerfile: "Dockerfile", args: {} };
+    const spec: BuildSpec = {
+      context: { type: "git", url: repo.url, commit: "a".repeat(40), subdir: "" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
     expect((await build(spec, "nocommit")).progress).toEqual({ state: "exited", exitCode: 1 });
   });
 
   it("a private repo builds with the GIT_AUTH_HEADER secret file, and fails without it", async () => {
     const repo = await createRepo(inject("gitUrl"), "private-src", { token: "git-secret" });
     const commit = await repo.commit({ Dockerfile: "FROM scratch\n" });
-    const spec: BuildSpec = { context: { type: "git", url: repo.url, commit, subdir: "" }, dockerfile: "Dockerfile", args: {} };
+    const spec: BuildSpec = {
+      context: { type: "git", url: repo.url, commit, subdir: "" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
     const header = `Basic ${Buffer.from("x-access-token:git-secret").toString("base64")}`;
     const ok = await build(spec, "private-ok", { host: new URL(repo.url).host, header });
     expect(ok.progress).toEqual({ state: "exited", exitCode: 0 });
@@ -90,7 +107,11 @@ describe("simulated BuildKit builds", () => {
   });
 
   it("an inline Dockerfile builds from the machine's files", async () => {
-    const spec: BuildSpec = { context: { type: "inline", dockerfile: "FROM nginx:1.27\n" }, dockerfile: "Dockerfile", args: {} };
+    const spec: BuildSpec = {
+      context: { type: "inline", dockerfile: "FROM nginx:1.27\n" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
     const { progress, digest } = await build(spec, "inline");
     expect(progress).toEqual({ state: "exited", exitCode: 0 });
     expect(digest).toMatch(/^sha256:/);
