@@ -16,8 +16,10 @@ export async function runToCompletion(
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const outcomes: StepOutcome[] = [];
+  // `advance` starts no step with less than a second left: a shorter slice would never progress.
+  const sliceMs = Math.max(1500, opts.sliceMs ?? 60_000);
   while (run.journal.status === "running") {
-    const slice = await run.advance({ deadline: now() + (opts.sliceMs ?? 60_000) });
+    const slice = await run.advance({ deadline: now() + sliceMs });
     outcomes.push(...slice);
     const last = slice.at(-1);
     if (last && (last.kind === "wait" || last.kind === "retry") && last.afterMs > 0) await sleep(last.afterMs);

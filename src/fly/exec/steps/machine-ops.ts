@@ -57,14 +57,24 @@ export function tag(ctx: StepContext): string {
   return `tower:${ctx.journal.runId}`;
 }
 
-/** Fly's wait, in pieces that fit the slice; stalls after `wait_timeout`. */
+/**
+ * Fly's wait, in pieces that fit the slice (its timeout is whole seconds); near the end of a
+ * slice a quick look instead. Stalls after `wait_timeout`.
+ */
 export async function waitFor(ctx: StepContext, id: string, state: "started" | "destroyed", version?: string) {
   for (;;) {
     checkTimeout(ctx, `machine ${id} to be ${state}`);
-    const left = requireTime(ctx, 1500, `waiting for machine ${id} to be ${state}`);
-    const timeout = Math.max(1, Math.min(60, Math.floor((left - 500) / 1000)));
-    const r = await ctx.client.waitMachine(ctx.app, id, { state, timeout, ...(version ? { version } : {}) });
-    if (r.ok) return;
+    const left = ctx.deadline - ctx.now();
+    if (left >= 2000) {
+      const timeout = Math.min(60, Math.floor((left - 500) / 1000));
+      const r = await ctx.client.waitMachine(ctx.app, id, { state, timeout, ...(version ? { version } : {}) });
+      if (r.ok) return;
+      continue;
+    }
+    const m = await ctx.client.getMachine(ctx.app, id);
+    if (state === "destroyed" ? gone(m) : m?.state === "started" && (!version || m.instance_id === version)) return;
+    requireTime(ctx, ctx.pollMs + 200, `waiting for machine ${id} to be ${state}`);
+    await ctx.sleep(ctx.pollMs);
   }
 }
 
