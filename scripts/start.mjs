@@ -1,21 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: runs Tower locally with `wrangler dev` (miniflare, no Cloudflare login, no telemetry).
-// Stops every process it started on Ctrl-C.
-import { spawn } from "node:child_process";
+// `npm start`: Tower on this machine — the Fly simulator, a git server with the example repos and
+// `wrangler dev` — with no account and no network. The work is in scripts/local (TypeScript, run
+// through tsx). Ctrl-C stops every process it started.
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
 
-const port = process.env.PORT ?? "8787";
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const child = spawn("npx", ["wrangler", "dev", "--port", port, "--ip", "127.0.0.1", "--var", "PUBLIC_API:true"], {
-  env,
-  stdio: "inherit",
-  detached: true,
-});
-console.log(`tower: starting wrangler dev on http://127.0.0.1:${port} (GET /healthz)`);
-const stop = () => {
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {}
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-child.on("exit", (code) => process.exit(code ?? 0));
+register();
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { startStack } = await import("./local/start-stack.ts");
+try {
+  await startStack(root);
+} catch (error) {
+  console.error(`tower: ${error instanceof Error ? error.message : String(error)}`);
+  process.kill(process.pid, "SIGTERM");
+}
