@@ -23,6 +23,9 @@ export default defineConfig({
               bindings: {
                 GIT_TEST_URL: inject("gitUrl"),
                 FLY_API_BASE: inject("flyUrl"),
+                // The simulator also serves the registry's /v2; builds get a short limit in tests.
+                FLY_REGISTRY_BASE: inject("flyUrl"),
+                BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
                 PUBLIC_API: "false",
               },

@@ -102,7 +102,7 @@ describe("simulated BuildKit builds", () => {
     const header = `Basic ${Buffer.from("x-access-token:git-secret").toString("base64")}`;
     const ok = await build(spec, "private-ok", { host: new URL(repo.url).host, header });
     expect(ok.progress).toEqual({ state: "exited", exitCode: 0 });
-    expect(JSON.stringify(ok.machine?.config.init)).not.toContain("git-secret");
+    expect(JSON.stringify(ok.machine)).not.toContain("git-secret");
     expect((await build(spec, "private-no")).progress).toEqual({ state: "exited", exitCode: 1 });
   });
 

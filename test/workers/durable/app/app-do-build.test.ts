@@ -1,0 +1,110 @@
+/** The AppDO building images on Fly (simulator + real git server): build, deploy by digest, reuse, failures. */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ResolvedApp } from "../../../../src/config/resolved-app";
+import { appStub } from "../../../../src/durable/stubs";
+import { normaliseRepoUrl } from "../../../../src/git";
+import { flySimControl } from "../../../fly-sim/control";
+import { createRepo } from "../../../support/fixture-repo";
+import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
+
+const sim = flySimControl(env.FLY_API_BASE);
+const BUILDER = "tower-personal-builder";
+const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const ofType = async (stub: ReturnType<typeof appStub>, type: string) =>
+  (await eventsOf(stub)).filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
+
+async function gitApp(name: string, files: Record<string, string>) {
+  const repo = await createRepo(env.GIT_TEST_URL, `${name}-src`);
+  const commit = await repo.commit(files);
+  const source = { type: "git", url: repo.url, repo: normaliseRepoUrl(repo.url), ref: { branch: "main" }, path: "web" };
+  const app = resolvedApp(name, { source: source as ResolvedApp["source"], hash: "h1" });
+  return { repo, commit, app };
+}
+
+async function registryDigest(name: string, tag: string) {
+  const res = await fetch(`${env.FLY_API_BASE}/v2/${name}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: { authorization: `Basic ${btoa(`x:${env.FLY_API_TOKEN}`)}` },
+  });
+  return res.headers.get("docker-content-digest");
+}
+
+describe("AppDO builds images on Fly", () => {
+  it("a new app-repo commit builds on a machine and deploys by digest; a config-only change does not build", async () => {
+    const name = unique("build");
+    const { repo, commit, app } = await gitApp(name, { "web/Dockerfile": "FROM scratch\n", "README.md": "x\n" });
+    const stub = appStub(env, name);
+    await stub.desire(notice(app, "k1", commit));
+    const summary = await settle(stub);
+    expect(summary).toMatchObject({ status: "synced", deployed: { sourceCommit: commit } });
+
+    const [started] = await ofType(stub, "build.started");
+    const [finished] = await ofType(stub, "build.finished");
+    const deployId = summary!.lastDeploy!.id;
+    expect(started).toMatchObject({ image: `registry.fly.io/${name}:deployment-${deployId}`, builderApp: BUILDER });
+    expect(finished).toMatchObject({ exitCode: 0, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(await registryDigest(name, `deployment-${deployId}`)).toBe(finished!.digest);
+    const image = `registry.fly.io/${name}@${finished!.digest}`;
+    expect((await stub.deploy(deployId))?.image).toBe(image);
+    const machines = (await sim.state(name)).machines as unknown as { config: { image: string } }[];
+    expect(machines.map((m) => m.config.image)).toEqual([image]);
+    // The build machine ran BuildKit against the commit, and is gone.
+    const builder = (await sim.state(BUILDER)).machines as unknown as SimMachineView[];
+    const machine = builder.find((m) => m.id === started!.machineId)!;
+    expect(machine.state).toBe("destroyed");
+    expect(machine.config.init.cmd.join(" ")).toContain(`context=${repo.url}#${commit}:web`);
+    expect(JSON.stringify(machine.config.init)).not.toContain(env.FLY_API_TOKEN);
+
+    // Config only: same commit, new hash → a deploy that reuses the image.
+    await stub.desire(notice({ ...app, hash: "h2" }, "k2", commit));
+    const second = await settle(stub);
+    expect(second).toMatchObject({ status: "synced", deployed: { configHash: "h2" } });
+    expect(await ofType(stub, "build.started")).toHaveLength(1);
+    expect((await stub.deploy(second!.lastDeploy!.id))?.image).toBe(image);
+
+    // A new commit of the app repo builds again.
+    const next = await repo.commit({ "web/Dockerfile": "FROM scratch\nLABEL v=2\n" });
+    await stub.desire(notice({ ...app, hash: "h2" }, "k3", next));
+    expect(await settle(stub)).toMatchObject({ status: "synced", deployed: { sourceCommit: next } });
+    expect(await ofType(stub, "build.finished")).toHaveLength(2);
+  });
+
+  it("a missing Dockerfile fails the build with a reason naming the file; the running release stays", async () => {
+    const name = unique("nodockerfile");
+    const { repo, commit, app } = await gitApp(name, { "web/Dockerfile": "FROM scratch\n" });
+    const stub = appStub(env, name);
+    await stub.desire(notice(app, "k1", commit));
+    await settle(stub);
+    const before = (await sim.state(name)).machines as unknown as { id: string; config: { image: string } }[];
+    const broken = await repo.commit({ "web/Dockerfile": null, "web/index.html": "hi\n" });
+    await stub.desire(notice(app, "k2", broken));
+    const summary = await settle(stub);
+    expect(summary).toMatchObject({ status: "failed", deployed: { sourceCommit: commit } });
+    expect((await stub.deploy(summary!.lastDeploy!.id))?.error).toMatch(/^build: .*web\/Dockerfile/);
+    expect((await ofType(stub, "build.failed"))[0]?.reason).toContain("web/Dockerfile");
+    expect((await sim.state(name)).machines).toEqual(before);
+  });
+
+  it("a hung build fails after the limit and its machine is destroyed", async () => {
+    const name = unique("hung");
+    const { commit, app } = await gitApp(name, { "web/Dockerfile": "FROM scratch\n" });
+    await sim.addExitRule({ command: `registry.fly.io/${name}:`, exitCode: 0, runMs: 600_000 });
+    const stub = appStub(env, name);
+    await stub.desire(notice(app, "k1", commit));
+    const summary = await settle(stub, 400);
+    expect(summary).toMatchObject({ status: "failed", deployed: { configHash: null } });
+    const [started] = await ofType(stub, "build.started");
+    const [failed] = await ofType(stub, "build.failed");
+    expect(failed?.reason).toMatch(/past its limit of 5 s/);
+    const builder = (await sim.state(BUILDER)).machines as unknown as SimMachineView[];
+    expect(["destroying", "destroyed"]).toContain(builder.find((m) => m.id === started!.machineId)?.state);
+    expect(((await sim.state(name)).machines as unknown[]).length).toBe(0);
+  }, 30_000);
+});
+
+interface SimMachineView {
+  id: string;
+  state: string;
+  config: { image: string; init: { cmd: string[] } };
+}
