@@ -23,7 +23,13 @@ export function appApi(http: FlyHttp) {
     },
     /** Fly answers 201 without a body; a retry first checks whether the app now exists. */
     async createApp(body: { name: string; org_slug: string; network?: string }): Promise<FlyApp> {
-      const req = { method: "POST" as const, path: "/apps", body, pace: pace(body.name, "create_app") };
+      // Creating apps is limited per organisation, not per app.
+      const req = {
+        method: "POST" as const,
+        path: "/apps",
+        body,
+        pace: { key: `org:${body.org_slug}:create_app`, rate: "action" as const },
+      };
       await http.create<unknown>(req, () => api.getApp(body.name));
       return (await api.getApp(body.name)) ?? { name: body.name };
     },
