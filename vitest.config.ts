@@ -38,6 +38,16 @@ export default defineConfig({
           globalSetup: ["test/support/global-setup.ts"],
         },
       },
+      {
+        // `npm start` and `npm run demo:push` run for real (wrangler dev, simulator, git server).
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });
