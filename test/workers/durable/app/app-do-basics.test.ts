@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { appStub } from "../../../../src/durable/stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
@@ -32,21 +32,17 @@ describe("AppDO without Fly work", () => {
     });
   });
 
-  it("a source that needs a build fails the deploy at resolve-image, naming why", async () => {
+  it("a source that needs a build is built on Fly and deployed by digest (inline Dockerfile)", async () => {
     const name = unique("build");
     const stub = appStub(env, name);
     const app = resolvedApp(name, { source: { type: "inline-dockerfile", dockerfile: "FROM scratch" } });
     await stub.desire(notice(app, "k1"));
-    expect(await settle(stub)).toMatchObject({ status: "failed", deployed: { configHash: null } });
+    expect(await settle(stub)).toMatchObject({ status: "synced", deployed: { configHash: "hash-1" } });
     const page = await stub.deploys({ limit: 10 });
-    expect(page.items).toMatchObject([{ outcome: "failed", release: 1 }]);
     const detail = await stub.deploy(page.items[0]!.id);
-    expect(detail?.error).toMatch(/^resolve-image: image builds not available/);
-    expect(detail?.steps).toMatchObject([{ name: "resolve-image", outcome: "stalled" }]);
+    expect(detail?.image).toMatch(new RegExp(`^registry\\.fly\\.io/${name}@sha256:[0-9a-f]{64}$`));
     const types = (await eventsOf(stub)).map((e) => e.type);
-    expect(types).toEqual(["desired.changed", "deploy.started", "deploy.step", "deploy.failed"]);
-    // Nothing left to do: no alarm pending.
-    expect(await runDurableObjectAlarm(stub)).toBe(false);
+    expect(types.slice(0, 4)).toEqual(["desired.changed", "deploy.started", "build.started", "build.finished"]);
   });
 
   it("a secret missing from the Worker env fails at resolve-secrets, naming it and never a value", async () => {
