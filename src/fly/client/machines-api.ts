@@ -117,7 +117,11 @@ export function machinesApi(http: FlyHttp) {
       });
       return r.body ?? [];
     },
-    /** Acquire (or, with `nonce`, refresh) a lease. Fly answers flat (201) or `{status, data}` (200). */
+    /**
+     * Acquire (or, with `nonce`, refresh) a lease. Fly answers flat (201) or `{status, data}` (200).
+     * Retried: if a lost answer granted it, the retry gets a 409 and the caller finds its own lease
+     * by description (see holdLease).
+     */
     async acquireLease(app: string, id: string, body: { ttl: number; description?: string }, nonce?: string) {
       const r = await http.request<FlyLease | { status?: string; data?: FlyLease }>({
         method: "POST",
@@ -125,7 +129,6 @@ export function machinesApi(http: FlyHttp) {
         body,
         headers: nonceHeader(nonce),
         pace: machinePace(app, id, "lease"),
-        retry: false,
       });
       return unwrapLease(r.body);
     },
