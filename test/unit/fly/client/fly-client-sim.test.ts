@@ -32,7 +32,7 @@ describe("Fly client against the simulator", () => {
     expect((await fly.showLease(app, m.id))?.description).toBe("test");
     await fly.cordon(app, m.id, lease.nonce);
     await fly.uncordon(app, m.id, lease.nonce);
-    await fly.releaseLease(app, m.id, lease.nonce);
+    await fly.releaseLease(app, m.id, lease.nonce!);
     expect(await fly.showLease(app, m.id)).toBeNull();
 
     await fly.setMetadataKey(app, m.id, "owner", "tower");
