@@ -22,7 +22,7 @@ export async function holdLease(ctx: StepContext, machineId: string, rec: Machin
   const ttl = ctx.leaseTtlS;
   const until = () => ctx.now() + ttl * 800;
   if (rec.lease && rec.lease.until - t > ttl * 500) return rec.lease.nonce;
-  if (rec.lease && rec.lease.until > t + 1000) {
+  if (rec.lease && rec.lease.until > t + 300) {
     const l = await ctx.client.acquireLease(ctx.app, machineId, { ttl, description: tag(ctx) }, rec.lease.nonce);
     rec.lease = { nonce: l.nonce ?? rec.lease.nonce, until: until() };
     return rec.lease.nonce;
@@ -61,12 +61,20 @@ export function tag(ctx: StepContext): string {
  * Fly's wait, in pieces that fit the slice (its timeout is whole seconds); near the end of a
  * slice a quick look instead. Stalls after `wait_timeout`.
  */
-export async function waitFor(ctx: StepContext, id: string, state: "started" | "destroyed", version?: string) {
+export async function waitFor(
+  ctx: StepContext,
+  id: string,
+  state: "started" | "destroyed",
+  version?: string,
+  tick?: () => Promise<unknown>,
+) {
   for (;;) {
     checkTimeout(ctx, `machine ${id} to be ${state}`);
+    await tick?.();
     const left = ctx.deadline - ctx.now();
     if (left >= 2000) {
-      const timeout = Math.min(60, Math.floor((left - 500) / 1000));
+      // Short enough for `tick` to refresh a held lease before it lapses.
+      const timeout = Math.min(60, Math.floor(ctx.leaseTtlS / 2), Math.floor((left - 500) / 1000));
       const r = await ctx.client.waitMachine(ctx.app, id, { state, timeout, ...(version ? { version } : {}) });
       if (r.ok) return;
       continue;
@@ -79,9 +87,10 @@ export async function waitFor(ctx: StepContext, id: string, state: "started" | "
 }
 
 /** Polls the machine until every check passes (none configured counts as healthy). */
-export async function waitHealthy(ctx: StepContext, id: string) {
+export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Promise<unknown>) {
   for (;;) {
     checkTimeout(ctx, `the checks of machine ${id} to pass`);
+    await tick?.();
     const m = await ctx.client.getMachine(ctx.app, id);
     if (gone(m)) throw new StepStalled(`machine ${id} disappeared while waiting for its checks`);
     if (m!.state === "failed") throw new StepStalled(`machine ${id} failed to start`);

@@ -92,14 +92,19 @@ async function volumesBusy(ctx: StepContext, machineId: string) {
   return (await ctx.client.listVolumes(ctx.app)).some((v) => v.attached_machine_id === machineId);
 }
 
+/** Waits for started and passing checks, keeping the machine's lease (if any) alive meanwhile. */
 async function settle(ctx: StepContext, rec: MachineRecord) {
-  if (!rec.id) return;
+  const id = rec.id;
+  if (!id) return;
+  const tick = async () => {
+    if (rec.lease) await holdLease(ctx, id, rec);
+  };
   if (!rec.started) {
-    await waitFor(ctx, rec.id, "started", rec.version);
+    await waitFor(ctx, id, "started", rec.version, tick);
     rec.started = true;
   }
   if (!rec.healthy) {
-    await waitHealthy(ctx, rec.id);
+    await waitHealthy(ctx, id, tick);
     rec.healthy = true;
   }
 }

@@ -127,3 +127,29 @@ describe("deploys when Fly misbehaves", () => {
     expect(Object.values(now).filter((i) => i === "registry.fly.io/shop:v2")).toHaveLength(1);
   }, 60_000);
 });
+
+describe("leases through long waits", () => {
+  it("keeps each lease alive while checks take longer than its ttl, and releases it alive", async () => {
+    const client = clientFor(sim);
+    const app = "shop-slow";
+    const desired = shopApp({ name: app, deploy: { ...shopApp().deploy, releaseCommand: undefined } });
+    desired.groups = desired.groups.filter((g) => g.processGroup === "web" && g.region === "iad");
+    desired.volumes = [];
+    expect((await deploy(client, desired, { release: 1 })).result.status).toBe("succeeded");
+    sim.setTimings({ checksPassMs: 2500 });
+    try {
+      const v2 = {
+        ...desired,
+        groups: desired.groups.map((g) => ({ ...g, config: { ...g.config, image: "registry.fly.io/shop:v2" } })),
+      };
+      const r = await deploy(client, v2, { release: 2, extra: { leaseTtlS: 2 } });
+      expect(r.result.status).toBe("succeeded");
+    } finally {
+      sim.setTimings({ checksPassMs: 150 });
+    }
+    const renewals = sim.requests(app).filter((q) => q.operation === "Machines_create_lease").length;
+    expect(renewals).toBeGreaterThan(2);
+    expect(sim.counters(app).leaseExpiries).toBe(0);
+    expect(sim.leaseOverlaps(app)).toBe(0);
+  }, 60_000);
+});
