@@ -1,7 +1,6 @@
 import type { FlyHttp } from "./fly-http";
 import type {
   CreateMachineRequest,
-  FlyLease,
   FlyMachine,
   FlyMachineEvent,
   FlyWaitResponse,
@@ -11,7 +10,7 @@ import type {
 
 const e = encodeURIComponent;
 
-/** Machines, their leases, waits, events, cordon and metadata. */
+/** Machines: create, update, start/stop, destroy, waits, events, cordon and metadata. */
 export function machinesApi(http: FlyHttp) {
   const m = (app: string, id: string, rest = "") => `/apps/${e(app)}/machines/${e(id)}${rest}`;
   const appPace = (app: string, action: string) => ({ key: `${app}:${action}`, rate: "action" as const });
@@ -117,39 +116,6 @@ export function machinesApi(http: FlyHttp) {
       });
       return r.body ?? [];
     },
-    /**
-     * Acquire (or, with `nonce`, refresh) a lease. Fly answers flat (201) or `{status, data}` (200).
-     * Retried: if a lost answer granted it, the retry gets a 409 and the caller finds its own lease
-     * by description (see holdLease).
-     */
-    async acquireLease(app: string, id: string, body: { ttl: number; description?: string }, nonce?: string) {
-      const r = await http.request<FlyLease | { status?: string; data?: FlyLease }>({
-        method: "POST",
-        path: m(app, id, "/lease"),
-        body,
-        headers: nonceHeader(nonce),
-        pace: machinePace(app, id, "lease"),
-      });
-      return unwrapLease(r.body);
-    },
-    async showLease(app: string, id: string): Promise<FlyLease | null> {
-      const r = await http.request<FlyLease | { data?: FlyLease }>({
-        method: "GET",
-        path: m(app, id, "/lease"),
-        pace: machinePace(app, id, "lease_show", true),
-        accept: [404],
-      });
-      return r.status === 404 ? null : unwrapLease(r.body);
-    },
-    async releaseLease(app: string, id: string, nonce: string) {
-      await http.request({
-        method: "DELETE",
-        path: m(app, id, "/lease"),
-        headers: nonceHeader(nonce),
-        pace: machinePace(app, id, "lease"),
-        accept: [404, 409],
-      });
-    },
     async cordon(app: string, id: string, nonce?: string) {
       await http.request({
         method: "POST",
@@ -192,9 +158,4 @@ export function machinesApi(http: FlyHttp) {
     },
   };
   return api;
-}
-
-function unwrapLease(body: unknown): FlyLease {
-  const b = (body ?? {}) as { data?: FlyLease } & FlyLease;
-  return b.data && typeof b.data === "object" ? b.data : b;
 }
