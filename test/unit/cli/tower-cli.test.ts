@@ -13,6 +13,7 @@ function tower(...args: string[]) {
   const r = spawnSync(process.execPath, [join(root, "bin/tower.mjs"), ...args], {
     cwd: root,
     encoding: "utf8",
+    timeout: 20_000,
     env: { ...process.env, WEB_DATABASE_URL: "postgres://from-env" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
