@@ -24,7 +24,7 @@ export async function evaluateApp(
   input: AppInput,
   options: EvaluateOptions,
   cacheOut: EvaluationCache,
-): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[] }> {
+): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[]; appAt?: Position }> {
   const { tree, place } = input;
   const treeId = await tree.treeId?.(place.dir);
   const key = treeId && `${input.treeKey}:${input.path}:${treeId}:${canonicalHash(input.common)}`;
@@ -61,7 +61,7 @@ export async function evaluateApp(
     );
     return { diagnostics };
   }
-  return { app: resolved.app, diagnostics };
+  return { app: resolved.app, diagnostics, appAt: locate(["app"]) };
 }
 
 /** Positions a resolved app's later messages can need, so a cache hit can still name places. */

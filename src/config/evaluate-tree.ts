@@ -1,6 +1,6 @@
 import type { CommonOrigin } from "./app-file";
 import { emptyCommon, type StackedCommon, stackCommon } from "./common";
-import { diagnostic } from "./diagnostic";
+import { diagnostic, type Position } from "./diagnostic";
 import { evaluateApp } from "./evaluate-app";
 import type { EvaluateOptions, Evaluation, EvaluationCache, ProjectInfo, RepoRef } from "./evaluation";
 import type { FileTree } from "./file-tree";
@@ -39,6 +39,8 @@ export async function evaluateTree(tree: FileTree, options: EvaluateOptions): Pr
 class TreeWalk {
   readonly diagnostics: Diagnostic[] = [];
   readonly apps: ResolvedApp[] = [];
+  /** Where each app's `app` field is, for the duplicate-name error. */
+  readonly appAt = new Map<ResolvedApp, Position>();
   readonly projects: ProjectInfo[] = [];
   readonly repoUses: (Omit<RepoRef, "usedBy"> & { user: string })[] = [];
   readonly cache: EvaluationCache = { entries: {} };
@@ -67,7 +69,7 @@ class TreeWalk {
       await this.enterProject(top, root, file, text, true);
     }
     const errors = this.diagnostics.filter((d) => d.severity === "error");
-    const apps = this.fatal ? [] : dropDuplicates(this.apps, errors);
+    const apps = this.fatal ? [] : dropDuplicates(this.apps, errors, this.appAt);
     return {
       apps: apps.sort((a, b) => a.name.localeCompare(b.name)),
       errors,
@@ -215,5 +217,6 @@ class TreeWalk {
     if (source.type === "git")
       this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
     this.apps.push(result.app);
+    if (result.appAt) this.appAt.set(result.app, result.appAt);
   }
 }

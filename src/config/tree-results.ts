@@ -3,7 +3,11 @@ import type { RepoRef } from "./evaluation";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
 
 /** Two files naming the same app: both are left out, each error naming the other file. */
-export function dropDuplicates(apps: ResolvedApp[], errors: Diagnostic[]): ResolvedApp[] {
+export function dropDuplicates(
+  apps: ResolvedApp[],
+  errors: Diagnostic[],
+  at: Map<ResolvedApp, { line: number; col: number }>,
+): ResolvedApp[] {
   const byName = new Map<string, ResolvedApp[]>();
   for (const app of apps) byName.set(app.name, [...(byName.get(app.name) ?? []), app]);
   const out: ResolvedApp[] = [];
@@ -17,8 +21,8 @@ export function dropDuplicates(apps: ResolvedApp[], errors: Diagnostic[]): Resol
       errors.push({
         severity: "error",
         file: app.file,
-        line: 1,
-        col: 1,
+        line: at.get(app)?.line ?? 1,
+        col: at.get(app)?.col ?? 1,
         path: "app",
         message: `duplicate app name ${name}: also in ${others.join(", ")}`,
       });

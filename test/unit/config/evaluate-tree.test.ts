@@ -165,16 +165,16 @@ describe("evaluateTree on broken trees", () => {
       tree({
         "good/app.yaml": "app: good\nprimary_region: ams\n",
         "bad/app.yaml": "app: bad\nprimary_region: [ams\n",
-        "one/app.yaml": "app: twin\nprimary_region: ams\n",
+        "one/app.yaml": "primary_region: ams\napp: twin\n",
         "two/fly.toml": 'app = "twin"\nprimary_region = "ams"\n',
       }),
       options,
     );
     expect(ev.apps.map((a) => a.name)).toEqual(["good"]);
-    expect(ev.errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([
-      "bad/app.yaml:3: Flow sequence in block collection must be sufficiently indented and end with a ]",
-      "one/app.yaml:1: duplicate app name twin: also in two/fly.toml",
-      "two/fly.toml:1: duplicate app name twin: also in one/app.yaml",
+    expect(ev.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`)).toEqual([
+      "bad/app.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]",
+      "one/app.yaml:2:6: duplicate app name twin: also in two/fly.toml",
+      "two/fly.toml:1:1: duplicate app name twin: also in one/app.yaml",
     ]);
   });
 
