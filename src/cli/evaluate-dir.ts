@@ -1,7 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Evaluation, evaluateTree, type GitRefSpec } from "../config";
-import { fetchCommit, parseGitCredentials } from "../git";
 import type { Args } from "./args";
 import { UsageError } from "./args";
 import { localFileTree } from "./local-file-tree";
@@ -14,13 +13,15 @@ export async function evaluateDir(args: Args): Promise<{ dir: string; evaluation
   const dir = resolve(args.positional[0] ?? ".");
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder`);
-  const credentials = args.flags.fetch ? parseGitCredentials(process.env.GIT_CREDENTIALS) : undefined;
+  // src/git (isomorphic-git) loads only when asked to fetch: validating stays light.
+  const git = args.flags.fetch ? await import("../git") : undefined;
+  const credentials = git?.parseGitCredentials(process.env.GIT_CREDENTIALS);
   const evaluation = await evaluateTree(localFileTree(dir), {
     secrets: (key) => process.env[key],
     defaultOrg: typeof args.flags.org === "string" ? args.flags.org : (process.env.FLY_ORG ?? "personal"),
     missingSecrets: "warning",
-    openRepo: credentials
-      ? async (source) => (await fetchCommit(source.url, want(source.ref), { credentials })).fileTree()
+    openRepo: git
+      ? async (source) => (await git.fetchCommit(source.url, want(source.ref), { credentials })).fileTree()
       : undefined,
   });
   return { dir, evaluation };
