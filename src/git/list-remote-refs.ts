@@ -33,10 +33,12 @@ export async function listRemoteRefs(url: string, options: ListRefsOptions = {})
     maxBytes: options.maxBytes ?? LIST_REFS_DEFAULTS.maxBytes,
     authorization: (options.credentials ?? noCredentials).authorization(url),
   });
-  const prefixes = options.prefixes ?? [];
-  return guard.run(
-    async () => (await lsRefsV2(guard, cloneUrl, prefixes)) ?? lsRefsV1(guard, cloneUrl, prefixes, repo),
-  );
+  return guard.run(() => lsRefs(guard, cloneUrl, repo, options.prefixes ?? []));
+}
+
+/** ls-refs inside an operation that already has its guard (fetchCommit resolving a ref). */
+export async function lsRefs(guard: Guard, cloneUrl: string, repo: string, prefixes: string[]): Promise<RemoteRefs> {
+  return (await lsRefsV2(guard, cloneUrl, prefixes)) ?? lsRefsV1(guard, cloneUrl, prefixes, repo);
 }
 
 /** undefined when the server did not answer in protocol v2. */

@@ -12,6 +12,8 @@ export interface GitSnapshot {
   readonly commit: string;
   /** `repo@commit`, for messages. */
   readonly label: string;
+  /** False when fetched trees-only (`treesOnly`): reading a file throws. */
+  readonly hasBlobs: boolean;
   /** The tree id of a folder ("" is the root), or undefined when it is missing or a file. */
   treeId(path: string): Promise<string | undefined>;
   /** A file's text, or undefined when it is missing or a folder. */
@@ -27,9 +29,11 @@ interface SnapshotSource {
   label: string;
   /** isomorphic-git's cache of parsed pack indexes, shared with the fetch that built them. */
   cache: object;
+  /** False when fetched trees-only: listings and tree ids work, file contents are absent. */
+  hasBlobs: boolean;
 }
 
-export function createSnapshot({ fs, gitdir, commit, label, cache }: SnapshotSource): GitSnapshot {
+export function createSnapshot({ fs, gitdir, commit, label, cache, hasBlobs }: SnapshotSource): GitSnapshot {
   // Trees are memoised: config evaluation lists the same folders its file reads walk through.
   const trees = new Map<string, Promise<{ oid: string; entries: TreeEntry[] } | undefined>>();
 
@@ -52,6 +56,7 @@ export function createSnapshot({ fs, gitdir, commit, label, cache }: SnapshotSou
     const parent = await tree(slash < 0 ? "" : key.slice(0, slash));
     const entry = parent?.entries.find((e) => e.path === key.slice(slash + 1));
     if (!entry || entry.type !== "blob") return undefined;
+    if (!hasBlobs) throw new Error(`${label} was fetched trees-only: cannot read ${key}`);
     const { blob } = await git.readBlob({ fs, gitdir, oid: entry.oid, cache });
     return new TextDecoder().decode(blob);
   };
@@ -59,6 +64,7 @@ export function createSnapshot({ fs, gitdir, commit, label, cache }: SnapshotSou
   const snapshot: GitSnapshot = {
     commit,
     label,
+    hasBlobs,
     treeId: async (path) => (await tree(path))?.oid,
     readFile,
     fileTree(root = "") {

@@ -21,6 +21,8 @@ export async function initRepo(dir: string): Promise<void> {
   // Fetching a pinned commit by id needs this; protocol v2 is the server default in git ≥ 2.26.
   await run("git", ["-C", dir, "config", "uploadpack.allowAnySHA1InWant", "true"]);
   await run("git", ["-C", dir, "config", "http.receivepack", "false"]);
+  // Partial fetches (`filter blob:none`), as GitHub and GitLab allow.
+  await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "true"]);
 }
 
 let clock = 1_700_000_000;

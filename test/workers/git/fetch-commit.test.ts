@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fetchCommit, parseGitCredentials } from "../../../src/git";
 import { createRepo } from "../../support/fixture-repo";
-import { gitFailure, gitUrl } from "./helpers";
+import { gitFailure, gitUrl, requestsServed } from "./helpers";
 
 describe("fetchCommit", () => {
   it("fetches a branch and reads files and nested folders without a checkout", async () => {
@@ -52,6 +52,41 @@ describe("fetchCommit", () => {
     expect(await pinned.readFile("v.txt")).toBe("1");
     expect(await (await fetchCommit(repo.url, { ref: "HEAD" })).readFile("v.txt")).toBe("2");
     expect(head).not.toBe(old);
+  });
+
+  it("costs two requests for a ref and one for a pinned commit", async () => {
+    const repo = await createRepo(gitUrl(), "round-trips");
+    const sha = await repo.commit({ "a.txt": "a" });
+    let before = await requestsServed(repo.name);
+    await fetchCommit(repo.url, { ref: "main" });
+    expect(await requestsServed(repo.name)).toBe(before + 2);
+    before = await requestsServed(repo.name);
+    await fetchCommit(repo.url, { commit: sha });
+    expect(await requestsServed(repo.name)).toBe(before + 1);
+  });
+
+  it("fetches trees only, with the same tree ids, when file contents are not needed", async () => {
+    const repo = await createRepo(gitUrl(), "trees-only");
+    await repo.commit({ "apps/web/app.yaml": "app: web\n", "apps/web/big.bin": "x".repeat(200_000) });
+    const full = await fetchCommit(repo.url, { ref: "main" });
+    const trees = await fetchCommit(repo.url, { ref: "main" }, { treesOnly: true, maxBytes: 20_000 });
+    expect(trees.hasBlobs).toBe(false);
+    expect(trees.commit).toBe(full.commit);
+    expect(await trees.treeId("apps/web")).toBe(await full.treeId("apps/web"));
+    expect(await trees.fileTree("apps").list("web")).toEqual(await full.fileTree("apps").list("web"));
+    await expect(trees.readFile("apps/web/app.yaml")).rejects.toThrow(/trees-only/);
+  });
+
+  it("fetches from a server without protocol v2", async () => {
+    const repo = await createRepo(gitUrl(), "v1-fetch", { protocolV1: true });
+    const first = await repo.commit({ "a.txt": "1", "dir/b.txt": "b" });
+    await repo.commit({ "a.txt": "2" });
+    const head = await fetchCommit(repo.url, { ref: "main" });
+    expect(await head.readFile("a.txt")).toBe("2");
+    expect(await head.treeId("dir")).toMatch(/^[0-9a-f]{40}$/);
+    const pinned = await fetchCommit(repo.url, { commit: first });
+    expect(await pinned.readFile("a.txt")).toBe("1");
+    expect((await gitFailure(fetchCommit(repo.url, { ref: "nope" }))).code).toBe("ref_missing");
   });
 
   it("says ref_missing for a branch that does not exist, a deleted branch and a bad commit id", async () => {
