@@ -7,8 +7,7 @@ import type { FileTree } from "./file-tree";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { readProjectFile } from "./project-file";
-import { repoKey } from "./repo-key";
-import { DEFAULT_REF } from "./resolve-app";
+import { projectContent } from "./project-source";
 import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
 import { collectRepos, dropDuplicates } from "./tree-results";
 
@@ -109,61 +108,33 @@ class TreeWalk {
       origins: [{ file, common, locate: read.locate }, ...parent.origins],
       info,
     };
-    const src = isPlainObject(p.source) ? p.source : undefined;
     const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
-    if (src?.type === "git") {
-      const url = String(src.repo);
-      const source = {
-        url,
-        repo: repoKey(url),
-        ref: (src.ref as GitRefSpec) ?? DEFAULT_REF,
-        path: joinPath("", String(src.path ?? "")) ?? "",
-      };
-      this.repoUses.push({ url, repo: source.repo, ref: source.ref, user: p.project });
-      info.source = source;
-      // The root project's git source is the config repo itself: its content is right here.
-      if (isRoot) return this.walkContent(scope, dir, here);
-      if (!this.options.openRepo) {
-        info.fetched = false;
-        return;
-      }
-      let tree: FileTree;
-      try {
-        tree = await this.options.openRepo(source);
-      } catch (e) {
-        this.diagnostics.push(here(`could not fetch ${url}: ${(e as Error).message}`, ["source", "repo"]));
-        return;
-      }
-      const treeKey = `${source.repo}@${JSON.stringify(source.ref)}`;
-      const prefix = `${source.repo}@${Object.values(source.ref)[0]}:`;
-      return this.walkContent(
-        { ...scope, tree, treeKey, prefix, git: { url, repo: source.repo, ref: source.ref } },
-        source.path,
-        here,
-      );
-    }
-    if (src?.type !== undefined && src.type !== "local") {
-      this.diagnostics.push(here(`a project's source is git or local, not ${String(src.type)}`, ["source", "type"]));
+    const content = projectContent(p, dir);
+    if (content.kind === "error") {
+      if (content.cycle) this.fatal = true;
+      this.diagnostics.push(here(content.message, content.at));
       return;
     }
-    const content = src?.type === "local" ? joinPath(dir, String(src.path ?? "")) : dir;
-    if (content === undefined) {
-      this.diagnostics.push(
-        here(`source.path ${String(src?.path)} points outside the config tree`, ["source", "path"]),
-      );
+    if (content.kind === "folder") return this.walkContent(scope, content.dir, here);
+    const { source } = content;
+    this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: p.project });
+    info.source = source;
+    if (isRoot) return this.walkContent(scope, dir, here);
+    if (!this.options.openRepo) {
+      info.fetched = false;
       return;
     }
-    // flycd's `examples/cyclic`: a local source naming the project's own folder includes itself.
-    if (src?.type === "local" && content === dir) {
-      this.fatal = true;
-      this.diagnostics.push(
-        here(`cycle: project ${p.project} includes itself (source.path resolves to its own folder "${dir}")`, [
-          "source",
-        ]),
-      );
+    let tree: FileTree;
+    try {
+      tree = await this.options.openRepo(source);
+    } catch (e) {
+      this.diagnostics.push(here(`could not fetch ${source.url}: ${(e as Error).message}`, ["source", "repo"]));
       return;
     }
-    return this.walkContent(scope, content, here);
+    const git = { url: source.url, repo: source.repo, ref: source.ref };
+    const treeKey = `${source.repo}@${JSON.stringify(source.ref)}`;
+    const prefix = `${source.repo}@${Object.values(source.ref)[0]}:`;
+    return this.walkContent({ ...scope, tree, treeKey, prefix, git }, source.path, here);
   }
 
   async walkContent(scope: Scope, dir: string, here: (m: string, at: (string | number)[]) => Diagnostic) {
