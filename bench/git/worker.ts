@@ -18,7 +18,8 @@ export default {
         return Response.json({ refs: Object.keys(remote.refs).length });
       }
       case "/fetch": {
-        held = await fetchCommit(url, { ref: "main" }, { maxBytes: 256 * 1024 * 1024, timeoutMs: 300_000 });
+        const treesOnly = params.get("trees") === "1";
+        held = await fetchCommit(url, { ref: "main" }, { maxBytes: 256 * 1024 * 1024, timeoutMs: 300_000, treesOnly });
         return Response.json({ commit: held.commit });
       }
       case "/read-all": {

@@ -1,9 +1,10 @@
 /**
  * Repo URLs in every spelling people write them (`git@host:o/r`, `ssh://git@host:22/o/r`,
- * `https://user:tok@host/o/r.git/`) reduced to one key, `host/owner/name`, so a webhook, a
- * config `source` and a watched repo all name the same thing; and the HTTPS URL to fetch it from,
- * since Workers cannot speak git over SSH.
+ * `https://user:tok@host/o/r.git/`) reduced to one key, `host/owner/name` (ports dropped), so a
+ * webhook, a config `source` and a watched repo all name the same thing; and the HTTPS URL to
+ * fetch it from, since Workers cannot speak git over SSH (that one keeps an HTTP(S) port).
  */
+import { repoKey } from "../config/repo-key";
 import { GitError } from "../errors";
 
 interface ParsedRepoUrl {
@@ -37,10 +38,13 @@ export function parseRepoUrl(url: string): ParsedRepoUrl {
   return { protocol: scheme === "http:" ? "http:" : "https:", host, path: cleanPath(url, parsed.pathname) };
 }
 
-/** `host/owner/name`: the one key a repo is known by. */
+/**
+ * `host/owner/name`: the one key a repo is known by. The key itself is config's `repoKey` (one
+ * implementation, so webhooks, config and git agree); this adds the check that it is a git URL.
+ */
 export function normaliseRepoUrl(url: string): string {
-  const { host, path } = parseRepoUrl(url);
-  return `${host}/${path}`;
+  parseRepoUrl(url);
+  return repoKey(url);
 }
 
 /** The URL to fetch over smart HTTP: SSH spellings become HTTPS, credentials are dropped. */

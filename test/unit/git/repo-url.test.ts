@@ -13,8 +13,8 @@ describe("normaliseRepoUrl", () => {
     ["https://github.com/acme/web.git/", "github.com/acme/web"],
     ["https://x-access-token:tok@GITHUB.COM/acme/web//", "github.com/acme/web"],
     ["https://github.com:443/acme/web", "github.com/acme/web"],
-    ["https://git.example.com:8443/acme/web", "git.example.com:8443/acme/web"],
-    ["http://127.0.0.1:41234/config-abc.git", "127.0.0.1:41234/config-abc"],
+    ["https://git.example.com:8443/acme/web", "git.example.com/acme/web"],
+    ["http://127.0.0.1:41234/config-abc.git", "127.0.0.1/config-abc"],
     ["github.com/acme/web", "github.com/acme/web"],
     ["  https://github.com/acme/web?x=1  ", "github.com/acme/web"],
   ])("%s → %s", (url, key) => {

@@ -15,7 +15,7 @@ describe("GitSnapshot.fileTree", () => {
     const snap = await fetchCommit(repo.url, { ref: "main" });
 
     const root = snap.fileTree();
-    expect(root.label).toBe(`${new URL(repo.url).host}/${repo.name}@${snap.commit.slice(0, 12)}`);
+    expect(root.label).toBe(`${new URL(repo.url).hostname}/${repo.name}@${snap.commit.slice(0, 12)}`);
     expect(sorted(await root.list(""))).toEqual([
       { name: "apps", kind: "dir" },
       { name: "project.yaml", kind: "file" },

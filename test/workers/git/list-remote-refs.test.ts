@@ -74,7 +74,7 @@ describe("listRemoteRefs", () => {
       listRemoteRefs(repo.url, { credentials: parseGitCredentials(JSON.stringify({ [host]: "nope" })) }),
     );
     expect(wrong.code).toBe("auth_refused");
-    expect(wrong.message).toContain(`${host}/${repo.name}`);
+    expect(wrong.message).toContain(`${new URL(repo.url).hostname}/${repo.name}`);
 
     const credentials = parseGitCredentials(JSON.stringify({ [host]: "tok-123" }));
     expect((await listRemoteRefs(repo.url, { credentials })).refs["refs/heads/main"]).toBe(sha);
@@ -84,7 +84,7 @@ describe("listRemoteRefs", () => {
   it("says not_found for a repo that does not exist", async () => {
     const err = await gitFailure(listRemoteRefs(`${gitUrl()}/no-such-repo.git`));
     expect(err.code).toBe("not_found");
-    expect(err.data.repo).toBe(`${new URL(gitUrl()).host}/no-such-repo`);
+    expect(err.data.repo).toBe(`${new URL(gitUrl()).hostname}/no-such-repo`);
   });
 
   it("gives up on a server that never answers, naming the limit", async () => {
