@@ -26,8 +26,6 @@ const FLEET = 20;
 
 const git = await startGitServer();
 const sim = await startFlySim({ record: false, rateLimit: false });
-const image = (name: string) =>
-  `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1\n`;
 const fromGit = (name: string, repo: FixtureRepo) =>
   `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\n`;
 const group = (k: number, wave: number) =>

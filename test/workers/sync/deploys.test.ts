@@ -57,6 +57,32 @@ describe("ProjectDO → AppDO → Fly simulator", () => {
   });
 });
 
+describe("pushes in quick succession", () => {
+  it("two config pushes 10 ms apart: deploys never overlap and the app ends at the second commit", async () => {
+    const s = uniqueSuffix();
+    const name = `twice-${s}`;
+    const config = await newRepo("config");
+    const first = await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(name) });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    const second = await config.commit({ "a/app.yaml": imageApp(name, "28") });
+    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
+    await new Promise((r) => setTimeout(r, 10));
+    const third = await config.commit({ "a/app.yaml": imageApp(name, "29") });
+    await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
+    await settle(stub);
+    await deploysSettled([name]);
+    expect((await stub.configStatus()).commit).toBe(third);
+    const summary = await appStub(env, name).summary();
+    expect(summary?.status).toBe("synced");
+    expect(summary?.deployed.configHash).toBe(summary?.desired.configHash);
+    const evaluated = (await eventsAfter(stub, 0)).filter((e) => e.type === "config.evaluated").at(-1);
+    expect((evaluated?.data.apps as { name: string; hash: string }[])[0]?.hash).toBe(summary?.desired.configHash);
+    expect(await fly().leaseOverlaps(name)).toBe(0);
+  });
+});
+
 describe("cron, admin sync and prune", () => {
   it("the scheduled() handler ticks the root project named by env", async () => {
     const s = uniqueSuffix();
@@ -127,7 +153,7 @@ async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
 }
 
 describe("app-repo pushes reach Fly", () => {
-  it("a push on the tracked branch starts a deploy of that app at the new commit; another branch none", async () => {
+  it("a push on the tracked branch deploys that app at the new commit; another branch deploys nothing", async () => {
     const s = uniqueSuffix();
     const name = `src-${s}`;
     const api = await newRepo("api");
@@ -138,9 +164,8 @@ describe("app-repo pushes reach Fly", () => {
     await stub.tick(new Date().toISOString());
     await deploysSettled([name]);
     const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
-    // Image builds from git are the builder's job (not wired in the AppDO yet), so this checks the
-    // deploy attempts the AppDO made and at which commit, whatever their outcome.
     expect(await attempts()).toEqual([c1]);
+    expect((await appStub(env, name).summary())?.deployed.sourceCommit).toBe(c1);
 
     const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
     await stub.recordPush(pushOf(api, "refs/heads/main", c1, c2));
@@ -149,6 +174,6 @@ describe("app-repo pushes reach Fly", () => {
     await settle(stub);
     await deploysSettled([name]);
     expect(await attempts()).toEqual([c2, c1]);
-    expect((await appStub(env, name).summary())?.desired.sourceCommit).toBe(c2);
+    expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
   });
 });
