@@ -8,23 +8,38 @@ export function isPlainObject(v: unknown): v is PlainObject {
 
 /**
  * flycd's merge: objects merge key by key, `over` wins for scalars, lists are appended with
- * items already present (by value) left out. Neither input is changed.
+ * items already present (by value) left out — except that a table in `over` sharing an identity
+ * field (internal_port, id, port, name, source) with one in `base` is merged into it, so defaults
+ * for "the service on port 8080" and the app's own do not become two services. Inputs are not changed.
  */
 export function deepMerge(base: PlainObject, over: PlainObject): PlainObject {
   const out: PlainObject = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     if (isPlainObject(current) && isPlainObject(value)) out[key] = deepMerge(current, value);
-    else if (Array.isArray(current) && Array.isArray(value)) out[key] = appendUnique(current, value);
+    else if (Array.isArray(current) && Array.isArray(value)) out[key] = mergeLists(current, value);
     else out[key] = value;
   }
   return out;
 }
 
-function appendUnique(base: unknown[], more: unknown[]): unknown[] {
-  const seen = new Set(base.map((v) => canonicalJson(v)));
+const identityKeys = ["internal_port", "id", "port", "name", "source"];
+
+/** Same identity: they share at least one identity field, and all shared ones are equal scalars. */
+function sameIdentity(a: PlainObject, b: PlainObject): boolean {
+  const shared = identityKeys.filter((k) => a[k] !== undefined && b[k] !== undefined);
+  return shared.length > 0 && shared.every((k) => typeof a[k] !== "object" && a[k] === b[k]);
+}
+
+function mergeLists(base: unknown[], more: unknown[]): unknown[] {
   const out = [...base];
+  const seen = new Set(base.map((v) => canonicalJson(v)));
   for (const v of more) {
+    const twin = isPlainObject(v) ? out.findIndex((b) => isPlainObject(b) && sameIdentity(b, v)) : -1;
+    if (twin >= 0) {
+      out[twin] = deepMerge(out[twin] as PlainObject, v as PlainObject);
+      continue;
+    }
     const key = canonicalJson(v);
     if (!seen.has(key)) {
       seen.add(key);

@@ -41,6 +41,35 @@ describe("project common, as flycd applied it", () => {
     expect(app.regions).toEqual(["ams", "fra", "lhr", "cdg", "sin"]);
   });
 
+  it("merges list tables that share an identity field (internal_port, name, source…) instead of appending", async () => {
+    const ev = await evaluate({
+      "project.yaml": [
+        "project: p",
+        "common:",
+        "  app_defaults:",
+        "    services: [{internal_port: 8080, protocol: tcp, concurrency: {type: requests, soft_limit: 10}}]",
+        "    mounts: [{source: data, destination: /data}]",
+        "    secrets: [{name: SHARED, type: raw, raw: s}]",
+        "",
+      ].join("\n"),
+      "a/app.yaml": [
+        "app: a",
+        "primary_region: ams",
+        "services: [{internal_port: 8080, protocol: tcp, concurrency: {soft_limit: 50}}, {internal_port: 9000, protocol: udp}]",
+        "mounts: [{source: data, destination: /var/lib/data}]",
+        "secrets: [{name: OWN, type: raw, raw: x}]",
+        "",
+      ].join("\n"),
+    });
+    const app = ev.apps[0]!;
+    expect(app.config.services).toEqual([
+      { internal_port: 8080, protocol: "tcp", concurrency: { type: "requests", soft_limit: 50 } },
+      { internal_port: 9000, protocol: "udp" },
+    ]);
+    expect(app.config.mounts).toEqual([{ source: "data", destination: "/var/lib/data" }]);
+    expect(app.secrets.map((s) => s.name)).toEqual(["SHARED", "OWN"]);
+  });
+
   it("stacks nested projects' common: inner defaults and overrides win, substitutions run outer first", async () => {
     const ev = await evaluate({
       "project.yaml":
