@@ -46,12 +46,14 @@ try {
     await warm.commit(generateFiles(5, 5_000));
 
     const worker = await startWorker();
+    let fetchedBytes = 0;
     try {
       const call = async (path: string, url = repo.url) => {
         const started = performance.now();
-        const res = await fetch(`${worker.url}${path}?url=${encodeURIComponent(url)}`);
+        const res = await fetch(`${worker.url}${path}${path.includes("?") ? "&" : "?"}url=${encodeURIComponent(url)}`);
         if (!res.ok) throw new Error(`${path} ${size}: HTTP ${res.status} ${await res.text()}`);
-        await res.json();
+        const body = (await res.json()) as { bytes?: number };
+        if (body.bytes !== undefined) fetchedBytes = body.bytes;
         return performance.now() - started;
       };
       // Load the code paths first, so memory counts the repo, not the modules.
@@ -65,11 +67,13 @@ try {
       const held = await worker.memory();
       const liveMb = ((await worker.liveHeap()) - liveBefore) / 1024 / 1024;
       const addedMb = (held.peakKb - before.rssKb) / 1024;
+      const packMb = fetchedBytes / 1024 / 1024;
       const readAll = await call("/read-all");
       await call("/release");
 
       const list = await median(runs, () => call("/list"));
       const fetchMs = await median(runs, async () => (await call("/fetch")) + 0 * (await call("/release")));
+      const treesMs = await median(runs, async () => (await call("/fetch?trees=1")) + 0 * (await call("/release")));
       const requestsBefore = server.stats()[repo.name] ?? 0;
       await call("/list");
       const listRequests = (server.stats()[repo.name] ?? 0) - requestsBefore;
@@ -81,13 +85,15 @@ try {
         ratio: round(fetchMs / native, 2),
         added_mb: round(addedMb),
         live_mb: round(liveMb),
+        fetched_mb: round(packMb),
         read_all_ms: round(readAll),
+        trees_only_fetch_ms: round(treesMs),
         list_refs_requests: listRequests,
       };
       console.log(
         `${size.padEnd(6)} ${spec.files} files, ${spec.bytes / 1e6} MB: list-refs ${round(list)} ms (${listRequests} request), ` +
-          `fetch ${round(fetchMs)} ms vs git clone --depth 1 ${round(native)} ms (×${round(fetchMs / native, 2)}), ` +
-          `memory +${round(addedMb)} MB RSS peak / +${round(liveMb)} MB live after GC, read all files ${round(readAll)} ms`,
+          `fetch ${round(fetchMs)} ms (${round(packMb)} MB from the server) vs git clone --depth 1 ${round(native)} ms (×${round(fetchMs / native, 2)}), ` +
+          `memory +${round(addedMb)} MB RSS peak / +${round(liveMb)} MB live after GC, read all files ${round(readAll)} ms, trees-only fetch ${round(treesMs)} ms`,
       );
     } finally {
       await worker.stop();

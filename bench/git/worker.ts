@@ -20,7 +20,7 @@ export default {
       case "/fetch": {
         const treesOnly = params.get("trees") === "1";
         held = await fetchCommit(url, { ref: "main" }, { maxBytes: 256 * 1024 * 1024, timeoutMs: 300_000, treesOnly });
-        return Response.json({ commit: held.commit });
+        return Response.json({ commit: held.commit, bytes: held.bytesFetched });
       }
       case "/read-all": {
         // Every file of the held commit, as config evaluation of a whole repo would.

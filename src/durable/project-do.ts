@@ -46,7 +46,13 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async recordPush(push: PushReceived): Promise<RecordPushResult> {
     const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
-    if (!result.duplicate) await this.ctx.storage.setAlarm(Date.now());
+    // Pull the alarm forward only when it is later or unset: re-arming on every push of a burst
+    // makes each append wait on an alarm write.
+    const now = Date.now();
+    if (!result.duplicate) {
+      const pending = await this.ctx.storage.getAlarm();
+      if (pending === null || pending > now) await this.ctx.storage.setAlarm(now);
+    }
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 

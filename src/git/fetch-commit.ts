@@ -78,7 +78,15 @@ export async function fetchCommit(url: string, want: FetchWant, options: FetchOp
     fetched ??= await fetchV1(guard, target, cloneUrl, repo, "commit" in want ? want.commit : ref);
     // readCommit peels an annotated tag to its commit.
     const { oid: commit } = await git.readCommit({ fs, gitdir, oid: fetched, cache });
-    return createSnapshot({ fs, gitdir, commit, label: `${repo}@${commit.slice(0, 12)}`, cache, hasBlobs });
+    return createSnapshot({
+      fs,
+      gitdir,
+      commit,
+      label: `${repo}@${commit.slice(0, 12)}`,
+      cache,
+      hasBlobs,
+      bytesFetched: guard.bytes(),
+    });
   });
 }
 

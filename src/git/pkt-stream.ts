@@ -5,13 +5,19 @@
 export type Pkt = Uint8Array | "flush" | "delim" | "end";
 
 export async function* readPkts(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Pkt> {
-  let buf = new Uint8Array(0);
+  let buf: Uint8Array = new Uint8Array(0);
   let at = 0;
   const iterator = chunks[Symbol.asyncIterator]();
   const fill = async (need: number): Promise<boolean> => {
     while (buf.byteLength - at < need) {
       const next = await iterator.next();
       if (next.done) return false;
+      if (at === buf.byteLength) {
+        // Nothing left over: take the chunk as it is, no copy.
+        buf = next.value;
+        at = 0;
+        continue;
+      }
       const merged = new Uint8Array(buf.byteLength - at + next.value.byteLength);
       merged.set(buf.subarray(at));
       merged.set(next.value, buf.byteLength - at);

@@ -14,6 +14,8 @@ export interface GitSnapshot {
   readonly label: string;
   /** False when fetched trees-only (`treesOnly`): reading a file throws. */
   readonly hasBlobs: boolean;
+  /** Bytes the server sent for this fetch (ref list and packfile). */
+  readonly bytesFetched: number;
   /** The tree id of a folder ("" is the root), or undefined when it is missing or a file. */
   treeId(path: string): Promise<string | undefined>;
   /** A file's text, or undefined when it is missing or a folder. */
@@ -31,9 +33,11 @@ interface SnapshotSource {
   cache: object;
   /** False when fetched trees-only: listings and tree ids work, file contents are absent. */
   hasBlobs: boolean;
+  bytesFetched: number;
 }
 
-export function createSnapshot({ fs, gitdir, commit, label, cache, hasBlobs }: SnapshotSource): GitSnapshot {
+export function createSnapshot(source: SnapshotSource): GitSnapshot {
+  const { fs, gitdir, commit, label, cache, hasBlobs, bytesFetched } = source;
   // Trees are memoised: config evaluation lists the same folders its file reads walk through.
   const trees = new Map<string, Promise<{ oid: string; entries: TreeEntry[] } | undefined>>();
 
@@ -65,6 +69,7 @@ export function createSnapshot({ fs, gitdir, commit, label, cache, hasBlobs }: S
     commit,
     label,
     hasBlobs,
+    bytesFetched,
     treeId: async (path) => (await tree(path))?.oid,
     readFile,
     fileTree(root = "") {

@@ -1,15 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveImage } from "../../../../src/durable/app/resolve-image";
 import { resolveSecrets } from "../../../../src/durable/app/resolve-secrets";
-
-describe("resolveImage", () => {
-  it("deploys the named image, and says a build is needed for every other source", () => {
-    expect(resolveImage({ type: "image", image: "nginx:1" })).toEqual({ image: "nginx:1" });
-    expect(resolveImage({ type: "local", path: "app" })).toEqual({
-      reason: "image builds not available: the app's source is local, which needs a build",
-    });
-  });
-});
 
 describe("resolveSecrets", () => {
   it("takes values from the env by key, raw values as they are", () => {
