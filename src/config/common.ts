@@ -13,7 +13,7 @@ export const emptyCommon: StackedCommon = { defaults: {}, overrides: {}, substit
 /** Nested projects stack: the inner project's defaults and overrides win over its parent's. */
 export function stackCommon(
   parent: StackedCommon,
-  common: { app_defaults?: PlainObject; app_overrides?: PlainObject; substitutions?: Record<string, string> },
+  common: { app_defaults?: PlainObject; app_overrides?: PlainObject; substitutions?: Record<string, unknown> },
   file: string,
 ): StackedCommon {
   return {
@@ -21,7 +21,11 @@ export function stackCommon(
     overrides: deepMerge(parent.overrides, common.app_overrides ?? {}),
     substitutions: [
       ...parent.substitutions,
-      ...Object.entries(common.substitutions ?? {}).map(([pattern, replacement]) => ({ pattern, replacement, file })),
+      ...Object.entries(common.substitutions ?? {}).map(([pattern, replacement]) => ({
+        pattern,
+        replacement: String(replacement),
+        file,
+      })),
     ],
   };
 }

@@ -18,6 +18,13 @@ export function extraChecks(app: PlainObject): Finding[] {
         );
     }
   }
+  if (app.merge_cfg !== undefined)
+    out.push({
+      severity: "warning",
+      path: ["merge_cfg"],
+      message: "merge_cfg is ignored: Tower does not merge the source repo's fly.toml; put its fields in this file",
+      at: "key",
+    });
   if (typeof app.vm_size === "string" && !parseVmSize(app.vm_size)) err(["vm_size"], unknownSize(app.vm_size));
   each(app.vm, (vm, i) => {
     if (typeof vm.size === "string" && !parseVmSize(vm.size)) err(["vm", i, "size"], unknownSize(vm.size));

@@ -79,6 +79,11 @@ export const appSchema = z.strictObject({
     )
     .optional(),
   network: z.strictObject({ auto_prune_ips: z.boolean().optional(), ips: z.array(ip).optional() }).optional(),
+  // flycd merged the source repo's own fly.toml in; Tower reads config from the config repo only.
+  merge_cfg: z
+    .record(z.string(), z.unknown())
+    .describe("flycd's merge_cfg: not supported by Tower (ignored)")
+    .optional(),
   launch_params: z
     .array(z.string())
     .describe("flyctl flags; Tower reads --vm-size, --region, --org, --ha, --name")

@@ -9,12 +9,15 @@ import { source } from "./source-schema";
 export const common = z.strictObject({
   app_defaults: z.record(z.string(), z.unknown()).optional(),
   app_overrides: z.record(z.string(), z.unknown()).optional(),
-  substitutions: z.record(z.string(), z.string()).optional(),
+  substitutions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
 /** project.yaml. `prune` (Tower's): delete Fly apps of this project that leave the config. */
 export const projectSchema = z.strictObject({
-  project: z.string().min(1),
+  // flycd: a project name is a DNS label (it may name things later).
+  project: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, "a project name is a DNS label: letters, digits and -"),
   source: source.optional(),
   common: common
     .describe("app_defaults (merged under each app), app_overrides (over it), substitutions (regex → text)")

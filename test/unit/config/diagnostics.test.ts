@@ -41,6 +41,12 @@ describe("diagnostics name file, line, column and field", () => {
     ]);
   });
 
+  it("says what flycd's merge_cfg means here instead of calling it unknown", () => {
+    expect(read("a.yaml", "app: a\nprimary_region: ams\nmerge_cfg:\n  all: true\n")).toEqual([
+      "a.yaml:3:1: warning: merge_cfg: merge_cfg is ignored: Tower does not merge the source repo's fly.toml; put its fields in this file",
+    ]);
+  });
+
   it("gives yaml syntax errors their place", () => {
     expect(read("a.yaml", "app: a\nenv:\n  A: 1\n   B: 2\n")).toEqual([
       "a.yaml:3:6: error: Nested mappings are not allowed in compact mappings",
