@@ -218,6 +218,18 @@ describe("evaluateTree on broken trees", () => {
     expect(lenient.warnings).toHaveLength(1);
   });
 
+  it("evaluates from options.root, a folder inside the tree", async () => {
+    const ev = await evaluateTree(
+      tree({
+        "outside/app.yaml": "app: outside\nprimary_region: ams\n",
+        "config/project.yaml": "project: c\n",
+        "config/a/app.yaml": "app: inside\nprimary_region: ams\n",
+      }),
+      { ...options, root: "config" },
+    );
+    expect(ev.apps.map((a) => [a.name, a.file, a.projects])).toEqual([["inside", "config/a/app.yaml", ["c"]]]);
+  });
+
   it("reuses cached app results for unchanged folders", async () => {
     const files = { "a/app.yaml": "app: a\nprimary_region: ams\n", "b/app.yaml": "app: b\nprimary_region: ams\n" };
     const first = await evaluateTree(tree(files), options);
