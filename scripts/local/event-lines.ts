@@ -5,10 +5,12 @@
 import type { StoredEvent } from "../../src/durable/contract";
 
 const MAX = 140;
+/** Fits `tower-demo-hello`, and the longer names of a real-Fly run, in one column. */
+const WIDTH = 24;
 
 export function eventLine(source: string, event: StoredEvent): string {
   const time = event.at.slice(11, 19);
-  return `${time}  ${source.padEnd(18)} ${event.type.padEnd(18)} ${summary(event.data)}`.slice(0, 240);
+  return `${time}  ${source.padEnd(WIDTH)} ${event.type.padEnd(18)} ${summary(event.data)}`.slice(0, 240);
 }
 
 function summary(data: Record<string, unknown>): string {

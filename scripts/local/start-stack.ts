@@ -61,7 +61,10 @@ export async function startStack(root: string): Promise<void> {
       ...(sim ? { FLY_REGISTRY_BASE: sim.url } : {}),
     },
     secrets: { FLY_API_TOKEN: s.fly.token, WEBHOOK_SECRET: s.webhookSecret, ADMIN_TOKEN: s.adminToken },
-    onLine: (line) => log(`wrangler │ ${line}`),
+    // workerd's native stack traces say nothing to a reader of this terminal.
+    onLine: (line) => {
+      if (!/^\s*stack: /.test(line)) log(`wrangler │ ${line}`);
+    },
   });
   cleanups.push(async () => {
     const clean = await stopGroup(child.pid!);

@@ -141,7 +141,9 @@ describe("npm start and npm run demo:push", () => {
     const stack = JSON.parse(readFileSync(join(dir, "stack.json"), "utf8")) as { pid: number; wranglerPid: number };
     process.kill(-start.pid!, "SIGINT");
     // npm itself exits on the signal; the script (stack.pid) cleans up and then exits.
-    for (let i = 0; i < 200 && alive(stack.pid); i++) await new Promise((r) => setTimeout(r, 50));
+    // The shell npm ran it in goes a moment after it, so wait for the whole group.
+    for (let i = 0; i < 300 && (alive(stack.pid) || alive(-start.pid!)); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(alive(stack.pid), "the npm start script").toBe(false);
     expect(output).toContain("tower: wrangler dev and workerd stopped");
     expect(alive(-stack.wranglerPid), "wrangler's process group").toBe(false);
