@@ -64,6 +64,9 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
   const source = placeSource(cfg, place, note);
   const secrets = secretRefs(cfg.secrets);
   delete cfg.secrets;
+  // How Tower watches the app, not what it deploys: kept out of the config and its hash.
+  const selfHeal = isPlainObject(cfg.sync) && cfg.sync.self_heal === true;
+  delete cfg.sync;
   const { values, missing } = resolveSecrets({ secrets }, options.secrets);
   for (const m of missing) {
     const i = secrets.findIndex((s) => s.name === m);
@@ -85,7 +88,7 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     secrets,
     secretsDigest: secretsDigest(values),
   };
-  const app: ResolvedApp = { ...partial, hash: appHash(partial) };
+  const app: ResolvedApp = { ...partial, hash: appHash(partial), ...(selfHeal ? { selfHeal } : {}) };
   return { app, diagnostics };
 }
 

@@ -21,6 +21,8 @@ export interface ResolvedApp {
   secretsDigest: string;
   /** Canonical hash of everything that shapes the deploy, parents' contributions included. */
   hash: string;
+  /** `sync.self_heal`: each cron tick checks Fly for drift and re-applies. Not part of `hash`. */
+  selfHeal?: boolean;
 }
 
 export type AppSource =

@@ -78,6 +78,15 @@ export const appSchema = z.strictObject({
       "Fly secrets: {name, type: env, env?} from the Worker's env (env defaults to name), or {name, type: raw, raw} for tests",
     )
     .optional(),
+  sync: z
+    .strictObject({
+      self_heal: z
+        .boolean()
+        .describe("on each cron tick, compare what Fly runs with what Tower last applied and re-apply on difference")
+        .optional(),
+    })
+    .describe("Tower's sync settings for the app; set it in a project's common.app_defaults for all its apps")
+    .optional(),
   network: z.strictObject({ auto_prune_ips: z.boolean().optional(), ips: z.array(ip).optional() }).optional(),
   // flycd merged the source repo's own fly.toml in; Tower reads config from the config repo only.
   merge_cfg: z
