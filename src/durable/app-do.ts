@@ -3,6 +3,7 @@ import type { TowerEnv } from "../worker/env";
 import { AppLog } from "./app/app-log";
 import { createBuildPort } from "./app/build-port";
 import { DESIRED_APP, runSlice } from "./app/deploy-driver";
+import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
 import type {
@@ -13,6 +14,7 @@ import type {
   DeployOutcome,
   DeploySummary,
   DesiredNotice,
+  DriftCheck,
   Page,
   StoredEvent,
 } from "./contract";
@@ -65,6 +67,21 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
     await this.schedule();
   }
 
+  async checkDrift(cause: string): Promise<DriftCheck> {
+    // A slice in flight is a deploy or a build: it is the one to say what Fly runs.
+    if (this.slicing) return { drift: false, skipped: "a deploy slice is running" };
+    const ctx = {
+      log: this.log,
+      engine: createFlyEngine(this.env),
+      env: this.envRecord(),
+      now: Date.now,
+      sliceMs: SLICE_MS,
+    };
+    const result = await checkDrift(ctx, cause, newDeployId());
+    if (result.drift) await this.schedule();
+    return result;
+  }
+
   async summary(): Promise<AppSummary | null> {
     return toSummary(this.log.state);
   }
@@ -89,17 +106,21 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       next = await runSlice({
         log: this.log,
         engine: createFlyEngine(this.env),
-        env: this.env as unknown as Record<string, unknown>,
+        env: this.envRecord(),
         now: Date.now,
         sliceMs: SLICE_MS,
         timeoutMs: DEPLOY_TIMEOUT_MS,
-        builds: createBuildPort(this.env as unknown as Record<string, unknown>),
+        builds: createBuildPort(this.envRecord()),
       });
     } finally {
       this.slicing = false;
       // After a throw the log still says what is left: come back soon rather than never.
       await this.schedule(next ?? this.pendingWakeup());
     }
+  }
+
+  private envRecord(): Record<string, unknown> {
+    return this.env as unknown as Record<string, unknown>;
   }
 
   /** Sets the alarm `delayMs` from now unless one is due sooner; with no delay, clears nothing. */

@@ -123,10 +123,20 @@ export interface AppRpc {
   forceSync(cause: string): Promise<void>;
 }
 
+/** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */
+export interface DriftCheck {
+  drift: boolean;
+  /** The plan's counts against what Fly runs (empty: no drift). */
+  planSummary?: Record<string, number>;
+  skipped?: string;
+}
+
 /** AppDO's methods for the ProjectDO only (not the public API). */
 export interface AppNoticeRpc {
   /** Records the app's newest desired state (idempotent on `notice.key`) and schedules its deploy. */
   desire(notice: DesiredNotice): Promise<{ duplicate: boolean; changed: boolean }>;
   /** `prune: true`: destroys the Fly app once no deploy runs, only if Tower created it. */
   destroyApp(cause: string): Promise<void>;
+  /** `sync.self_heal`: when idle, compares Fly with the last successful deploy; re-applies on a difference. */
+  checkDrift(cause: string): Promise<DriftCheck>;
 }

@@ -16,6 +16,19 @@ export type AppCommand =
     }
   /** Admin: redeploy the newest desired state even when it is deployed already. */
   | { type: "force-sync"; at: string; key: string; deployId: string; cause: string }
+  /**
+   * A drift check found Fly running something other than what the last successful deploy applied.
+   * `version` is the log version the check read against: anything appended since voids it.
+   */
+  | {
+      type: "detect-drift";
+      at: string;
+      key: string;
+      deployId: string;
+      version: number;
+      cause: string;
+      planSummary: Record<string, number>;
+    }
   /** The alarm: start the queued deploy when none runs; fail a running one past its timeout. */
   | { type: "tick"; at: string; timeoutMs: number }
   | { type: "record-step"; at: string; deployId: string; step: DeployStep }

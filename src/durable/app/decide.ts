@@ -6,7 +6,7 @@
  */
 import type { AppCommand } from "./commands";
 import type { AppEvent } from "./events";
-import { type AppState, builtImage, findDeploy, sameTarget } from "./state";
+import { type AppState, builtImage, driftBase, findDeploy, sameTarget } from "./state";
 
 export function decide(command: AppCommand, state: AppState): AppEvent[] {
   const { at } = command;
@@ -27,6 +27,13 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       if (queued || (running && sameTarget(running, state.desired))) return [];
       const { deployId, cause } = command;
       return [{ type: "deploy.requested", v: 1, at, key: command.key, data: { deployId, cause } }];
+    }
+    case "detect-drift": {
+      const applied = driftBase(state);
+      if (applied === null || command.version !== state.version) return [];
+      const { deployId, cause, planSummary } = command;
+      const data = { deployId, cause, appliedBy: applied.id, planSummary };
+      return [{ type: "drift.detected", v: 1, at, key: command.key, data }];
     }
     case "tick": {
       if (running) {

@@ -29,7 +29,8 @@ export interface DriverContext {
 
 /** State rows the driver keeps beside the log. */
 export const DESIRED_APP = "desired-app";
-const DEPLOY_APP = "deploy-app";
+/** `{deployId, app}`: the resolved app of the running (after it, the last) deploy. */
+export const DEPLOY_APP = "deploy-app";
 const JOURNAL = "journal";
 
 /** Delay before the next slice when a step is waiting on Fly (health checks, machine starts). */

@@ -19,6 +19,8 @@ export type AppEvent =
   | Event<"desired.changed", Target & { app: string; org: string; cause: string; deployId: string }>
   /** Admin force-sync: redeploy the newest desired state even when it is deployed already. */
   | Event<"deploy.requested", { deployId: string; cause: string }>
+  /** Fly differs from what the last successful deploy applied: `deployId` re-applies it. */
+  | Event<"drift.detected", { deployId: string; cause: string; appliedBy: string; planSummary: Record<string, number> }>
   /** A queued desired state was replaced by a newer one before it started: it never runs. */
   | Event<"deploy.superseded", { deployId: string; by: string }>
   | Event<"deploy.started", Target & { deployId: string; release: number; cause: string; timeoutAt: string }>

@@ -25,6 +25,11 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
       const record = queuedDeploy(event.data.deployId, target, event.data.cause, true, event.at);
       return { ...next, queued: record.id, deploys: [...state.deploys, record] };
     }
+    case "drift.detected": {
+      if (!state.deployed) return next;
+      const record = queuedDeploy(event.data.deployId, state.deployed, event.data.cause, true, event.at);
+      return { ...next, queued: record.id, deploys: [...state.deploys, record] };
+    }
     case "deploy.superseded":
       return {
         ...update(next, event.data.deployId, { outcome: "superseded", finishedAt: event.at }),

@@ -76,6 +76,22 @@ export function findDeploy(state: AppState, id: string | null): DeployRecord | n
   return id === null ? null : (state.deploys.find((deploy) => deploy.id === id) ?? null);
 }
 
+/**
+ * The deploy a drift check compares Fly against: the last one to finish, when it succeeded and
+ * nothing is running, queued or wanted since. Null otherwise (a failed or pending app has its own
+ * way back: the next deploy).
+ */
+export function driftBase(state: AppState): DeployRecord | null {
+  if (state.running !== null || state.queued !== null || state.destroy !== null) return null;
+  if (state.deployed === null || !sameTarget(state.desired, state.deployed)) return null;
+  const finished = state.deploys.filter((d) => d.outcome === "succeeded" || d.outcome === "failed");
+  const last = finished.reduce<DeployRecord | null>(
+    (a, b) => (a === null || (b.finishedAt ?? "") >= (a.finishedAt ?? "") ? b : a),
+    null,
+  );
+  return last?.outcome === "succeeded" && last.image !== null ? last : null;
+}
+
 /** The image a finished build of `key` produced, if any: the skip rule for builds. */
 export function builtImage(state: AppState, key: string): string | null {
   return state.builds[key] ?? null;

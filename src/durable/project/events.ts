@@ -26,6 +26,8 @@ export interface AppEntry {
   sourceCommit: string | null;
   /** For local sources: the git tree id of the source folder, so only real changes redeploy. */
   sourceTree?: string;
+  /** `sync.self_heal`: each cron tick asks its AppDO for a drift check. Absent: off. */
+  selfHeal?: boolean;
 }
 
 export type ProjectEvent =

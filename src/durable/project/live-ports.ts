@@ -42,6 +42,9 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
     async destroy(name, cause) {
       await app(name).destroyApp(cause);
     },
+    async checkDrift(name, cause) {
+      await app(name).checkDrift(cause);
+    },
     summary: (name) => app(name).summary(),
   };
 }

@@ -33,6 +33,8 @@ export interface ProjectPorts {
   desire(notice: DesiredNotice): Promise<void>;
   forceSync(app: string, cause: string): Promise<void>;
   destroy(app: string, cause: string): Promise<void>;
+  /** Asks the app's AppDO to compare Fly with what it last applied and re-apply on a difference. */
+  checkDrift(app: string, cause: string): Promise<void>;
   summary(app: string): Promise<AppSummary | null>;
 }
 

@@ -13,7 +13,7 @@ import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
-import { configMoved, reposToResolve, sourceVersion, tickPlan } from "./sync-planner";
+import { configMoved, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
@@ -73,6 +73,18 @@ export class ProjectCore {
         refs,
       );
     await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    if (tick) await this.checkDrift();
+  }
+
+  /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
+  private async checkDrift(): Promise<void> {
+    await mapLimit(selfHealing(this.state), PARALLEL, async (name) => {
+      try {
+        await this.ports.checkDrift(name, "drift");
+      } catch {
+        // Nothing to record: a check that cannot run changes nothing, and the next tick looks again.
+      }
+    });
   }
 
   private async readConfig(
@@ -105,7 +117,8 @@ export class ProjectCore {
         commit: snapshot.commit,
         sourceTree: tree,
       });
-      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version };
+      const heal = app.selfHeal ? { selfHeal: true } : {};
+      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version, ...heal };
     });
     for (const app of evaluation.apps) this.keepResolved(app);
     const { errors, warnings, prune } = evaluation;

@@ -22,6 +22,14 @@ export function configMoved(state: ProjectState, refs: RefListings, config: Conf
   return now && now !== state.config.commit ? now : null;
 }
 
+/** Apps with `sync.self_heal`, by name: a tick asks each for a drift check. */
+export function selfHealing(state: ProjectState): string[] {
+  return Object.values(state.apps)
+    .filter((app) => app.selfHeal === true)
+    .map((app) => app.name)
+    .sort();
+}
+
 export interface EvaluatedSource {
   name: string;
   source: AppSource;
