@@ -102,9 +102,19 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     };
   }
 
+  private async alarmWithin(ms: number): Promise<void> {
+    const at = Date.now() + ms;
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
+  }
+
   private serially(tick: boolean, now?: string): Promise<void> {
     const clock = () => (now && tick ? now : new Date().toISOString());
-    const pass = this.running.then(() => this.core.sync(this.settings(), clock, tick));
+    const pass = this.running.then(async () => {
+      const retryMs = await this.core.sync(this.settings(), clock, tick);
+      // An app that could not be told hears it on this alarm, not at the next cron tick.
+      if (retryMs !== null) await this.alarmWithin(retryMs);
+    });
     // A failed pass must not wedge the ones after it; the failing caller still sees its error.
     this.running = pass.catch(() => undefined);
     return pass;

@@ -59,6 +59,8 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
     }
     case "record-failure": {
       const { commit, stage, errors, cause } = command;
+      // A repo down for hours fails the same way every tick: the log records it once.
+      if (sameFailure(state.lastFailure, stage, errors)) return [];
       return [event({ type: "config.failed", data: { commit, cause, stage, errors } }, at, `config-failed:${cause}`)];
     }
     case "record-evaluation":
@@ -157,6 +159,11 @@ function desiredEvent(
   at: string,
 ) {
   return event({ type: "app.desired", data: { app, hash, sourceCommit, cause, force } }, at, `desired:${app}:${cause}`);
+}
+
+function sameFailure(last: ProjectState["lastFailure"], stage: string, errors: ConfigProblem[]): boolean {
+  if (last === null || last.stage !== stage || last.messages.length !== errors.length) return false;
+  return errors.every((error, i) => error.message === last.messages[i]);
 }
 
 /** App files are the ones whose errors only stop that app: `app.yaml`/`app.yml`/`fly.toml`. */

@@ -21,20 +21,22 @@ export function evolve(
     case "sync.requested":
       return { ...s, wanted: { cause: `sync:${e.data.id}`, force: e.data.force || !!s.wanted?.force, commit: null } };
     case "config.fetched":
-      return { ...s, config: { ...s.config, commit: e.data.commit } };
+      return { ...s, lastFailure: null, config: { ...s.config, commit: e.data.commit } };
     case "config.evaluated": {
       const apps: Record<string, KnownApp> = {};
       for (const name of e.data.kept) if (s.apps[name]) apps[name] = s.apps[name];
       for (const entry of e.data.apps) apps[entry.name] = { ...entry, toldAt: s.apps[entry.name]?.toldAt ?? null };
       const ok = e.data.errors.length === 0;
       const lastEvaluation = { at: stored.at, commit: e.data.commit, ok, apps: Object.keys(apps).length };
-      return { ...s, apps, wanted: null, config: { ...s.config, lastEvaluation, errors: e.data.errors } };
+      const config = { ...s.config, lastEvaluation, errors: e.data.errors };
+      return { ...s, apps, wanted: null, lastFailure: null, config };
     }
     case "config.failed": {
       const lastEvaluation = e.data.commit
         ? { at: stored.at, commit: e.data.commit, ok: false, apps: Object.keys(s.apps).length }
         : s.config.lastEvaluation;
-      return { ...s, wanted: null, config: { ...s.config, lastEvaluation, errors: e.data.errors } };
+      const lastFailure = { stage: e.data.stage, messages: e.data.errors.map((error) => error.message) };
+      return { ...s, wanted: null, lastFailure, config: { ...s.config, lastEvaluation, errors: e.data.errors } };
     }
     case "app.desired": {
       const known = s.apps[e.data.app];

@@ -9,6 +9,15 @@ import type { ProjectEvent } from "./events";
 import { mapLimit, type ProjectPorts } from "./ports";
 
 const CURSOR = "outbox";
+/** `{attempts}` of the delivery failing since the last clean pass. */
+export const RETRY_ROW = "outbox-retry";
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 5 * 60_000;
+
+/** Backoff after `attempts` failed deliveries in a row: 1 s, 2 s, 4 s, … at most 5 minutes. */
+export function retryDelay(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
 
 type Notice =
   | { kind: "desire"; app: string; sourceCommit: string | null; cause: string; key: string; force: boolean }
@@ -31,7 +40,28 @@ export function pendingNotices(events: Iterable<ProjectEvent & { key: string }>)
   return [...latest.values()];
 }
 
-export async function deliverOutbox(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
+/**
+ * Delivers what is pending. Returns null when all of it arrived, otherwise the delay before the
+ * retry alarm (the failure count is kept in RETRY_ROW, so the backoff grows across alarms).
+ */
+export async function deliverOutbox(
+  store: EventStore,
+  stream: string,
+  ports: ProjectPorts,
+  parallel: number,
+): Promise<number | null> {
+  try {
+    await deliverPending(store, stream, ports, parallel);
+  } catch {
+    const attempts = (store.getState<{ attempts: number }>(RETRY_ROW)?.attempts ?? 0) + 1;
+    store.putState(RETRY_ROW, { attempts });
+    return retryDelay(attempts);
+  }
+  if (store.getState(RETRY_ROW) !== null) store.putState(RETRY_ROW, null);
+  return null;
+}
+
+async function deliverPending(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
   const cursor = store.getState<number>(CURSOR) ?? 0;
   const last = store.version(stream);
   if (last <= cursor) return;

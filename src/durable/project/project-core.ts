@@ -16,6 +16,8 @@ import { initialState, type ProjectState } from "./state";
 import { configMoved, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
 export const STREAM = "project";
+/** The latest repeat of the logged config failure (when, which cause). */
+export const FAILURE_ROW = "config-failure";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
 
@@ -45,9 +47,12 @@ export class ProjectCore {
     return result;
   }
 
-  /** One pass: route the inbox, list refs on a tick, re-read config when wanted, notify apps. */
-  async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<void> {
-    if (!settings.repo) return;
+  /**
+   * One pass: route the inbox, list refs on a tick, re-read config when wanted, notify apps.
+   * Returns the delay before a retry when some app could not be told, else null.
+   */
+  async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
+    if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
     for (const push of [...this.state.inbox]) this.apply({ type: "route-push", push, config: target, at: now() });
     let refs: RefListings = {};
@@ -72,8 +77,9 @@ export class ProjectCore {
         wanted?.force ?? false,
         refs,
       );
-    await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
     if (tick) await this.checkDrift();
+    return retry;
   }
 
   /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
@@ -94,8 +100,12 @@ export class ProjectCore {
     force: boolean,
     known: RefListings,
   ) {
-    const failed = (stage: "fetch" | "evaluate", commit: string | null, error: unknown) =>
-      this.apply({ type: "record-failure", stage, commit, errors: [problem(error)], cause, at: now() });
+    const failed = (stage: "fetch" | "evaluate", commit: string | null, error: unknown) => {
+      const errors = [problem(error)];
+      const { events } = this.apply({ type: "record-failure", stage, commit, errors, cause, at: now() });
+      // A repeat of the logged failure only moves this row: the log does not grow with time.
+      if (events.length === 0) this.store.putState(FAILURE_ROW, { at: now(), stage, commit, cause, errors });
+    };
     let snapshot: Awaited<ReturnType<ProjectPorts["fetchConfig"]>>;
     try {
       snapshot = await this.ports.fetchConfig(settings.repo, configRefName(settings.ref));

@@ -20,6 +20,8 @@ export interface ProjectState {
   apps: Record<string, KnownApp>;
   /** Pushes recorded and not yet routed, by delivery id, oldest first. */
   inbox: PushReceived[];
+  /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
+  lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
   /** A config re-read someone asked for and nobody has done yet. */
   wanted: { cause: string; force: boolean; commit: string | null } | null;
 }
@@ -30,6 +32,7 @@ export function initialState(): ProjectState {
     config: { commit: null, lastEvaluation: null, errors: [] },
     apps: {},
     inbox: [],
+    lastFailure: null,
     wanted: null,
   };
 }

@@ -1,6 +1,8 @@
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { StoredEvent } from "../../../../src/durable/contract";
+import type { ProjectPorts } from "../../../../src/durable/project/ports";
+import { appStub } from "../../../../src/durable/stubs";
 import { createRepo } from "../../../support/fixture-repo";
 
 const fresh = (name: string) => env.PROJECT.get(env.PROJECT.idFromName(`${name}-${crypto.randomUUID()}`));
@@ -50,4 +52,87 @@ describe("ProjectDO", () => {
     expect(((await stub.events(1, 100)) as unknown as StoredEvent[]).map((e) => e.seq)).toEqual([2]);
     expect(await stub.events(0, 1)).toHaveLength(1);
   });
+
+  it("a config repo that stays unfetchable is logged once, not once per tick; the repeat moves a state row", async () => {
+    const stub = fresh("still-missing");
+    await stub.configure({ repo: `${inject("gitUrl")}/still-missing.git` });
+    for (const at of ["2026-01-01T00:00:00.000Z", "2026-01-01T00:01:00.000Z", "2026-01-01T00:02:00.000Z"])
+      await stub.tick(at);
+    const events = (await stub.events(0, 100)) as unknown as StoredEvent[];
+    expect(events.map((e) => e.type)).toEqual(["config.failed"]);
+    const row = await runInDurableObject(stub, (instance) =>
+      (instance as unknown as { core: { store: { getState(n: string): unknown } } }).core.store.getState(
+        "config-failure",
+      ),
+    );
+    expect(row).toMatchObject({
+      at: "2026-01-01T00:02:00.000Z",
+      stage: "fetch",
+      cause: "initial:2026-01-01T00:02:00.000Z",
+    });
+    // Once it can be fetched, a later failure is news again.
+    const repo = await createRepo(inject("gitUrl"), "appears");
+    await repo.commit({ "project.yaml": "project: root\n" });
+    await stub.configure({ repo: repo.url });
+    await stub.tick("2026-01-01T00:03:00.000Z");
+    await stub.configure({ repo: `${inject("gitUrl")}/still-missing.git` });
+    await stub.requestSync({ force: false, cause: "admin" });
+    await alarmNow(stub);
+    const types = ((await stub.events(0, 100)) as unknown as StoredEvent[]).map((e) => e.type);
+    expect(types.filter((t) => t === "config.failed")).toHaveLength(2);
+  });
+
+  it("an app that cannot be told is retried by an alarm with backoff, not at the next tick", async () => {
+    const repo = await createRepo(inject("gitUrl"), "outbox");
+    const name = `outbox-${crypto.randomUUID().slice(0, 8)}`;
+    await repo.commit({
+      "project.yaml": "project: root\n",
+      "a/app.yaml": `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx\n`,
+    });
+    const stub = fresh("outbox");
+    await stub.configure({ repo: repo.url });
+    type Inside = { core: { ports: ProjectPorts; store: { getState(n: string): unknown } } };
+    // The AppDO is unreachable for the first two deliveries.
+    let refusals = 2;
+    await runInDurableObject(stub, (instance) => {
+      const ports = (instance as unknown as Inside).core.ports;
+      const desire = ports.desire.bind(ports);
+      ports.desire = async (notice) => {
+        if (refusals-- > 0) throw new Error("AppDO unreachable");
+        return desire(notice);
+      };
+    });
+    const retryState = () =>
+      runInDurableObject(stub, async (instance, state) => ({
+        alarm: await state.storage.getAlarm(),
+        row: (instance as unknown as Inside).core.store.getState("outbox-retry"),
+      }));
+    const before = Date.now();
+    await stub.tick(new Date().toISOString());
+    const first = await retryState();
+    expect(first.row).toEqual({ attempts: 1 });
+    expect(first.alarm).toBeGreaterThanOrEqual(before + 1000);
+    expect(first.alarm).toBeLessThan(before + 1000 + 5000);
+    expect(await appStub(env, name).summary()).toBeNull();
+
+    const beforeSecond = Date.now();
+    await alarmNow(stub);
+    const second = await retryState();
+    expect(second.row).toEqual({ attempts: 2 });
+    expect(second.alarm).toBeGreaterThanOrEqual(beforeSecond + 2000);
+
+    await alarmNow(stub);
+    const third = await retryState();
+    expect(third.row).toBeNull();
+    expect(third.alarm).toBeNull();
+    expect((await appStub(env, name).summary())?.desired.configHash).toMatch(/\S/);
+  });
 });
+
+/** Runs the alarm now, unless it already fired by itself, and waits for its pass to end. */
+async function alarmNow(stub: ReturnType<typeof fresh>) {
+  await runDurableObjectAlarm(stub);
+  await runInDurableObject(stub, async (instance) => {
+    await (instance as unknown as { running: Promise<void> }).running;
+  });
+}
