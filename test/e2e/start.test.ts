@@ -34,10 +34,8 @@ beforeAll(async () => {
     TOWER_PORT: String(ports.api),
     TOWER_FLY_PORT: String(ports.fly),
     TOWER_GIT_PORT: String(ports.git),
-    FLY_API_TOKEN: "",
-    FLY_API_BASE: "",
-    TOWER_DEMO_PREFIX: "",
   };
+  // The simulator, whatever the shell running the tests points at.
   for (const key of ["FLY_API_TOKEN", "FLY_API_BASE", "TOWER_DEMO_PREFIX"]) delete env[key];
   startedAt = Date.now();
   // detached: its own process group, like a terminal's foreground job that Ctrl-C signals.

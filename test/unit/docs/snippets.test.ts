@@ -100,7 +100,8 @@ describe("doc snippets", () => {
           // A placeholder config path (../my-…-config) is run on the example config.
           const path = m[2]!.startsWith("../my-") ? "examples/config" : m[2]!;
           const args = [m[1]!, path, ...m[3]!.trim().split(/\s+/).filter(Boolean)];
-          const { stdout } = await run(process.execPath, ["bin/tower.mjs", ...args], { cwd: root });
+          // As written, through npx (`--no`: never from the registry; it is this package's bin).
+          const { stdout } = await run("npx", ["--no", "tower", ...args], { cwd: root });
           expect(stdout.length, at).toBeGreaterThan(0);
         } else if ((m = command.match(/^npx wrangler secret (put|delete) ([A-Z_]+)$/))) {
           expect(secretNames, `${at}: not a secret Tower reads`).toContain(m[2]);
