@@ -24,6 +24,13 @@ try {
 } catch {
   fail(`no running stack (${join(dir, "stack.json")} is missing): run \`npm start\` first`);
 }
+try {
+  process.kill(stack.pid, 0);
+} catch {
+  fail(
+    `the stack in ${join(dir, "stack.json")} is gone (process ${stack.pid} is not running): run \`npm start\` again`,
+  );
+}
 const app = `${stack.prefix}-hello`;
 const api = (path, init) => fetch(`${stack.api}${path}`, init);
 const json = async (res) => {

@@ -13,5 +13,7 @@ try {
   await startStack(root);
 } catch (error) {
   console.error(`tower: ${error instanceof Error ? error.message : String(error)}`);
+  // Stops what did start, through the same path as Ctrl-C.
+  process.exitCode = 1;
   process.kill(process.pid, "SIGTERM");
 }

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startFlySim } from "../../test/fly-sim";
 import { startGitServer } from "../../test/support/git-server";
+import { checkPortsFree } from "./ports";
 import { printBanner, printSummary, waitForDeploys } from "./report";
 import { seedRepos } from "./seed-repos";
 import { localSettings } from "./settings";
@@ -30,11 +31,17 @@ export async function startStack(root: string): Promise<void> {
     log("tower: stopping…");
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     removeStack(s.dir);
-    process.exit(code);
+    // A failed start (start.mjs sets exitCode, then signals) must not exit 0.
+    process.exit(Math.max(code, Number(process.exitCode ?? 0)));
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
+  await checkPortsFree({
+    TOWER_PORT: s.port,
+    TOWER_GIT_PORT: s.gitPort,
+    ...(s.fly.mode === "simulator" ? { TOWER_FLY_PORT: s.flyPort } : {}),
+  });
   const sim =
     s.fly.mode === "simulator"
       ? await startFlySim({
