@@ -1,17 +1,21 @@
 /**
  * `npm run bench -- git [--runs N]`: on the same generated repos served by the real test git server,
- * measures list-refs and shallow-fetch time of src/git inside workerd (a small worker under
- * `wrangler dev`), native `git clone --depth 1` side by side, and the memory a fetch adds, read
+ * measures list-refs and shallow-fetch time of src/git inside workerd (a small worker bundled by
+ * wrangler, run by Miniflare), native `git clone --depth 1` side by side, and the memory a fetch adds, read
  * from outside the workerd process two ways: its RSS from /proc (peak via clear_refs/VmHWM; an
  * upper bound, since local workerd has no heap limit and collects garbage lazily) and, through
  * the inspector, the isolate's live heap + ArrayBuffers after a full GC while the snapshot is held.
+ * Timing uses a second workerd with no inspector attached.
  */
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+// Miniflare comes with wrangler (it is what `wrangler dev` runs); used directly so no dev-mode
+// inspector is attached while timing.
+import { Miniflare } from "miniflare";
 import { createRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
 
@@ -38,6 +42,9 @@ type Size = keyof typeof sizes;
 
 const server = await startGitServer();
 const results: Record<string, Record<string, number>> = {};
+const script = await bundleWorker();
+// Timing runs in a workerd with no inspector attached: a debugger slows pako's inflate loop ~6×.
+const timing = await startWorker(script, { inspect: false });
 try {
   for (const [size, spec] of Object.entries(sizes) as [Size, (typeof sizes)[Size]][]) {
     const repo = await createRepo(server.url, `bench-${size}`);
@@ -45,10 +52,10 @@ try {
     const warm = await createRepo(server.url, `warm-${size}`);
     await warm.commit(generateFiles(5, 5_000));
 
-    const worker = await startWorker();
     let fetchedBytes = 0;
-    try {
-      const call = async (path: string, url = repo.url) => {
+    const caller =
+      (worker: Worker) =>
+      async (path: string, url = repo.url) => {
         const started = performance.now();
         const res = await fetch(`${worker.url}${path}${path.includes("?") ? "&" : "?"}url=${encodeURIComponent(url)}`);
         if (!res.ok) throw new Error(`${path} ${size}: HTTP ${res.status} ${await res.text()}`);
@@ -56,51 +63,62 @@ try {
         if (body.bytes !== undefined) fetchedBytes = body.bytes;
         return performance.now() - started;
       };
+
+    // Memory: a fresh workerd per size, so its baseline holds no earlier repo.
+    const probe = await startWorker(script, { inspect: true });
+    let addedMb: number;
+    let liveMb: number;
+    try {
+      const call = caller(probe);
       // Load the code paths first, so memory counts the repo, not the modules.
       await call("/list", warm.url);
       await call("/fetch", warm.url);
       await call("/release");
-      const liveBefore = await worker.liveHeap();
-      const before = await worker.memory();
-      await worker.resetPeak();
+      const liveBefore = await probe.liveHeap();
+      const before = await probe.memory();
+      await probe.resetPeak();
       await call("/fetch");
-      const held = await worker.memory();
-      const liveMb = ((await worker.liveHeap()) - liveBefore) / 1024 / 1024;
-      const addedMb = (held.peakKb - before.rssKb) / 1024;
-      const packMb = fetchedBytes / 1024 / 1024;
-      const readAll = await call("/read-all");
-      await call("/release");
-
-      const list = await median(runs, () => call("/list"));
-      const fetchMs = await median(runs, async () => (await call("/fetch")) + 0 * (await call("/release")));
-      const treesMs = await median(runs, async () => (await call("/fetch?trees=1")) + 0 * (await call("/release")));
-      const requestsBefore = server.stats()[repo.name] ?? 0;
-      await call("/list");
-      const listRequests = (server.stats()[repo.name] ?? 0) - requestsBefore;
-      const native = await median(runs, () => nativeClone(repo.url));
-      results[size] = {
-        list_refs_ms: round(list),
-        fetch_ms: round(fetchMs),
-        native_ms: round(native),
-        ratio: round(fetchMs / native, 2),
-        added_mb: round(addedMb),
-        live_mb: round(liveMb),
-        fetched_mb: round(packMb),
-        read_all_ms: round(readAll),
-        trees_only_fetch_ms: round(treesMs),
-        list_refs_requests: listRequests,
-      };
-      console.log(
-        `${size.padEnd(6)} ${spec.files} files, ${spec.bytes / 1e6} MB: list-refs ${round(list)} ms (${listRequests} request), ` +
-          `fetch ${round(fetchMs)} ms (${round(packMb)} MB from the server) vs git clone --depth 1 ${round(native)} ms (×${round(fetchMs / native, 2)}), ` +
-          `memory +${round(addedMb)} MB RSS peak / +${round(liveMb)} MB live after GC, read all files ${round(readAll)} ms, trees-only fetch ${round(treesMs)} ms`,
-      );
+      const held = await probe.memory();
+      liveMb = ((await probe.liveHeap()) - liveBefore) / 1024 / 1024;
+      addedMb = (held.peakKb - before.rssKb) / 1024;
     } finally {
-      await worker.stop();
+      await probe.stop();
     }
+
+    const call = caller(timing);
+    await call("/fetch");
+    const packMb = fetchedBytes / 1024 / 1024;
+    const readAll = await call("/read-all");
+    await call("/release");
+    const list = await median(runs, () => call("/list"));
+    const fetchMs = await median(runs, async () => (await call("/fetch")) + 0 * (await call("/release")));
+    const treesMs = await median(runs, async () => (await call("/fetch?trees=1")) + 0 * (await call("/release")));
+    const requestsBefore = server.stats()[repo.name] ?? 0;
+    await call("/list");
+    const listRequests = (server.stats()[repo.name] ?? 0) - requestsBefore;
+    const native = await median(runs, () => nativeClone(repo.url));
+    results[size] = {
+      list_refs_ms: round(list),
+      fetch_ms: round(fetchMs),
+      native_ms: round(native),
+      ratio: round(fetchMs / native, 2),
+      added_mb: round(addedMb),
+      live_mb: round(liveMb),
+      fetched_mb: round(packMb),
+      read_all_ms: round(readAll),
+      trees_only_fetch_ms: round(treesMs),
+      list_refs_requests: listRequests,
+    };
+    console.log(
+      `${size.padEnd(6)} ${spec.files} files, ${spec.bytes / 1e6} MB: list-refs ${round(list)} ms (${listRequests} request), ` +
+        `fetch ${round(fetchMs)} ms (${round(packMb)} MB from the server) vs git clone --depth 1 ${round(native)} ms (×${round(fetchMs / native, 2)}), ` +
+        `memory +${round(addedMb)} MB RSS peak / +${round(liveMb)} MB live after GC, read all files ${round(readAll)} ms, trees-only fetch ${round(treesMs)} ms`,
+    );
   }
 } finally {
+  await timing.stop();
   await server.close();
+  await rm(dirname(dirname(script)), { recursive: true, force: true });
 }
 console.log(JSON.stringify({ bench: "git", runs, ...results }));
 
@@ -150,57 +168,36 @@ interface Worker {
   stop(): Promise<void>;
 }
 
-/** `wrangler dev` of bench/git/worker.ts on a free port; memory is its workerd process's. */
-async function startWorker(): Promise<Worker> {
+/** bench/git/worker.ts bundled the way `wrangler deploy` bundles (its dry run), into a temp folder. */
+async function bundleWorker(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "tower-bench-git-"));
-  const config = join(dir, "wrangler.toml");
   const main = new URL("./git/worker.ts", import.meta.url).pathname;
+  const config = join(dir, "wrangler.toml");
   await writeFile(
     config,
     `name = "bench-git"\nmain = "${main}"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_compat"]\n`,
   );
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1"].concat([
-      "--inspector-port",
-      String(inspectorPort),
-    ]),
-    {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-  let log = "";
-  child.stdout.on("data", (c: Buffer) => (log += c));
-  child.stderr.on("data", (c: Buffer) => (log += c));
-  const url = `http://127.0.0.1:${port}`;
-  let inspector: Inspector | undefined;
-  const stop = async () => {
-    inspector?.close();
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    await rm(dir, { recursive: true, force: true });
-  };
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}/nothing`).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    if (i > 300 || child.exitCode !== null) {
-      await stop();
-      throw new Error(`wrangler dev did not start:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const pids = await workerdPids(child.pid ?? 0);
-  if (pids.length === 0) throw new Error("no workerd process under wrangler dev");
+  await run("npx", ["wrangler", "deploy", "--dry-run", "--config", config, "--outdir", join(dir, "out")], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+  return join(dir, "out", "worker.js");
+}
+
+/** The bundled worker in its own workerd (Miniflare); memory is read from that process. */
+async function startWorker(script: string, options: { inspect: boolean }): Promise<Worker> {
+  const existing = new Set(await workerdPids(process.pid));
+  const inspectorPort = options.inspect ? await freePort() : undefined;
+  const mf = new Miniflare({
+    modulesRoot: dirname(script),
+    modules: [{ type: "ESModule", path: script }],
+    compatibilityDate: "2026-04-20",
+    compatibilityFlags: ["nodejs_compat"],
+    ...(inspectorPort ? { inspectorPort } : {}),
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pids = (await workerdPids(process.pid)).filter((pid) => !existing.has(pid));
+  if (pids.length === 0) throw new Error("no new workerd process under this one");
+  const inspector = inspectorPort ? await connectInspector(inspectorPort) : undefined;
   const status = async (key: string) => {
     let kb = 0;
     for (const pid of pids) {
@@ -209,19 +206,22 @@ async function startWorker(): Promise<Worker> {
     }
     return kb;
   };
-  inspector = await connectInspector(inspectorPort);
   return {
     url,
     async liveHeap() {
-      await inspector?.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-      const usage = (await inspector?.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize: number };
+      if (!inspector) throw new Error("started without an inspector");
+      await inspector.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      const usage = (await inspector.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize: number };
       return usage.usedSize + usage.backingStorageSize;
     },
     memory: async () => ({ rssKb: await status("VmRSS"), peakKb: await status("VmHWM") }),
     async resetPeak() {
       for (const pid of pids) await writeFile(`/proc/${pid}/clear_refs`, "5");
     },
-    stop,
+    async stop() {
+      inspector?.close();
+      await mf.dispose();
+    },
   };
 }
 
@@ -241,7 +241,7 @@ interface Inspector {
   close(): void;
 }
 
-/** A DevTools-protocol client on wrangler's inspector proxy (which wants a local Origin). */
+/** A DevTools-protocol client on Miniflare's inspector proxy (which wants a local Origin). */
 async function connectInspector(port: number): Promise<Inspector> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl: string }[];
   const url = targets[0]?.webSocketDebuggerUrl;
