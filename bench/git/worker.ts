@@ -1,7 +1,7 @@
 /**
- * The worker `bench/git.ts` runs in workerd (bundled by wrangler, run by Miniflare): it lists refs and fetches on request and
- * holds the last snapshot, so the benchmark can read the workerd process's memory from outside
- * while the fetched repo is still in memory. Times are taken outside too (workerd's clock only
+ * The worker `bench/git.ts` runs in workerd (bundled by wrangler, run by Miniflare): it lists
+ * refs and fetches on request and holds the last snapshot, so the benchmark can read the workerd
+ * process's memory from outside while the fetched repo is still in memory. Times are taken outside too (workerd's clock only
  * moves on I/O).
  */
 import { fetchCommit, type GitSnapshot, listRemoteRefs } from "../../src/git";

@@ -4,6 +4,7 @@
  * app repo needs the tree id of its folder, not its files).
  */
 
+import { concat, once } from "./bytes";
 import { gitError } from "./git-error";
 import type { Guard } from "./guard";
 import { pktLines } from "./pkt-line";
@@ -46,7 +47,6 @@ export async function fetchPack(
   if (res.statusCode !== 200 || !res.body) return { kind: "unsupported", reason: `HTTP ${res.statusCode}` };
 
   const parts: Uint8Array[] = [];
-  let size = 0;
   let inPack = false;
   for await (const pkt of readPkts(res.body)) {
     if (pkt === "flush" || pkt === "end") break;
@@ -63,27 +63,16 @@ export async function fetchPack(
     const band = pkt[0];
     if (band === 1) {
       parts.push(pkt.subarray(1));
-      size += pkt.byteLength - 1;
     } else if (band === 3) {
       throw refused(repo, oid, new TextDecoder().decode(pkt.subarray(1)).trim());
     }
   }
   if (!inPack) return { kind: "unsupported", reason: "no packfile in the answer" };
-  const pack = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    pack.set(part, at);
-    at += part.byteLength;
-  }
-  return { kind: "pack", pack };
+  return { kind: "pack", pack: concat(parts) };
 }
 
 function refused(repo: string, oid: string, message: string) {
   return /not our ref|no such|not found|unadvertised/i.test(message)
     ? gitError("ref_missing", repo, `the server does not have commit ${oid}`)
     : gitError("protocol", repo, `the server refused the fetch: ${message.slice(0, 200)}`);
-}
-
-async function* once(body: Uint8Array): AsyncIterableIterator<Uint8Array> {
-  yield body;
 }

@@ -6,6 +6,7 @@
  */
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
 import type { GitError } from "../errors";
+import { collect, once } from "./bytes";
 import { gitError, httpStatusError, toGitError } from "./git-error";
 
 export interface GuardOptions {
@@ -23,8 +24,6 @@ export interface Guard {
   http: HttpClient;
   /** Bytes received so far. */
   bytes(): number;
-  /** Requests made so far. */
-  requests(): number;
   /** One request, the whole answer read through the budget (for small answers: ref lists). */
   fetchBytes(url: string, init: RequestInit): Promise<{ status: number; bytes: Uint8Array }>;
   run<T>(work: () => Promise<T>): Promise<T>;
@@ -33,7 +32,6 @@ export interface Guard {
 export function createGuard(options: GuardOptions): Guard {
   const controller = new AbortController();
   let received = 0;
-  let requests = 0;
   let failure: GitError | undefined;
   let rejectFailed: (err: GitError) => void = () => {};
   const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
@@ -60,7 +58,6 @@ export function createGuard(options: GuardOptions): Guard {
 
   async function guardedFetch(url: string, init: RequestInit) {
     if (failure) throw failure;
-    requests++;
     const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
     if (options.authorization) headers.authorization = options.authorization;
     const res = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, signal: controller.signal });
@@ -109,7 +106,6 @@ export function createGuard(options: GuardOptions): Guard {
   return {
     http,
     bytes: () => received,
-    requests: () => requests,
     async fetchBytes(url, init) {
       const res = await http.request({
         url,
@@ -120,20 +116,9 @@ export function createGuard(options: GuardOptions): Guard {
       return { status: res.statusCode, bytes: await collect(res.body ?? []) };
     },
     async run(work) {
-      const timer = setTimeout(
-        () =>
-          fail(
-            gitError(
-              "timeout",
-              options.repo,
-              `${options.operation} took longer than the limit of ${options.timeoutMs} ms`,
-              {
-                limitMs: options.timeoutMs,
-              },
-            ),
-          ),
-        options.timeoutMs,
-      );
+      const message = `${options.operation} took longer than the limit of ${options.timeoutMs} ms`;
+      const timeout = () => fail(gitError("timeout", options.repo, message, { limitMs: options.timeoutMs }));
+      const timer = setTimeout(timeout, options.timeoutMs);
       try {
         return await Promise.race([work(), failed]);
       } catch (err) {
@@ -149,26 +134,6 @@ interface RequestInit {
   method?: string;
   headers?: Record<string, string>;
   body?: Uint8Array;
-}
-
-async function* once(body: Uint8Array): AsyncIterableIterator<Uint8Array> {
-  yield body;
-}
-
-async function collect(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const part of chunks) {
-    parts.push(part);
-    size += part.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
 
 function mb(bytes: number): string {
