@@ -2,6 +2,8 @@
 // `npm run demo:push`: changes one app of the example config repo served by `npm start` (GREETING
 // in hello/app.yaml), sends Tower the GitHub push webhook for it, signed with the dev secret
 // (X-Hub-Signature-256), and waits for that app's new deploy. Other apps must not deploy.
+// `npm run demo:push -- --site` pushes to the example app repo instead (index.html): the site app
+// is rebuilt on the (simulated) builder and deployed at the pushed commit.
 // Reads the running stack from .tower-local/stack.json (TOWER_LOCAL_DIR moves it).
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -10,7 +12,6 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = resolve(root, process.env.TOWER_LOCAL_DIR ?? ".tower-local");
-const APP_FILE = "hello/app.yaml";
 const TIMEOUT_MS = 30_000;
 
 const fail = (message) => {
@@ -31,7 +32,32 @@ try {
     `the stack in ${join(dir, "stack.json")} is gone (process ${stack.pid} is not running): run \`npm start\` again`,
   );
 }
-const app = `${stack.prefix}-hello`;
+
+const now = new Date().toISOString();
+const site = process.argv.includes("--site");
+const change = site
+  ? {
+      repo: stack.siteRepo,
+      app: `${stack.prefix}-site`,
+      file: "index.html",
+      what: "index.html",
+      text: readFileSync(join(root, "examples/site/index.html"), "utf8").replace(
+        "</p>",
+        `</p>\n<p>Pushed at ${now}.</p>`,
+      ),
+    }
+  : {
+      repo: stack.configRepo,
+      app: `${stack.prefix}-hello`,
+      file: "hello/app.yaml",
+      what: "hello/app.yaml: GREETING",
+      text: readFileSync(join(root, "examples/config/hello/app.yaml"), "utf8").replace(
+        /^(\s*GREETING:).*$/m,
+        `$1 hello again, pushed at ${now}`,
+      ),
+    };
+const { app, repo } = change;
+
 const api = (path, init) => fetch(`${stack.api}${path}`, init);
 const json = async (res) => {
   if (!res.ok) fail(`${res.url} answered ${res.status}: ${await res.text()}`);
@@ -39,7 +65,7 @@ const json = async (res) => {
 };
 const admin = async (action, body) =>
   json(
-    await fetch(`${stack.gitServer}/_admin/${action}/${stack.configRepo.name}`, {
+    await fetch(`${stack.gitServer}/_admin/${action}/${repo.name}`, {
       method: body ? "POST" : "GET",
       headers: { "content-type": "application/json" },
       body: body ? JSON.stringify(body) : undefined,
@@ -54,28 +80,20 @@ const before = Object.fromEntries(
 );
 if (!(app in before)) fail(`${app} is not in GET /api/apps: has npm start finished its first sync?`);
 
-// 1. A commit on the config repo's main branch: the same file with a new GREETING.
-const branchRef = `refs/heads/${stack.configRepo.branch}`;
+// 1. A commit on the repo's main branch.
+const branchRef = `refs/heads/${repo.branch}`;
 const parent = (await admin("refs"))[branchRef];
-const greeting = `hello again, pushed at ${new Date().toISOString()}`;
-const text = readFileSync(join(root, "examples/config", APP_FILE), "utf8").replace(
-  /^(\s*GREETING:).*$/m,
-  `$1 ${greeting}`,
-);
-const { sha } = await admin("commit", {
-  branch: stack.configRepo.branch,
-  message: `demo: new greeting for ${app}`,
-  files: { [APP_FILE]: text },
-});
-console.log(`demo:push: committed ${sha.slice(0, 12)} to ${stack.configRepo.url} (${APP_FILE}: GREETING)`);
+const message = `demo: change ${change.file} of ${app}`;
+const { sha } = await admin("commit", { branch: repo.branch, message, files: { [change.file]: change.text } });
+console.log(`demo:push: committed ${sha.slice(0, 12)} to ${repo.url} (${change.what})`);
 
 // 2. The webhook GitHub would send for that push, signed with the dev secret.
 const body = JSON.stringify({
   ref: branchRef,
   before: parent,
   after: sha,
-  repository: { clone_url: stack.configRepo.url, html_url: stack.configRepo.url.replace(/\.git$/, "") },
-  head_commit: { id: sha, message: `demo: new greeting for ${app}` },
+  repository: { clone_url: repo.url, html_url: repo.url.replace(/\.git$/, "") },
+  head_commit: { id: sha, message },
 });
 const signature = `sha256=${createHmac("sha256", stack.webhookSecret).update(body).digest("hex")}`;
 const delivery = await api("/webhook", {
@@ -102,8 +120,10 @@ while (Date.now() < deadline) {
 }
 if (!deploy || deploy.outcome === "running") fail(`no finished deploy of ${app} within ${TIMEOUT_MS / 1000} s`);
 const detail = await json(await api(`/api/apps/${app}/deploys/${deploy.id}`));
-console.log(`demo:push: ${app} release ${detail.release} ${detail.outcome} (cause: ${detail.cause})`);
+const at = detail.sourceCommit ? `, source commit ${detail.sourceCommit.slice(0, 12)}` : "";
+console.log(`demo:push: ${app} release ${detail.release} ${detail.outcome} (cause: ${detail.cause}${at})`);
 console.log(`  GET ${stack.api}/api/apps/${app}/deploys/${detail.id}`);
+console.log(`  image ${detail.image}`);
 for (const step of detail.steps)
   console.log(`  ${step.name.padEnd(22)} ${step.outcome}${step.message ? `  ${step.message}` : ""}`);
 
@@ -113,3 +133,4 @@ for (const [name, count] of Object.entries(before))
 if (others.length > 0) fail(`other apps deployed too: ${others.join(", ")}`);
 console.log(`demo:push: only ${app} deployed; the other ${Object.keys(before).length - 1} apps were left alone`);
 if (detail.outcome !== "succeeded") fail(`the deploy ${detail.outcome}: ${detail.error ?? ""}`);
+if (site && detail.sourceCommit !== sha) fail(`the deploy built ${detail.sourceCommit}, not the pushed ${sha}`);

@@ -119,6 +119,17 @@ describe("npm start and npm run demo:push", () => {
     expect(hello.items[0]!.configHash).toBe(after.find((a) => a.name === "tower-demo-hello")!.deployed.configHash);
   }, 60_000);
 
+  it("demo:push --site rebuilds the app of the pushed app repo at the pushed commit", async () => {
+    const { stdout } = await run("npm", ["run", "demo:push", "--", "--site"], { cwd: root, env, timeout: 45_000 });
+    const sha = /committed ([0-9a-f]{12}) to .*tower-demo-site\.git/.exec(stdout)?.[1];
+    expect(sha, stdout).toBeDefined();
+    expect(stdout).toContain(`tower-demo-site release 2 succeeded (cause: push:`);
+    expect(stdout).toContain(`source commit ${sha}`);
+    expect(stdout).toMatch(/image registry\.fly\.io\/tower-demo-site@sha256:[0-9a-f]{64}/);
+    expect(stdout).toContain("only tower-demo-site deployed");
+    expect(output).toMatch(/tower-demo-site\s+build\.started\s+registry\.fly\.io\/tower-demo-site:deployment-/);
+  }, 60_000);
+
   it("the docs' `sh local` commands work against it", async () => {
     const stack = JSON.parse(readFileSync(join(dir, "stack.json"), "utf8")) as { adminToken: string };
     const local = snippets(root).filter((s) => s.lang === "sh" && s.words.includes("local"));

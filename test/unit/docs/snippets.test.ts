@@ -93,9 +93,12 @@ describe("doc snippets", () => {
           continue;
         }
         let m: RegExpMatchArray | null;
-        if ((m = command.match(/^npm (ci|start|test|run ([\w:-]+))$/))) {
+        if ((m = command.match(/^npm (ci|start|test|run ([\w:-]+))(?: -- (--[\w-]+))?$/))) {
           if (m[1] === "ci") expect(existsSync(resolve(root, "package-lock.json")), at).toBe(true);
           else expect(pkg.scripts[m[2] ?? m[1]!], at).toBeDefined();
+          // A flag must be one the script reads (test/e2e runs `demo:push -- --site` for real).
+          if (m[3])
+            expect(readFileSync(resolve(root, pkg.scripts[m[2]!]!.split(" ")[1]!), "utf8"), at).toContain(`"${m[3]}"`);
         } else if ((m = command.match(/^npx tower (validate|plan|repos|convert) (\S+)(.*)$/))) {
           // A placeholder config path (../my-…-config) is run on the example config.
           const path = m[2]!.startsWith("../my-") ? "examples/config" : m[2]!;
