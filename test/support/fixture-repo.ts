@@ -16,6 +16,8 @@ export interface FixtureRepo {
   ): Promise<string>;
   branch(name: string, from?: string): Promise<void>;
   tag(name: string, target?: string): Promise<void>;
+  /** An annotated tag (a tag object) on `target` (default main); returns the tag object's id. */
+  annotatedTag(name: string, message: string, target?: string): Promise<string>;
   deleteRef(ref: string): Promise<void>;
   refs(): Promise<Record<string, string>>;
   /** Creates `count` refs named `<prefix>0`, `<prefix>1`, … at `target` (default main). */
@@ -53,6 +55,9 @@ export async function createRepo(
     },
     async tag(tag, target = "refs/heads/main") {
       await call("ref", { ref: `refs/tags/${tag}`, target });
+    },
+    async annotatedTag(tag, message, target = "refs/heads/main") {
+      return String((await call("annotated-tag", { tag, message, target })).sha);
     },
     async deleteRef(ref) {
       await call("ref", { ref, target: null });

@@ -82,6 +82,13 @@ export async function setManyRefs(dir: string, prefix: string, count: number, ta
   });
 }
 
+/** An annotated tag object `refs/tags/<tag>` on `target`; returns the tag object's id. */
+export async function annotatedTag(dir: string, tag: string, target: string, message: string): Promise<string> {
+  const identity = ["-c", "user.name=Tower Test", "-c", "user.email=test@tower.invalid"];
+  await run("git", ["-C", dir, ...identity, "tag", "-a", "-m", message, tag, (await resolve(dir, target)) ?? target]);
+  return (await run("git", ["-C", dir, "rev-parse", `refs/tags/${tag}`])).stdout.trim();
+}
+
 export async function listRefs(dir: string): Promise<Record<string, string>> {
   const { stdout } = await run("git", ["-C", dir, "for-each-ref", "--format=%(refname) %(objectname)"]);
   const refs: Record<string, string> = {};

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { applyCommit, type CommitRequest, initRepo, listRefs, setManyRefs, setRef } from "./git-repo-ops";
+import { annotatedTag, applyCommit, type CommitRequest, initRepo, listRefs, setManyRefs, setRef } from "./git-repo-ops";
 
 const run = promisify(execFile);
 
@@ -138,6 +138,10 @@ export async function startGitServer(options: { port?: number; root?: string } =
       case "ref":
         await setRef(dir, String(body.ref), body.target === null ? null : String(body.target));
         return reply(200, {});
+      case "annotated-tag":
+        return reply(200, {
+          sha: await annotatedTag(dir, String(body.tag), String(body.target), String(body.message)),
+        });
       case "refs":
         return reply(200, await listRefs(dir));
       case "many-refs":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fetchCommit, parseGitCredentials } from "../../../src/git";
+import { fetchCommit, listRemoteRefs, parseGitCredentials, resolveRemoteRef } from "../../../src/git";
 import { createRepo } from "../../support/fixture-repo";
 import { gitFailure, gitUrl, requestsServed } from "./helpers";
 
@@ -52,6 +52,22 @@ describe("fetchCommit", () => {
     expect(await pinned.readFile("v.txt")).toBe("1");
     expect(await (await fetchCommit(repo.url, { ref: "HEAD" })).readFile("v.txt")).toBe("2");
     expect(head).not.toBe(old);
+  });
+
+  it("peels an annotated tag to its commit, over v2 and v1", async () => {
+    for (const protocolV1 of [false, true]) {
+      const repo = await createRepo(gitUrl(), "annotated", { protocolV1 });
+      const sha = await repo.commit({ "v.txt": "1" });
+      const tagObject = await repo.annotatedTag("v1.0", "release 1.0", sha);
+      await repo.commit({ "v.txt": "2" });
+      expect(tagObject).not.toBe(sha);
+      const remote = await listRemoteRefs(repo.url, { prefixes: ["refs/tags/"] });
+      expect(remote.refs["refs/tags/v1.0"]).toBe(tagObject);
+      expect(resolveRemoteRef(remote, "v1.0")).toBe(sha);
+      const snap = await fetchCommit(repo.url, { ref: "v1.0" });
+      expect(snap.commit).toBe(sha);
+      expect(await snap.readFile("v.txt")).toBe("1");
+    }
   });
 
   it("costs two requests for a ref and one for a pinned commit", async () => {

@@ -81,6 +81,16 @@ describe("listRemoteRefs", () => {
     expect(JSON.stringify({ credentials })).not.toContain("tok-123");
   });
 
+  it("keeps a token written into the URL out of requests and errors", async () => {
+    const repo = await createRepo(gitUrl(), "url-token", { token: "in-url-tok" });
+    await repo.commit({ "a.txt": "a" });
+    const withToken = repo.url.replace("http://", "http://someone:in-url-tok@");
+    // Tokens come from GIT_CREDENTIALS only; one in the URL is dropped, not sent and not shown.
+    const err = await gitFailure(listRemoteRefs(withToken));
+    expect(err.code).toBe("auth_refused");
+    expect(JSON.stringify({ message: err.message, data: err.data })).not.toContain("in-url-tok");
+  });
+
   it("says not_found for a repo that does not exist", async () => {
     const err = await gitFailure(listRemoteRefs(`${gitUrl()}/no-such-repo.git`));
     expect(err.code).toBe("not_found");
