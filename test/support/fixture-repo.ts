@@ -30,7 +30,7 @@ let counter = 0;
 export async function createRepo(
   server: string,
   name: string,
-  options: { token?: string; exact?: boolean; protocolV1?: boolean } = {},
+  options: { token?: string; exact?: boolean; protocolV1?: boolean; noFilter?: boolean } = {},
 ): Promise<FixtureRepo> {
   const unique = options.exact ? name : `${name}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const call = async (action: string, body?: unknown) => {
@@ -43,7 +43,7 @@ export async function createRepo(
     if (!res.ok) throw new Error(`git fixture ${action} ${unique}: ${JSON.stringify(json)}`);
     return json;
   };
-  await call("create", { token: options.token, protocolV1: options.protocolV1 });
+  await call("create", { token: options.token, protocolV1: options.protocolV1, noFilter: options.noFilter });
   return {
     name: unique,
     url: `${server}/${unique}.git`,

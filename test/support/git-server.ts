@@ -128,6 +128,7 @@ export async function startGitServer(options: { port?: number; root?: string } =
     switch (action) {
       case "create":
         await initRepo(dir);
+        if (body.noFilter) await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "false"]);
         settings.set(name, {
           ...(body.token ? { token: String(body.token) } : {}),
           ...(body.protocolV1 ? { protocolV1: true } : {}),

@@ -93,6 +93,14 @@ describe("fetchCommit", () => {
     await expect(trees.readFile("apps/web/app.yaml")).rejects.toThrow(/trees-only/);
   });
 
+  it("fetches everything when the server refuses the trees-only filter", async () => {
+    const repo = await createRepo(gitUrl(), "no-filter", { noFilter: true });
+    await repo.commit({ "apps/web/app.yaml": "app: web\n" });
+    const snap = await fetchCommit(repo.url, { ref: "main" }, { treesOnly: true });
+    expect(snap.hasBlobs).toBe(true);
+    expect(await snap.readFile("apps/web/app.yaml")).toBe("app: web\n");
+  });
+
   it("fetches from a server without protocol v2", async () => {
     const repo = await createRepo(gitUrl(), "v1-fetch", { protocolV1: true });
     const first = await repo.commit({ "a.txt": "1", "dir/b.txt": "b" });
