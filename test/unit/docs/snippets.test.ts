@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { evaluateTree, memoryFileTree } from "../../../src/config";
+import { appSchema, evaluateTree, memoryFileTree, projectSchema } from "../../../src/config";
 import { createApi } from "../../../src/worker/api/create-api";
 import { AppListSchema } from "../../../src/worker/api/schemas";
 import { commands, type Snippet, snippets } from "../../support/doc-snippets";
@@ -68,6 +68,15 @@ describe("doc snippets", () => {
     if (tags.includes("warns")) expect(warnings.length, where(s)).toBeGreaterThan(0);
     else expect(warnings, where(s)).toEqual([]);
     expect(evaluation.apps.length, where(s)).toBe(1);
+  });
+
+  it("docs/config.md names every field of project.yaml and app.yaml", () => {
+    const reference = readFileSync(resolve(root, "docs/config.md"), "utf8");
+    const fields = [...Object.keys(projectSchema.shape), ...Object.keys(appSchema.shape)];
+    // Written as `name`, `name.sub`, or fly.toml's `[name]`, `[[name]]`, `[name.sub]`.
+    const spellings = (f: string) => [`\`${f}\``, `\`${f}.`, `\`[${f}]\``, `\`[[${f}]]\``, `\`[${f}.`];
+    const missing = fields.filter((f) => !spellings(f).some((s) => reference.includes(s)));
+    expect(missing).toEqual([]);
   });
 
   it("JSON examples match the API's schemas", () => {
