@@ -32,13 +32,20 @@ export function isBuildMachine(m: SimMachine): boolean {
   return (m.config.init?.entrypoint ?? []).some((word) => word.includes("buildctl-daemonless.sh"));
 }
 
-export function buildProgram(registry: SimRegistry, options: { token?: string; runMs?: number } = {}): MachineProgram {
+export interface BuildProgramOptions {
+  token?: string;
+  runMs?: number;
+  /** An app secret's value: files with `secret_name` are written from it when the machine starts. */
+  secret?: (app: string, name: string) => string | undefined;
+}
+
+export function buildProgram(registry: SimRegistry, options: BuildProgramOptions = {}): MachineProgram {
   return {
     name: "buildkit",
     matches: isBuildMachine,
     run: async (m, signal) => {
       const command = parseBuildCommand(m.config.init?.cmd ?? []);
-      const files = filesOf(m);
+      const files = filesOf(m, options.secret);
       const { host, repo, tag } = parseOutput(command.output);
       const login = dockerLogin(files["/root/.docker/config.json"], host);
       if (!authorized(login, options.token))
@@ -84,10 +91,18 @@ function parseOutput(output: string | undefined) {
   return { host: match[1]!, repo: match[2]!, tag: match[3]! };
 }
 
-function filesOf(m: SimMachine): Record<string, string> {
+/** The machine's files as Fly writes them: `raw_value`, or the named app secret (both base64). */
+function filesOf(m: SimMachine, secret: BuildProgramOptions["secret"]): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const f of m.config.files ?? [])
-    if (f.raw_value !== undefined) files[f.guest_path] = Buffer.from(f.raw_value, "base64").toString("utf8");
+  for (const f of m.config.files ?? []) {
+    let encoded = f.raw_value;
+    if (encoded === undefined && f.secret_name !== undefined) {
+      encoded = secret?.(m.app, f.secret_name);
+      if (encoded === undefined)
+        throw new Error(`secret ${f.secret_name} of app ${m.app} is not set (${f.guest_path})`);
+    }
+    if (encoded !== undefined) files[f.guest_path] = Buffer.from(encoded, "base64").toString("utf8");
+  }
   return files;
 }
 

@@ -68,7 +68,7 @@ export async function dispatchV1(deps: DispatchDeps, req: V1Request): Promise<V1
   const entry = {
     method: req.method,
     path: req.url,
-    body,
+    body: redactSecretValues(match?.route.operation, body),
     operation: match?.route.operation ?? null,
     at: Date.now(),
     ...(app ? { app } : {}),
@@ -131,4 +131,17 @@ function checkQuery(route: CompiledRoute, query: URLSearchParams) {
   for (const name of new Set(query.keys()))
     if (!(route.query ?? []).includes(name))
       throw new SimHttpError(422, `query parameter "${name}" is not accepted by ${route.operation}`);
+}
+
+/** Like Fly's own logs, the request log keeps secret names, never values (the app's secrets hold them). */
+function redactSecretValues(operation: string | undefined, body: unknown): unknown {
+  if (typeof body !== "object" || body === null) return body;
+  const fields = body as Record<string, unknown>;
+  if (operation === "Secret_create" && typeof fields.value === "string") return { ...fields, value: "[redacted]" };
+  if (operation !== "Secrets_update" || typeof fields.values !== "object" || fields.values === null) return body;
+  const values = Object.entries(fields.values as Record<string, unknown>).map(([k, v]) => [
+    k,
+    v === null ? null : "[redacted]",
+  ]);
+  return { ...fields, values: Object.fromEntries(values) };
 }

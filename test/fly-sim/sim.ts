@@ -70,7 +70,10 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   let exitRules: ExitRule[] = [];
   const registry = new SimRegistry();
   // BuildKit machines build for real against their git context (build-program.ts).
-  const programs: MachineProgram[] = [buildProgram(registry, options.token ? { token: options.token } : {})];
+  const secret = (app: string, name: string) => world.apps.get(app)?.secrets.get(name)?.value;
+  const programs: MachineProgram[] = [
+    buildProgram(registry, { ...(options.token ? { token: options.token } : {}), secret }),
+  ];
   const programFor = (m: SimMachine): MachineProgram | undefined => {
     const rule = exitRules.findLast((r) => exitRuleProgram(r, timings.oneOffRunMs).matches(m));
     if (rule) return exitRuleProgram(rule, timings.oneOffRunMs);

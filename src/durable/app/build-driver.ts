@@ -7,6 +7,7 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import {
   type BuildSpec,
+  builderSecrets,
   buildKey,
   buildMachineRequest,
   buildSpecFor,
@@ -14,10 +15,12 @@ import {
   destroyBuildMachine,
   dockerfilePath,
   ensureApp,
+  ensureBuilderSecrets,
   imageByDigest,
   imageTag,
   launchBuildMachine,
   manifestDigest,
+  type SecretDigests,
 } from "../../fly/build";
 import { describeRepo, fetchCommit } from "../../git";
 import type { BuildPort } from "./build-port";
@@ -28,6 +31,8 @@ import { builtImage, type DeployRecord } from "./state";
 export type ImageOutcome = { image: string } | { reason: string } | { waitMs: number } | { failed: true };
 
 const POLL_MS = 1_000;
+/** `{app, digests}`: digests of the builder app's secrets as this AppDO last set or saw them. */
+const BUILDER_SECRETS = "builder-secrets";
 /** Longest one slice waits on a build machine before handing back. */
 const WAIT_SLICE_MS = 10_000;
 
@@ -108,12 +113,17 @@ async function startBuild(
   await ensureApp(builds.client, app.name, app.org);
   const tag = imageTag(settings, app.name, deploy.id);
   const gitAuth = gitAuthFor(builds, spec);
+  // Credentials go to the builder app as secrets (only when changed); the machine names them.
+  const values = builderSecrets(settings, { registryToken: builds.token, ...(gitAuth ? { gitAuth } : {}) });
+  const row = ctx.log.store.getState<{ app: string; digests: SecretDigests }>(BUILDER_SECRETS);
+  const known = row?.app === settings.app ? row.digests : {};
+  const digests = await ensureBuilderSecrets(builds.client, settings, values, known);
+  ctx.log.store.putState(BUILDER_SECRETS, { app: settings.app, digests });
   const request = buildMachineRequest(settings, {
     spec,
     name: `build-${deploy.id}`.slice(0, 63),
     tag,
-    registryToken: builds.token,
-    ...(gitAuth ? { gitAuth } : {}),
+    ...(gitAuth ? { gitAuthHost: gitAuth.host } : {}),
     metadata: { tower_build: deploy.id, tower_app: app.name, tower_build_key: key },
   });
   const machineId = await launchBuildMachine(builds.client, settings, request);

@@ -1,12 +1,14 @@
 /**
  * The create request of one build machine: BuildKit daemonless against the build's context,
- * pushing the tag. Credentials travel only as files in the machine config (registry login in
- * Docker's config.json, the git Authorization header as a BuildKit secret file), never in env or
- * the command line. Pure.
+ * pushing the tag. Credentials are secrets of the builder app (builder-secrets.ts) that the machine
+ * config only names: Fly writes them as files (the registry login as Docker's config.json, the git
+ * Authorization header as a BuildKit secret file). No credential is in the config, env or command
+ * line, so reading the machine through the Machines API shows none. Pure.
  */
 import type { FlyFile, FlyMachineConfig } from "../../config/fly-machine-config";
 import type { CreateMachineRequest } from "../client/fly-types";
 import { type BuildSpec, gitContextRef } from "./build-spec";
+import { gitAuthSecretName, REGISTRY_AUTH_SECRET } from "./builder-secrets";
 import type { BuilderSettings } from "./builder-settings";
 
 export interface BuildMachineInput {
@@ -15,10 +17,8 @@ export interface BuildMachineInput {
   name: string;
   /** The tag to push, `registry.fly.io/<app>:deployment-<deployId>`. */
   tag: string;
-  /** The Fly token: the registry's password (user `x`). */
-  registryToken: string;
-  /** The `Authorization` header value for the source repo's host, for private repos. */
-  gitAuth?: { host: string; header: string };
+  /** The source repo's host when it needs an `Authorization` header (set by ensureBuilderSecrets). */
+  gitAuthHost?: string;
   metadata: Record<string, string>;
 }
 
@@ -27,9 +27,7 @@ const SECRETS_DIR = "/tower/secrets";
 
 export function buildMachineRequest(settings: BuilderSettings, input: BuildMachineInput): CreateMachineRequest {
   const { spec } = input;
-  const files: FlyFile[] = [
-    { guest_path: "/root/.docker/config.json", raw_value: base64(dockerConfig(settings, input)) },
-  ];
+  const files: FlyFile[] = [{ guest_path: "/root/.docker/config.json", secret_name: REGISTRY_AUTH_SECRET }];
   const args = ["build", "--frontend", "dockerfile.v0"];
   if (spec.context.type === "git") {
     args.push("--opt", `context=${gitContextRef(spec.context)}`);
@@ -41,11 +39,11 @@ export function buildMachineRequest(settings: BuilderSettings, input: BuildMachi
   if (spec.target) args.push("--opt", `target=${spec.target}`);
   for (const [key, value] of Object.entries(spec.args).sort(([a], [b]) => a.localeCompare(b)))
     args.push("--opt", `build-arg:${key}=${value}`);
-  if (input.gitAuth) {
+  if (input.gitAuthHost) {
     // BuildKit's git source looks for GIT_AUTH_HEADER.<host> (then GIT_AUTH_HEADER) by default.
     const path = `${SECRETS_DIR}/git-auth-header`;
-    files.push({ guest_path: path, raw_value: base64(input.gitAuth.header), mode: 0o400 });
-    args.push("--secret", `id=GIT_AUTH_HEADER.${input.gitAuth.host},src=${path}`);
+    files.push({ guest_path: path, secret_name: gitAuthSecretName(input.gitAuthHost), mode: 0o400 });
+    args.push("--secret", `id=GIT_AUTH_HEADER.${input.gitAuthHost},src=${path}`);
   }
   args.push("--output", `type=image,name=${input.tag},push=true`);
   const config: FlyMachineConfig = {
@@ -58,11 +56,6 @@ export function buildMachineRequest(settings: BuilderSettings, input: BuildMachi
     metadata: input.metadata,
   };
   return { name: input.name, region: settings.region, config };
-}
-
-function dockerConfig(settings: BuilderSettings, input: BuildMachineInput): string {
-  const auth = base64(`x:${input.registryToken}`);
-  return JSON.stringify({ auths: { [settings.registryHost]: { auth } } });
 }
 
 /** Base64 of UTF-8 text, in Node and workerd alike. */

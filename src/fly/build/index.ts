@@ -16,6 +16,14 @@ export {
 } from "./build-spec";
 export { type BuildMachineInput, buildMachineRequest } from "./builder-machine";
 export {
+  type BuildCredentials,
+  builderSecrets,
+  ensureBuilderSecrets,
+  gitAuthSecretName,
+  REGISTRY_AUTH_SECRET,
+  type SecretDigests,
+} from "./builder-secrets";
+export {
   BUILD_TIMEOUT_MS,
   BUILDER_GUEST,
   BUILDKIT_IMAGE,

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createFlyClient } from "../../../src/fly";
 import {
   type BuildSpec,
+  builderSecrets,
   builderSettings,
   buildMachineRequest,
   checkBuildMachine,
   ensureApp,
+  ensureBuilderSecrets,
   launchBuildMachine,
   manifestDigest,
 } from "../../../src/fly/build";
@@ -25,14 +27,15 @@ afterAll(() => sim.close());
 async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; header: string }) {
   const client = createFlyClient({ baseUrl: sim.url, token });
   await ensureApp(client, settings.app, settings.org);
+  const values = builderSecrets(settings, { registryToken: token, ...(gitAuth ? { gitAuth } : {}) });
+  await ensureBuilderSecrets(client, settings, values, {});
   const tag = `registry.fly.io/web:deployment-${name}`;
   const request = buildMachineRequest(settings, {
     spec,
     name: `build-${name}`,
     tag,
-    registryToken: token,
     metadata: { tower_build: name },
-    ...(gitAuth ? { gitAuth } : {}),
+    ...(gitAuth ? { gitAuthHost: gitAuth.host } : {}),
   });
   const id = await launchBuildMachine(client, settings, request);
   // Launching again finds the same machine: a resumed build never starts a second one.
@@ -59,6 +62,9 @@ describe("simulated BuildKit builds", () => {
     const { progress, digest } = await build(spec, "ok1");
     expect(progress).toEqual({ state: "exited", exitCode: 0 });
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const machines = JSON.stringify(sim.state(settings.app).machines);
+    expect(machines).not.toContain(token);
+    expect(machines).not.toContain(Buffer.from(`x:${token}`).toString("base64"));
     // Same sources, same digest; other args, another image.
     const again = await build(spec, "ok2");
     expect(again.digest).toBe(digest);
@@ -104,6 +110,41 @@ describe("simulated BuildKit builds", () => {
     expect(ok.progress).toEqual({ state: "exited", exitCode: 0 });
     expect(JSON.stringify(ok.machine)).not.toContain("git-secret");
     expect((await build(spec, "private-no")).progress).toEqual({ state: "exited", exitCode: 1 });
+  });
+
+  it("sets a builder secret only when its value changed; a machine naming a missing secret exits 1", async () => {
+    const client = createFlyClient({ baseUrl: sim.url, token });
+    const other = builderSettings({ org: "personal", app: "unit-builder-2" });
+    await ensureApp(client, other.app, other.org);
+    const values = builderSecrets(other, { registryToken: token });
+    const sets = () => sim.requests(other.app).filter((r) => r.operation === "Secrets_update").length;
+    const known = await ensureBuilderSecrets(client, other, values, {});
+    expect(await ensureBuilderSecrets(client, other, values, known)).toEqual(known);
+    expect(sets()).toBe(1);
+    expect(JSON.stringify(known)).not.toContain(values.TOWER_REGISTRY_AUTH);
+    await ensureBuilderSecrets(client, other, builderSecrets(other, { registryToken: "rotated" }), known);
+    expect(sets()).toBe(2);
+
+    await client.deleteSecret(other.app, "TOWER_REGISTRY_AUTH");
+    const spec: BuildSpec = {
+      context: { type: "inline", dockerfile: "FROM scratch\n" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
+    const request = buildMachineRequest(other, {
+      spec,
+      name: "build-nosecret",
+      tag: "registry.fly.io/web:x",
+      metadata: {},
+    });
+    const id = await launchBuildMachine(client, other, request);
+    let progress = await checkBuildMachine(client, other, id, 2000);
+    while (progress.state === "running") progress = await checkBuildMachine(client, other, id, 2000);
+    expect(progress).toEqual({ state: "exited", exitCode: 1 });
+    expect(JSON.stringify(await client.machineEvents(other.app, id, 50))).toContain("TOWER_REGISTRY_AUTH");
+    // A recreated builder app lacks the secret although the digest is known: it is set again.
+    await ensureBuilderSecrets(client, other, values, known);
+    expect(sets()).toBe(3);
   });
 
   it("an inline Dockerfile builds from the machine's files", async () => {

@@ -1,7 +1,14 @@
 /** Build specs, keys and the build machine's request: pure. */
 import { describe, expect, it } from "vitest";
 import type { ResolvedApp } from "../../../../src/config/resolved-app";
-import { builderSettings, buildKey, buildMachineRequest, buildSpecFor } from "../../../../src/fly/build";
+import {
+  builderSecrets,
+  builderSettings,
+  buildKey,
+  buildMachineRequest,
+  buildSpecFor,
+  gitAuthSecretName,
+} from "../../../../src/fly/build";
 import { base64 } from "../../../../src/fly/build/builder-machine";
 
 const commit = "0123456789abcdef0123456789abcdef01234567";
@@ -70,8 +77,7 @@ describe("buildMachineRequest", () => {
     spec,
     name: "build-d1",
     tag: "registry.fly.io/web:deployment-d1",
-    registryToken: "fly-token",
-    gitAuth: { host: "github.com", header: "Basic Z2l0OnNlY3JldA==" },
+    gitAuthHost: "github.com",
     metadata: { tower_build: "d1" },
   });
   it("runs buildctl-daemonless.sh against the git context and pushes the tag, one-off and sized", () => {
@@ -101,13 +107,22 @@ describe("buildMachineRequest", () => {
       "type=image,name=registry.fly.io/web:deployment-d1,push=true",
     ]);
   });
-  it("keeps credentials out of env and the command line: files only", () => {
-    const visible = JSON.stringify({ init: request.config.init, env: request.config.env ?? {} });
-    expect(visible).not.toContain("fly-token");
-    expect(visible).not.toContain("Z2l0OnNlY3JldA");
-    const docker = request.config.files?.find((f) => f.guest_path === "/root/.docker/config.json");
-    expect(docker?.raw_value).toBe(
-      base64(JSON.stringify({ auths: { "registry.fly.io": { auth: base64("x:fly-token") } } })),
-    );
+  it("names credentials as builder-app secrets: no value anywhere in the machine config", () => {
+    expect(request.config.files).toEqual([
+      { guest_path: "/root/.docker/config.json", secret_name: "TOWER_REGISTRY_AUTH" },
+      { guest_path: "/tower/secrets/git-auth-header", secret_name: "TOWER_GIT_AUTH_GITHUB_COM", mode: 0o400 },
+    ]);
+    expect(request.config.env).toBeUndefined();
+  });
+  it("builder secrets carry the file contents base64-encoded, as Fly's secret-backed files want", () => {
+    const values = builderSecrets(settings, {
+      registryToken: "fly-token",
+      gitAuth: { host: "github.com", header: "Basic Z2l0OnNlY3JldA==" },
+    });
+    expect(values).toEqual({
+      TOWER_REGISTRY_AUTH: base64(JSON.stringify({ auths: { "registry.fly.io": { auth: base64("x:fly-token") } } })),
+      TOWER_GIT_AUTH_GITHUB_COM: base64("Basic Z2l0OnNlY3JldA=="),
+    });
+    expect(gitAuthSecretName("git.example.com:8443")).toBe("TOWER_GIT_AUTH_GIT_EXAMPLE_COM_8443");
   });
 });

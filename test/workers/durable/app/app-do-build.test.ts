@@ -54,7 +54,12 @@ describe("AppDO builds images on Fly", () => {
     const machine = builder.find((m) => m.id === started!.machineId)!;
     expect(machine.state).toBe("destroyed");
     expect(machine.config.init.cmd.join(" ")).toContain(`context=${repo.url}#${commit}:web`);
-    expect(JSON.stringify(machine.config.init)).not.toContain(env.FLY_API_TOKEN);
+    // The registry login is a secret of the builder app: no machine config and no request line has it.
+    expect(machine.config.files).toEqual([
+      { guest_path: "/root/.docker/config.json", secret_name: "TOWER_REGISTRY_AUTH" },
+    ]);
+    await expectTokenNowhere(name);
+    const secretSets = await builderSecretSets();
 
     // Config only: same commit, new hash → a deploy that reuses the image.
     await stub.desire(notice({ ...app, hash: "h2" }, "k2", commit));
@@ -68,6 +73,9 @@ describe("AppDO builds images on Fly", () => {
     await stub.desire(notice({ ...app, hash: "h2" }, "k3", next));
     expect(await settle(stub)).toMatchObject({ status: "synced", deployed: { sourceCommit: next } });
     expect(await ofType(stub, "build.finished")).toHaveLength(2);
+    // Unchanged credentials are not sent again for the second build.
+    expect(await builderSecretSets()).toBe(secretSets);
+    await expectTokenNowhere(name);
   });
 
   it("a missing Dockerfile fails the build with a reason naming the file; the running release stays", async () => {
@@ -103,8 +111,40 @@ describe("AppDO builds images on Fly", () => {
   }, 30_000);
 });
 
+const builderSecretSets = async () =>
+  (await sim.requests(BUILDER)).filter((r) => r.operation === "Secrets_update").length;
+
+/**
+ * The Fly token in no machine config and no logged request line (the lines of fly-requests.jsonl),
+ * also not under layers of base64 (a docker config.json in a file is base64 of base64).
+ */
+async function expectTokenNowhere(app: string) {
+  const token = env.FLY_API_TOKEN!;
+  const machines = [...(await sim.state(BUILDER)).machines, ...(await sim.state(app)).machines];
+  const lines = (await sim.requests()).map((r) => JSON.stringify({ method: r.method, path: r.path, body: r.body }));
+  expect(lines.length).toBeGreaterThan(0);
+  expect(unwrapped(JSON.stringify(machines))).not.toContain(token);
+  expect(lines.filter((line) => unwrapped(line).includes(token))).toEqual([]);
+  // The scan works: the docker config the builder secret carries does reveal it.
+  expect(unwrapped(btoa(JSON.stringify({ auths: { x: { auth: btoa(`x:${token}`) } } })))).toContain(token);
+}
+
+/** `text` plus whatever its base64-looking runs decode to, three layers deep. */
+function unwrapped(text: string, depth = 3): string {
+  let out = text;
+  if (depth === 0) return out;
+  for (const run of text.match(/[A-Za-z0-9+/]{12,}={0,2}/g) ?? []) {
+    try {
+      out += `\n${unwrapped(atob(run), depth - 1)}`;
+    } catch {
+      // Not base64 after all.
+    }
+  }
+  return out;
+}
+
 interface SimMachineView {
   id: string;
   state: string;
-  config: { image: string; init: { cmd: string[] } };
+  config: { image: string; init: { cmd: string[] }; files?: unknown[] };
 }
