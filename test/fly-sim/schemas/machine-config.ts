@@ -38,7 +38,10 @@ const httpOptions = z
     h2_backend: z.boolean(),
     headers_read_timeout: int,
     idle_timeout: int,
-    response: z.strictObject({ headers: z.record(z.string(), z.unknown()), pristine: z.boolean() }).partial(),
+    // Header values are objects in the description (`additionalProperties: {type: object}`).
+    response: z
+      .strictObject({ headers: z.record(z.string(), z.record(z.string(), z.unknown())), pristine: z.boolean() })
+      .partial(),
   })
   .partial();
 

@@ -1,6 +1,6 @@
 /** Request bodies of the operations Tower uses, named as in Fly's API description. */
 import { z } from "zod";
-import { machineConfig } from "./machine-config";
+import { guest, machineConfig } from "./machine-config";
 import { duration, int, signal, stopSignal, stringMap } from "./primitives";
 
 export const createAppRequest = z.strictObject({
@@ -31,7 +31,7 @@ export const signalRequest = z.strictObject({ signal });
 
 export const createVolumeRequest = z.strictObject({
   auto_backup_enabled: z.boolean().optional(),
-  compute: z.record(z.string(), z.unknown()).optional(),
+  compute: guest.optional(),
   compute_image: z.string().optional(),
   encrypted: z.boolean().optional(),
   fstype: z.string().optional(),
