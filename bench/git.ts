@@ -9,13 +9,13 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 // Miniflare comes with wrangler (it is what `wrangler dev` runs); used directly so no dev-mode
 // inspector is attached while timing.
 import { Miniflare } from "miniflare";
+import { freePort } from "../scripts/local/ports";
 import { createRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
 
@@ -223,17 +223,6 @@ async function startWorker(script: string, options: { inspect: boolean }): Promi
       await mf.dispose();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 interface Inspector {

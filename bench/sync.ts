@@ -7,13 +7,14 @@
  *  2. One push changing one app's file: time until it runs the new config (one_app_ms); then one
  *     push changing a project's app_defaults: time until its 20 apps run it (makespan).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sign } from "@octokit/webhooks-methods";
+import { freePort } from "../scripts/local/ports";
+import { stopGroup } from "../scripts/local/process-group";
+import { startWranglerReady } from "../scripts/local/wrangler";
 import type { AppSummary } from "../src/durable/contract";
 import { startFlySim } from "../test/fly-sim";
 import { createRepo, type FixtureRepo } from "../test/support/fixture-repo";
@@ -46,52 +47,20 @@ const vars = {
   CONFIG_REF: "main",
   CONFIG_PATH: ".",
   FLY_API_BASE: sim.url,
-  FLY_API_TOKEN: "bench",
   // Builds push to the simulator's registry.
   FLY_REGISTRY_BASE: sim.url,
 };
-const devVars = { ...vars, WEBHOOK_SECRET: SECRET, API_TOKEN: TOKEN };
-writeFileSync(
-  join(dir, ".dev.vars"),
-  Object.entries(devVars)
-    .map(([k, v]) => `${k}=${v}\n`)
-    .join(""),
-);
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const wrangler = spawn(
-  "npx",
-  [
-    "wrangler",
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(await freePort()),
-    "--env-file",
-    join(dir, ".dev.vars"),
-    "--persist-to",
-    join(dir, "state"),
-    "--test-scheduled",
-    "--log-level",
-    "error",
-    "--show-interactive-dev-session=false",
-  ],
-  {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  },
-);
-let stderr = "";
-wrangler.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-process.on("exit", () => killTree(wrangler));
+const wrangler = await startWranglerReady({
+  root: ROOT,
+  dir,
+  port,
+  vars,
+  secrets: { FLY_API_TOKEN: "bench", WEBHOOK_SECRET: SECRET, API_TOKEN: TOKEN },
+});
 
 try {
-  await waitUp(`${base}/healthz`, 60_000);
   await tick();
   let statuses = "";
   await until(async () => {
@@ -150,7 +119,7 @@ try {
     }),
   );
 } finally {
-  killTree(wrangler);
+  await stopGroup(wrangler.pid!);
   await sim.close();
   await git.close();
 }
@@ -222,33 +191,4 @@ async function until(check: () => Promise<boolean>, timeoutMs: number) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-async function waitUp(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not come up: ${stderr}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-function killTree(child: ChildProcess) {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {}
 }

@@ -6,14 +6,16 @@
  * own CPU for one delivery measured in Node: verify + parse + build the push + the structured
  * clone an RPC to the ProjectDO costs the caller (the append itself runs in the DO).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
+import { freePort } from "../scripts/local/ports";
+import { stopGroup } from "../scripts/local/process-group";
+import { startWranglerReady } from "../scripts/local/wrangler";
 import { receiveDelivery } from "../src/worker/webhook/receive";
 import { createRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
@@ -106,42 +108,14 @@ async function main(duration: number, connections: number) {
   const git = await startGitServer();
   const config = await createRepo(git.url, "bench-config");
   await config.commit({ "project.yaml": "project: bench\n" });
-  writeFileSync(
-    join(dir, ".dev.vars"),
-    `WEBHOOK_SECRET=${SECRET}\nAPI_TOKEN=${API_TOKEN}\nCONFIG_REPO=${config.url}\nCONFIG_REF=main\n`,
-  );
-  const wrangler = spawn(
-    "npx",
-    [
-      "wrangler",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--env-file",
-      join(dir, ".dev.vars"),
-      "--persist-to",
-      join(dir, "state"),
-      "--log-level",
-      "error",
-      "--show-interactive-dev-session=false",
-    ],
-    {
-      cwd: ROOT,
-      detached: true,
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-  let stderr = "";
-  wrangler.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const stop = () => killTree(wrangler);
-  process.on("exit", stop);
+  const wrangler = await startWranglerReady({
+    root: ROOT,
+    dir,
+    port,
+    vars: { CONFIG_REPO: config.url, CONFIG_REF: "main" },
+    secrets: { WEBHOOK_SECRET: SECRET, API_TOKEN },
+  });
   try {
-    await waitUp(`${base}/healthz`, 60_000, () => stderr);
     console.log(`wrangler dev on ${base}; ${connections} connections, ${duration} s per run`);
     // Side by side: the same load on GET /healthz shows what wrangler dev itself costs on this machine.
     const baseline = await runLoad(base, "healthz", duration, connections);
@@ -161,7 +135,7 @@ async function main(duration: number, connections: number) {
     console.log(`  pushes in the log: ${inLog.size} (the rest were in flight when the load stopped)`);
     const verify = await verifyRecordCost();
     console.log(`worker-side verify+parse+clone per delivery (Node): ${verify.toFixed(3)} ms`);
-    stop();
+    await stopGroup(wrangler.pid!);
     console.log(
       JSON.stringify({
         bench: "webhook",
@@ -176,7 +150,7 @@ async function main(duration: number, connections: number) {
       }),
     );
   } finally {
-    stop();
+    await stopGroup(wrangler.pid!);
     await git.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -247,40 +221,4 @@ async function verifyRecordCost(): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < runs; i++) await once(i);
   return (performance.now() - start) / runs;
-}
-
-async function waitUp(url: string, timeoutMs: number, log: () => string) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not come up: ${log()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-/** Kills wrangler and everything it started (workerd, esbuild): the whole process group. */
-function killTree(child: ChildProcess) {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {}
-  const pid = child.pid;
-  setTimeout(() => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {}
-  }, 2000).unref();
 }

@@ -15,3 +15,15 @@ export async function checkPortsFree(ports: Record<string, number>): Promise<voi
       );
   }
 }
+
+/** A port nobody listens on now (the OS picks it; a moment later someone else could take it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -8,12 +8,13 @@ import { join } from "node:path";
 import { startFlySim } from "../../test/fly-sim";
 import { startGitServer } from "../../test/support/git-server";
 import { checkPortsFree } from "./ports";
+import { stopGroup } from "./process-group";
 import { printBanner, printSummary, waitForDeploys } from "./report";
 import { seedRepos } from "./seed-repos";
 import { localSettings } from "./settings";
 import { removeStack, writeStack } from "./stack-file";
 import { tailEvents } from "./tail-events";
-import { startWrangler, stopGroup, waitForHealth } from "./wrangler";
+import { startWrangler, waitForHealth } from "./wrangler";
 
 export async function startStack(root: string): Promise<void> {
   const began = Date.now();

@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { freePort } from "./ports";
+import { killGroupNow } from "./process-group";
 
 export interface WranglerOptions {
   root: string;
@@ -35,6 +36,7 @@ export async function startWrangler(options: WranglerOptions): Promise<ChildProc
     join(options.dir, "state"),
     "--env-file",
     envFile,
+    // wrangler's default inspector port would clash between two stacks.
     "--inspector-port",
     String(await freePort()),
     "--test-scheduled",
@@ -73,23 +75,29 @@ export async function waitForHealth(url: string, child: ChildProcess, timeoutMs:
   throw new Error(`wrangler dev did not answer ${url}/healthz within ${timeoutMs / 1000} s`);
 }
 
-/** Stops the whole process group: SIGTERM, then SIGKILL after `graceMs`. True when nothing is left. */
-export async function stopGroup(pid: number, graceMs = 4000): Promise<boolean> {
-  const alive = () => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return true;
-  process.kill(-pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (alive()) process.kill(-pid, "SIGKILL");
-  for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive();
+/**
+ * startWrangler for a bench: quiet, and ready (healthz answers) when it resolves. If it never comes
+ * up, the error carries wrangler's last lines; if this process exits first, the group goes with it.
+ */
+export async function startWranglerReady(
+  options: Omit<WranglerOptions, "onLine">,
+  timeoutMs = 60_000,
+): Promise<ChildProcess> {
+  const last: string[] = [];
+  const child = await startWrangler({
+    ...options,
+    onLine: (line) => {
+      if (last.push(line) > 40) last.shift();
+    },
+  });
+  const onExit = () => killGroupNow(child.pid);
+  process.on("exit", onExit);
+  child.once("exit", () => process.off("exit", onExit));
+  await waitForHealth(`http://127.0.0.1:${options.port}`, child, timeoutMs).catch((e: Error) => {
+    killGroupNow(child.pid);
+    throw new Error(`${e.message}:\n${last.join("\n")}`);
+  });
+  return child;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what it removes.
@@ -97,16 +105,4 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 function stripAnsi(text: string): string {
   return text.replace(ANSI, "");
-}
-
-/** A port nobody listens on now: wrangler's default inspector port clashes between two stacks. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
