@@ -24,6 +24,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = `bench-${crypto.randomUUID()}`;
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const FLEET = 20;
+/**
+ * Latency added to every Fly call while deploys are timed (`--latency MS`, default 100 ms, as in the
+ * deploy bench): real Machines API calls take about that long. Without it every call is a local
+ * round trip, and 20 deploys at once measure only how the one workerd and the simulator share this
+ * machine's cores, not what per-app parallelism buys against Fly.
+ */
+const latencyAt = process.argv.indexOf("--latency");
+const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
 
 const git = await startGitServer();
 const sim = await startFlySim({ record: false, rateLimit: false });
@@ -93,6 +101,8 @@ try {
     `idle tick (median of 3): git requests ${idle.git} (target 11), Fly requests ${idle.fly} (target 0), ${idle.ms.toFixed(0)} ms`,
   );
 
+  sim.faults.set({ latencyMs: LATENCY_MS });
+  console.log(`Fly calls from here on take ${LATENCY_MS} ms more (--latency)`);
   // One app's own file changes (an env var): a config-only change, its image is reused as for the 20.
   const solo = `${fromGit("svc-app-99", repos[9]!)}env:\n  SOLO: "1"\n`;
   const oneApp = await pushAndWait({ "group-4/app-99/app.yaml": solo }, ["svc-app-99"]);
@@ -116,6 +126,7 @@ try {
       makespan_ms: Math.round(many.ms),
       one_app_ms: Math.round(oneApp.ms),
       makespan_ratio: Number(ratio.toFixed(2)),
+      fly_latency_ms: LATENCY_MS,
     }),
   );
 } finally {
