@@ -5,7 +5,7 @@ import type { TowerEnv } from "./env";
 import { onError } from "./errors";
 import { webhookRoutes } from "./webhook/route";
 
-/** The Worker's HTTP surface. Routes are added by later modules; this file only wires them. */
+/** The Worker's HTTP surface: health, webhooks and the JSON API. This file only wires them. */
 export function createApp() {
   const app = new Hono<{ Bindings: TowerEnv }>();
   app.get("/healthz", (c) => c.json({ ok: true, name: "tower", version: VERSION }));

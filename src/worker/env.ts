@@ -13,6 +13,16 @@ export interface Vars {
   WEBHOOK_MAX_BYTES: string;
 }
 
+/** Optional vars with defaults in code; set them in `[vars]` only to change the default. */
+export interface OptionalVars {
+  /** Registry images are pushed to and pinned from (default https://registry.fly.io). */
+  FLY_REGISTRY_BASE?: string;
+  /** Builder app name prefix: `<prefix>-builder` (default `tower-<org>`). */
+  FLY_BUILDER_PREFIX?: string;
+  /** Time limit of one image build in ms (default 20 minutes). */
+  BUILD_TIMEOUT_MS?: string;
+}
+
 export interface Secrets {
   FLY_API_TOKEN?: string;
   WEBHOOK_SECRET?: string;
@@ -27,7 +37,7 @@ export interface Bindings {
   APP: DurableObjectNamespace<import("../durable/app-do").AppDO>;
 }
 
-export type TowerEnv = Vars & Secrets & Bindings;
+export type TowerEnv = Vars & OptionalVars & Secrets & Bindings;
 
 /** Names of the vars, for checks that wrangler.toml and this file agree. */
 export const VAR_NAMES = [
