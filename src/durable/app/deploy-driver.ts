@@ -10,6 +10,7 @@ import type { AppLog } from "./app-log";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
 import type { BuildPort } from "./build-port";
 import type { DeployEngine, DeployInput } from "./deploy-engine";
+import { managedSecrets, rememberSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
 import { type DeployRecord, findDeploy } from "./state";
 
@@ -92,6 +93,8 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     releaseId: deploy.id,
     releaseVersion: deploy.release,
     deadline: begun + ctx.sliceMs,
+    redeploy: deploy.redeploy,
+    managedSecrets: managedSecrets(log.store),
   };
   const name = deploy.image === null ? "plan" : "execute";
   try {
@@ -112,6 +115,10 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     if (journal?.deployId !== deploy.id) return fail("execute", "the deploy's journal is missing");
     const advanced = await ctx.engine.advance(journal.journal, input);
     log.store.putState(JOURNAL, { deployId: deploy.id, journal: advanced.journal });
+    rememberSecrets(log.store, Object.keys(secrets.values), {
+      setDone: advanced.outcomes.some((o) => o.name === "set-secrets" && o.outcome === "done"),
+      finished: advanced.finished,
+    });
     for (const outcome of advanced.outcomes) log.execute(stepCommand(ctx, deploy.id, outcome));
     if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
     return advanced.outcomes.some((outcome) => outcome.outcome === "wait") ? WAIT_MS : 0;

@@ -17,6 +17,10 @@ export interface DeployInput {
   releaseVersion: number;
   /** Epoch ms by which a call must hand back, done or not. */
   deadline: number;
+  /** Admin force-sync: every machine is updated with this release even when nothing changed. */
+  redeploy?: boolean;
+  /** Secret names Tower set before: those the config dropped are unset (see managed-secrets.ts). */
+  managedSecrets?: string[];
 }
 
 export interface PlannedDeploy {

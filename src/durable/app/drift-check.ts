@@ -7,6 +7,7 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { DriftCheck } from "../contract";
 import { DEPLOY_APP, type DriverContext } from "./deploy-driver";
+import { managedSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
 import { driftBase } from "./state";
 
@@ -29,6 +30,7 @@ export async function checkDrift(ctx: DriftContext, cause: string, deployId: str
     releaseId: base.id,
     releaseVersion: base.release,
     deadline: ctx.now() + ctx.sliceMs,
+    managedSecrets: managedSecrets(log.store),
   });
   if (Object.keys(planSummary).length === 0) return { drift: false, planSummary };
   const at = new Date(ctx.now()).toISOString();

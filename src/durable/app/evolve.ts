@@ -22,7 +22,7 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
     case "deploy.requested": {
       if (!state.desired) return next;
       const { cause, ...target } = state.desired;
-      const record = queuedDeploy(event.data.deployId, target, event.data.cause, true, event.at);
+      const record = { ...queuedDeploy(event.data.deployId, target, event.data.cause, true, event.at), redeploy: true };
       return { ...next, queued: record.id, deploys: [...state.deploys, record] };
     }
     case "drift.detected": {
@@ -114,6 +114,7 @@ function queuedDeploy(id: string, target: Target, cause: string, force: boolean,
     outcome: "queued",
     cause,
     force,
+    redeploy: false,
     requestedAt: at,
     startedAt: null,
     finishedAt: null,

@@ -37,7 +37,10 @@ export function flyEngine(client: FlyClient, options: { pollMs?: number } = {}):
   return {
     async plan(input) {
       const live = await readLiveApp(client, input.app.name);
-      const plan = planDeploy(desiredOf(input), live);
+      const plan = planDeploy(desiredOf(input), live, {
+        force: input.redeploy ?? false,
+        managedSecrets: input.managedSecrets ?? [],
+      });
       const run = newJournal(input.releaseId, { id: input.releaseId, version: input.releaseVersion });
       return { journal: { plan, run } satisfies EngineJournal, planSummary: summarisePlan(plan) };
     },

@@ -9,6 +9,11 @@ export interface DeployRecord extends Target {
   outcome: "queued" | "running" | "succeeded" | "failed" | "superseded";
   cause: string;
   force: boolean;
+  /**
+   * Admin force-sync: every machine restarts with this release, changed or not. A drift re-apply
+   * is forced (it deploys an unchanged target) but only changes what differs.
+   */
+  redeploy: boolean;
   requestedAt: string;
   startedAt: string | null;
   finishedAt: string | null;

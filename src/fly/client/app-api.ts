@@ -96,13 +96,16 @@ export function appApi(http: FlyHttp) {
       });
       return { version: r.body?.version ?? r.body?.Version ?? null };
     },
+    /** Deleting twice is harmless (404: already gone, version null), so this is retried like a read. */
     async deleteSecret(app: string, name: string) {
-      await http.request({
+      const r = await http.request<{ version?: number; Version?: number }>({
         method: "DELETE",
         path: a(app, `/secrets/${e(name)}`),
         pace: pace(app, "delete_secret"),
         accept: [404],
       });
+      if (r.status === 404) return { version: null };
+      return { version: r.body?.version ?? r.body?.Version ?? null };
     },
     async listIps(app: string) {
       const r = await http.request<{ ips?: FlyIpAssignment[] }>({

@@ -4,7 +4,15 @@ import type { StepContext } from "./step-context";
 import { type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
 import { runMachines } from "./steps/machines-step";
 import { runReleaseCommand } from "./steps/release-command-step";
-import { assignIp, createApp, createVolume, extendVolume, releaseIp, setSecrets } from "./steps/resource-steps";
+import {
+  assignIp,
+  createApp,
+  createVolume,
+  extendVolume,
+  releaseIp,
+  setSecrets,
+  unsetSecrets,
+} from "./steps/resource-steps";
 import { switchTraffic } from "./steps/switch-traffic-step";
 
 /** Runs one step once and classifies what happened. */
@@ -39,6 +47,8 @@ function dispatch(ctx: StepContext, step: PlanStep): Promise<void> {
       return createApp(ctx, step);
     case "set-secrets":
       return setSecrets(ctx, step);
+    case "unset-secrets":
+      return unsetSecrets(ctx, step);
     case "create-volume":
       return createVolume(ctx, step);
     case "extend-volume":
@@ -73,6 +83,8 @@ export function describe(step: PlanStep): string {
         return `assign ${step.type} address`;
       case "release-ip":
         return `release ${step.ip}`;
+      case "unset-secrets":
+        return `unset ${step.names.join(", ")}`;
       default:
         return step.kind;
     }

@@ -2,16 +2,16 @@ import type { DesiredApp } from "../../config/desired-app";
 import { layOutStrategy } from "./lay-out-strategy";
 import { planIps } from "./plan-ips";
 import { planMachines } from "./plan-machines";
-import type { LiveApp, Plan, PlanStep } from "./plan-types";
+import type { LiveApp, Plan, PlanOptions, PlanStep } from "./plan-types";
 import { releaseCommandConfig } from "./release-command";
 import { createVolumePool } from "./volume-pool";
 
 /**
  * Pure: what to do so Fly runs `desired`, given what it runs now. App, secrets, volumes and IPs
  * first; then the release command; then machine changes laid out by the deploy strategy. An app
- * already in its desired state gets a plan with no steps.
+ * already in its desired state gets a plan with no steps, unless `force` asks for a redeploy.
  */
-export function planDeploy(desired: DesiredApp, live: LiveApp): Plan {
+export function planDeploy(desired: DesiredApp, live: LiveApp, options: PlanOptions = {}): Plan {
   const notes: string[] = [];
   const deploy = { ...desired.deploy };
   const mounts = desired.groups.some((g) => g.config.mounts?.length);
@@ -26,9 +26,15 @@ export function planDeploy(desired: DesiredApp, live: LiveApp): Plan {
   const missing = names.some((n) => !live.secretNames.includes(n));
   if (names.length && (missing || live.secretsDigest !== desired.secretsDigest))
     steps.push({ id: "set-secrets", kind: "set-secrets", names, digest: desired.secretsDigest });
+  const removed = (options.managedSecrets ?? []).filter((n) => !(n in desired.secrets) && live.secretNames.includes(n));
+  if (removed.length) steps.push({ id: "unset-secrets", kind: "unset-secrets", names: [...new Set(removed)].sort() });
 
   const pool = createVolumePool(desired, live.volumes);
-  const changes = planMachines(desired, live.machines, pool, deploy.strategy === "bluegreen");
+  const changes = planMachines(desired, live.machines, pool, {
+    bluegreen: deploy.strategy === "bluegreen",
+    // Machines keep an unset secret in their env until they restart: an unset restarts them all.
+    force: (options.force ?? false) || removed.length > 0,
+  });
   steps.push(...pool.steps, ...planIps(desired, live.ips));
 
   if (changes.length && deploy.releaseCommand && changes.some((c) => c.op !== "destroy"))

@@ -23,14 +23,16 @@ export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
  * Pairs desired groups (process group × region × count) with the managed machines Fly runs and
  * returns the changes: update in place, replace when a mount changed, create the missing, destroy
  * the extra and those of groups or regions no longer wanted. Bluegreen turns updates into a new
- * machine plus the destruction of the old one.
+ * machine plus the destruction of the old one. `force` counts every kept machine as changed, so a
+ * redeploy restarts each one with the new release stamp.
  */
 export function planMachines(
   desired: DesiredApp,
   machines: FlyMachine[],
   volumes: ReturnType<typeof createVolumePool>,
-  bluegreen: boolean,
+  opts: { bluegreen: boolean; force: boolean },
 ): MachineChange[] {
+  const { bluegreen, force } = opts;
   const managed = managedMachines(machines);
   const taken = new Set(machines.filter((m) => !gone.has(m.state ?? "")).map((m) => m.name ?? ""));
   const newName = (g: DesiredGroup) => {
@@ -66,7 +68,7 @@ export function planMachines(
     const base = { group: g.processGroup, region: g.region };
     for (const { m, vols, same } of mine.slice(0, g.count)) {
       claimed.add(m.id);
-      if (same) continue;
+      if (same && !force) continue;
       const name = m.name ?? m.id;
       if (mountKey(m.config) !== mountKey(want)) {
         changes.push({

@@ -50,6 +50,8 @@ export type PlanStep =
   | { id: string; kind: "create-app"; org: string }
   /** Values come from the DesiredApp at run time: a plan never holds them. */
   | { id: string; kind: "set-secrets"; names: string[]; digest: string }
+  /** Names Tower set before that the config no longer has (and Fly still does). */
+  | { id: string; kind: "unset-secrets"; names: string[] }
   | { id: string; kind: "create-volume"; name: string; region: string; sizeGb: number; encrypted?: boolean }
   | { id: string; kind: "extend-volume"; volumeId: string; name: string; region: string; sizeGb: number }
   | { id: string; kind: "assign-ip"; type: "v6" | "shared_v4" | "v4" | "private_v6"; region?: string }
@@ -59,6 +61,19 @@ export type PlanStep =
   | { id: string; kind: "machines"; changes: MachineChange[]; wait: boolean }
   /** Blue-green switch: green machines (by name) start taking traffic, blue ones stop. */
   | { id: string; kind: "switch-traffic"; green: string[]; blue: string[] };
+
+export interface PlanOptions {
+  /**
+   * Redeploy: every managed machine is updated (same config, the new release stamp) through the
+   * strategy, even when nothing differs. Admin force-syncs only; drift re-applies leave it off.
+   */
+  force?: boolean;
+  /**
+   * Secret names Tower set on this app before. Those no longer desired are unset; a name Tower
+   * never set (one set by hand with `fly secrets set`) is never touched.
+   */
+  managedSecrets?: readonly string[];
+}
 
 export interface Plan {
   app: string;

@@ -20,6 +20,17 @@ export async function setSecrets(ctx: StepContext, step: Of<"set-secrets">) {
   if (version !== null) ctx.journal.secretsVersion = version;
 }
 
+/**
+ * One DELETE per name; a name already gone (an attempt whose answer was lost) counts as done.
+ * Machines updated after it ask for at least the last version Fly gave.
+ */
+export async function unsetSecrets(ctx: StepContext, step: Of<"unset-secrets">) {
+  for (const name of step.names) {
+    const { version } = await ctx.client.deleteSecret(ctx.app, name);
+    if (version !== null) ctx.journal.secretsVersion = Math.max(version, ctx.journal.secretsVersion ?? 0);
+  }
+}
+
 /** A volume of this name and region that Fly did not have at plan time and no other step claims is ours. */
 export async function createVolume(ctx: StepContext, step: Of<"create-volume">) {
   if (ctx.journal.made[step.id]) return;

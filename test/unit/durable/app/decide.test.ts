@@ -111,6 +111,8 @@ describe("AppDO decider", () => {
       type: "deploy.started",
       data: { deployId: "d-f", release: 2, cause: "admin sync", configHash: "h1" },
     });
+    // Only the admin's redeploy restarts every machine; the desired-state deploy before it did not.
+    expect(after.state.deploys.map((d) => d.redeploy)).toEqual([false, true]);
   });
 
   it("force-sync is a no-op for an app with no desired state, or when the same deploy is already running", () => {

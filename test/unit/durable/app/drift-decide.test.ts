@@ -44,7 +44,13 @@ describe("AppDO decider: drift", () => {
       planSummary: { "machines.update": 2 },
     });
     expect(after.queued).toBe("d-drift-x1");
-    expect(after.deploys.at(-1)).toMatchObject({ cause: "drift", force: true, configHash: "h1", sourceCommit: "c1" });
+    expect(after.deploys.at(-1)).toMatchObject({
+      cause: "drift",
+      force: true,
+      redeploy: false,
+      configHash: "h1",
+      sourceCommit: "c1",
+    });
     expect(decide(tick(20), after)).toMatchObject([
       { type: "deploy.started", data: { deployId: "d-drift-x1", release: 2, cause: "drift" } },
     ]);

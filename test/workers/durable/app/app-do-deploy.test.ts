@@ -117,13 +117,12 @@ describe("AppDO deploys to Fly (simulator)", () => {
       status: "synced",
       lastDeploy: { outcome: "succeeded", release: 2, cause: "admin sync" },
     });
-    // The second deploy ran end to end; with nothing changed the planner has no machine work for it.
+    // The second deploy ran end to end: nothing changed, yet its machine restarted as release 2.
     const types = (await eventsOf(stub)).map((e) => e.type);
     expect(count(types, "deploy.started")).toBe(2);
     expect(count(types, "deploy.succeeded")).toBe(2);
-    expect(await stub.deploy(summary!.lastDeploy!.id)).toMatchObject({
-      error: null,
-      steps: [{ name: "plan", outcome: "done" }],
-    });
+    const detail = await stub.deploy(summary!.lastDeploy!.id);
+    expect(detail).toMatchObject({ error: null, planSummary: { "machines.update": 1 } });
+    expect(detail!.steps.map((s) => s.name)).toEqual(["plan", "machines-1"]);
   });
 });
