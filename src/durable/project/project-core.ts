@@ -13,7 +13,7 @@ import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
-import { configMoved, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
+import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
 export const STREAM = "project";
 /** The latest repeat of the logged config failure (when, which cause). */
@@ -69,7 +69,7 @@ export class ProjectCore {
       });
     }
     const wanted = this.state.wanted;
-    if (wanted || moved || this.state.config.commit === null)
+    if (wanted || moved || evaluationPending(this.state))
       await this.readConfig(
         settings,
         now,

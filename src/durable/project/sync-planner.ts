@@ -22,6 +22,15 @@ export function configMoved(state: ProjectState, refs: RefListings, config: Conf
   return now && now !== state.config.commit ? now : null;
 }
 
+/**
+ * A config commit was fetched but neither evaluated nor failed: a pass cut short between the two
+ * (an eviction, a throw) must finish it, or nothing reads that commit until the ref moves again.
+ * Also true before the first fetch.
+ */
+export function evaluationPending(state: ProjectState): boolean {
+  return state.config.commit === null || state.config.lastEvaluation?.commit !== state.config.commit;
+}
+
 /** Apps with `sync.self_heal`, by name: a tick asks each for a drift check. */
 export function selfHealing(state: ProjectState): string[] {
   return Object.values(state.apps)

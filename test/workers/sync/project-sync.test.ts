@@ -1,5 +1,6 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ProjectCore } from "../../../src/durable/project/project-core";
 import { appStub } from "../../../src/durable/stubs";
 import { eventsAfter, gitApp, imageApp, lastSeq, newRepo, project, pushOf, settle, told, uniqueSuffix } from "./given";
 
@@ -78,6 +79,22 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     await settle(stub);
     const received = (await eventsAfter(stub, 0)).filter((e) => e.type === "push.received");
     expect(received).toHaveLength(1);
+  });
+
+  it("a pass cut short after config.fetched is finished by the next tick, though the ref did not move", async () => {
+    const { config, stub, names } = await fiveApps();
+    const second = await config.commit({ "apps/c/app.yaml": imageApp(names[2]!, "28") });
+    // The eviction: the fetch of `second` is in the log, its evaluation never happened.
+    await runInDurableObject(stub, (instance) => {
+      const core = (instance as unknown as { core: ProjectCore }).core;
+      core.apply({ type: "record-fetch", commit: second, ref: "refs/heads/main", cause: "cut", at: "t" });
+    });
+    const before = await lastSeq(stub);
+    await stub.tick(new Date().toISOString());
+    const events = await eventsAfter(stub, before);
+    expect(events.map((e) => e.type)).toEqual(["config.fetched", "config.evaluated", "app.desired"]);
+    expect(told(events)).toEqual([names[2]]);
+    expect((await stub.configStatus()).lastEvaluation?.commit).toBe(second);
   });
 
   it("a broken app.yaml records its error with file:line, keeps that app and still tells the others", async () => {
