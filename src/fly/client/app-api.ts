@@ -21,7 +21,10 @@ export function appApi(http: FlyHttp) {
       const r = await http.request<FlyApp>({ method: "GET", path: a(app), pace: pace(app, "get"), accept: [404] });
       return r.status === 404 ? null : r.body;
     },
-    /** Fly answers 201 without a body; a retry first checks whether the app now exists. */
+    /**
+     * A retry first checks whether the app now exists. Fly answers 201 without a body, so a
+     * success stands for itself (`{name}`) rather than costing a GET nobody reads.
+     */
     async createApp(body: { name: string; org_slug: string; network?: string }): Promise<FlyApp> {
       // Creating apps is limited per organisation, not per app.
       const req = {
@@ -30,8 +33,8 @@ export function appApi(http: FlyHttp) {
         body,
         pace: { key: `org:${body.org_slug}:create_app`, rate: "action" as const },
       };
-      await http.create<unknown>(req, () => api.getApp(body.name));
-      return (await api.getApp(body.name)) ?? { name: body.name };
+      const made = await http.create<FlyApp | null>(req, () => api.getApp(body.name));
+      return made?.name ? made : { name: body.name };
     },
     async deleteApp(app: string) {
       const r = await http.request({ method: "DELETE", path: a(app), pace: pace(app, "delete_app"), accept: [404] });
@@ -45,9 +48,12 @@ export function appApi(http: FlyHttp) {
       });
       return r.body ?? [];
     },
-    /** Retried only after looking for a volume of that name and region that was not there before. */
-    async createVolume(app: string, body: CreateVolumeRequest): Promise<FlyVolume> {
-      const before = new Set((await api.listVolumes(app)).map((v) => v.id));
+    /**
+     * Retried only after looking for a volume of that name and region that was not there before;
+     * `listed` is the app's volumes when the caller has just read them (saves a list call).
+     */
+    async createVolume(app: string, body: CreateVolumeRequest, listed?: FlyVolume[]): Promise<FlyVolume> {
+      const before = new Set((listed ?? (await api.listVolumes(app))).map((v) => v.id));
       const req = { method: "POST" as const, path: a(app, "/volumes"), body, pace: pace(app, "create_volume") };
       return http.create<FlyVolume>(req, async () => {
         const now = await api.listVolumes(app);
@@ -115,8 +121,9 @@ export function appApi(http: FlyHttp) {
       });
       return r.body?.ips ?? [];
     },
-    async assignIp(app: string, body: AssignIpRequest): Promise<FlyIpAssignment> {
-      const before = new Set((await api.listIps(app)).map((x) => x.ip));
+    /** Retried only after looking for an address that was not there before (`listed`, as for volumes). */
+    async assignIp(app: string, body: AssignIpRequest, listed?: FlyIpAssignment[]): Promise<FlyIpAssignment> {
+      const before = new Set((listed ?? (await api.listIps(app))).map((x) => x.ip));
       const req = { method: "POST" as const, path: a(app, "/ip_assignments"), body, pace: pace(app, "assign_ip") };
       return http.create<FlyIpAssignment>(
         req,

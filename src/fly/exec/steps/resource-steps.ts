@@ -35,7 +35,8 @@ export async function unsetSecrets(ctx: StepContext, step: Of<"unset-secrets">) 
 export async function createVolume(ctx: StepContext, step: Of<"create-volume">) {
   if (ctx.journal.made[step.id]) return;
   const claimed = new Set([...ctx.plan.known.volumes, ...Object.values(ctx.journal.made)]);
-  const orphan = (await ctx.client.listVolumes(ctx.app)).find(
+  const listed = await ctx.client.listVolumes(ctx.app);
+  const orphan = listed.find(
     (v) => v.name === step.name && v.region === step.region && !claimed.has(v.id) && v.state !== "destroyed",
   );
   const body = {
@@ -44,7 +45,7 @@ export async function createVolume(ctx: StepContext, step: Of<"create-volume">) 
     size_gb: step.sizeGb,
     ...(step.encrypted === undefined ? {} : { encrypted: step.encrypted }),
   };
-  const vol = orphan ?? (await ctx.client.createVolume(ctx.app, body));
+  const vol = orphan ?? (await ctx.client.createVolume(ctx.app, body, listed));
   ctx.journal.made[step.id] = vol.id;
 }
 
@@ -59,9 +60,10 @@ export async function extendVolume(ctx: StepContext, step: Of<"extend-volume">) 
 export async function assignIp(ctx: StepContext, step: Of<"assign-ip">) {
   if (ctx.journal.made[step.id]) return;
   const claimed = new Set([...ctx.plan.known.ips, ...Object.values(ctx.journal.made)]);
-  const orphan = (await ctx.client.listIps(ctx.app)).find((a) => !claimed.has(a.ip) && ipType(a) === step.type);
+  const listed = await ctx.client.listIps(ctx.app);
+  const orphan = listed.find((a) => !claimed.has(a.ip) && ipType(a) === step.type);
   const body = { type: step.type, ...(step.region ? { region: step.region } : {}) };
-  const ip = orphan ?? (await ctx.client.assignIp(ctx.app, body));
+  const ip = orphan ?? (await ctx.client.assignIp(ctx.app, body, listed));
   ctx.journal.made[step.id] = ip.ip;
 }
 
