@@ -1,16 +1,10 @@
 import type { FlyHttp } from "./fly-http";
 import type { FlyLease } from "./fly-types";
-
-const e = encodeURIComponent;
+import { machinePace, machinePath, nonceHeader } from "./machine-request";
 
 /** Machine leases: what keeps two deployers off one machine. */
 export function leaseApi(http: FlyHttp) {
-  const m = (app: string, id: string) => `/apps/${e(app)}/machines/${e(id)}/lease`;
-  const machinePace = (app: string, id: string, action: string, read = false) => ({
-    key: `${app}/${id}:${action}`,
-    rate: read ? ("machineRead" as const) : ("action" as const),
-  });
-  const nonceHeader = (nonce?: string): Record<string, string> => (nonce ? { "fly-machine-lease-nonce": nonce } : {});
+  const m = (app: string, id: string) => machinePath(app, id, "/lease");
   return {
     /**
      * Acquire (or, with `nonce`, refresh) a lease. Fly answers flat (201) or `{status, data}` (200).

@@ -7,18 +7,11 @@ import type {
   FlyWaitState,
   UpdateMachineRequest,
 } from "./fly-types";
-
-const e = encodeURIComponent;
+import { e, machinePath as m, machinePace, nonceHeader } from "./machine-request";
 
 /** Machines: create, update, start/stop, destroy, waits, events, cordon and metadata. */
 export function machinesApi(http: FlyHttp) {
-  const m = (app: string, id: string, rest = "") => `/apps/${e(app)}/machines/${e(id)}${rest}`;
   const appPace = (app: string, action: string) => ({ key: `${app}:${action}`, rate: "action" as const });
-  const machinePace = (app: string, id: string, action: string, read = false) => ({
-    key: `${app}/${id}:${action}`,
-    rate: read ? ("machineRead" as const) : ("action" as const),
-  });
-  const nonceHeader = (nonce?: string): Record<string, string> => (nonce ? { "fly-machine-lease-nonce": nonce } : {});
 
   const api = {
     async listMachines(app: string, query: { region?: string; state?: string; include_deleted?: boolean } = {}) {
@@ -39,13 +32,16 @@ export function machinesApi(http: FlyHttp) {
       });
       return r.status === 404 ? null : r.body;
     },
-    /** Retried only after looking for a machine of the same name that the failed attempt made. */
-    createMachine(app: string, body: CreateMachineRequest): Promise<FlyMachine> {
+    /**
+     * Retried only after looking for a machine of the same name that the failed attempt made; a
+     * machine without a name cannot be looked for, so its create is sent once.
+     */
+    async createMachine(app: string, body: CreateMachineRequest): Promise<FlyMachine> {
       const req = { method: "POST" as const, path: `/apps/${e(app)}/machines`, body, pace: appPace(app, "create") };
-      return http.create<FlyMachine>(req, async () =>
-        body.name
-          ? ((await api.listMachines(app)).find((x) => x.name === body.name && x.state !== "destroyed") ?? null)
-          : null,
+      if (!body.name) return (await http.request<FlyMachine>({ ...req, retry: false })).body;
+      return http.create<FlyMachine>(
+        req,
+        async () => (await api.listMachines(app)).find((x) => x.name === body.name && x.state !== "destroyed") ?? null,
       );
     },
     async updateMachine(app: string, id: string, body: UpdateMachineRequest, nonce?: string) {

@@ -99,6 +99,15 @@ describe("Fly HTTP client", () => {
     ]);
   });
 
+  it("sends a create of an unnamed machine once: there is no name to look for before a retry", async () => {
+    const { url, seen } = await serve((_req, _b, res) => json(res, 502, { error: "bad gateway" }));
+    const client = createFlyClient({ baseUrl: url, token: "t", ...quick });
+    await expect(client.createMachine("shop", { region: "iad", config: { image: "x" } })).rejects.toMatchObject({
+      code: "fly_server_error",
+    });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["POST /v1/apps/shop/machines"]);
+  });
+
   it("reads both lease answer shapes and reports a network failure without the token", async () => {
     let flat = true;
     const { url } = await serve((_req, _b, res) => {
