@@ -55,3 +55,8 @@ export function finalConfig(
   });
   return mounts ? { ...config, metadata, mounts } : { ...config, metadata };
 }
+
+/** New and updated machines ask for at least the secrets version this run set. */
+export function secretsVersion(ctx: StepContext): { min_secrets_version?: number } {
+  return ctx.journal.secretsVersion === undefined ? {} : { min_secrets_version: ctx.journal.secretsVersion };
+}

@@ -1,7 +1,7 @@
 import { sameConfig } from "../../plan/machine-config";
 import type { MachineChange, PlanStep } from "../../plan/plan-types";
 import type { MachineRecord } from "../journal";
-import { finalConfig, type StepContext } from "../step-context";
+import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
 import { findByName, gone, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
 
@@ -107,10 +107,6 @@ async function settle(ctx: StepContext, rec: MachineRecord) {
     await waitHealthy(ctx, id, tick);
     rec.healthy = true;
   }
-}
-
-function secretsVersion(ctx: StepContext) {
-  return ctx.journal.secretsVersion === undefined ? {} : { min_secrets_version: ctx.journal.secretsVersion };
 }
 
 /** Like Promise.all, but waits for every branch so none keeps running after a failure. */

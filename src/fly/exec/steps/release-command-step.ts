@@ -1,5 +1,5 @@
 import type { PlanStep } from "../../plan/plan-types";
-import { finalConfig, type StepContext } from "../step-context";
+import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
 import { findByName, waitFor } from "./machine-ops";
 
@@ -20,7 +20,7 @@ export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
         name,
         region: step.region,
         config: finalConfig(ctx, step.config),
-        ...(ctx.journal.secretsVersion === undefined ? {} : { min_secrets_version: ctx.journal.secretsVersion }),
+        ...secretsVersion(ctx),
       }));
     ctx.record.machineId = m.id;
   }
