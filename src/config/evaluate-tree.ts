@@ -3,7 +3,7 @@ import { emptyCommon, type StackedCommon, stackCommon } from "./common";
 import { diagnostic, type Position } from "./diagnostic";
 import { evaluateApp } from "./evaluate-app";
 import type { EvaluateOptions, Evaluation, EvaluationCache, ProjectInfo, RepoRef } from "./evaluation";
-import type { FileTree } from "./file-tree";
+import type { FileTree, FileTreeEntry } from "./file-tree";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { readProjectFile } from "./project-file";
@@ -141,21 +141,22 @@ class TreeWalk {
     const key = `${scope.treeKey}:${dir}`;
     if (scope.chain.includes(key)) {
       this.fatal = true;
-      const loop = [...scope.names].join(" → ");
+      const loop = scope.names.join(" → ");
       this.diagnostics.push(here(`cycle: ${loop} leads back to ${scope.prefix}${dir || "."}`, ["source"]));
       return;
     }
-    if (!(await scope.tree.list(dir))) {
+    const entries = await scope.tree.list(dir);
+    if (!entries) {
       this.diagnostics.push(here(`the project's source ${scope.prefix}${dir || "."} does not exist`, ["source"]));
       return;
     }
     scope.info.complete = true;
-    await this.walk({ ...scope, chain: [...scope.chain, key] }, dir, true);
+    await this.walk({ ...scope, chain: [...scope.chain, key] }, dir, true, entries);
   }
 
   /** A folder of a project's content: a nested project, an app, or folders to look into. */
-  async walk(scope: Scope, dir: string, contentRoot: boolean): Promise<void> {
-    const entries = (await scope.tree.list(dir)) ?? [];
+  async walk(scope: Scope, dir: string, contentRoot: boolean, listed?: FileTreeEntry[]): Promise<void> {
+    const entries = listed ?? (await scope.tree.list(dir)) ?? [];
     const files = new Set(entries.filter((e) => e.kind === "file").map((e) => e.name));
     const join = (name: string) => (dir ? `${dir}/${name}` : name);
     if (!contentRoot && files.has("project.yaml")) {
