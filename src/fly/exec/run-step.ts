@@ -1,4 +1,5 @@
 import { FlyApiError } from "../../errors";
+import { isTransientStatus, parseRetryAfter } from "../client/retry-policy";
 import type { PlanStep } from "../plan/plan-types";
 import type { StepContext } from "./step-context";
 import { type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
@@ -25,9 +26,8 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
     if (err instanceof StepStalled)
       return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${err.message}` };
     if (err instanceof FlyApiError && transient(err)) {
-      const asked = Number(err.data.retryAfter);
-      const afterMs =
-        Number.isFinite(asked) && asked > 0 ? asked * 1000 : Math.min(30_000, 1000 * 2 ** ctx.record.retries);
+      const asked = parseRetryAfter(err.data.retryAfter as string | null, ctx.now());
+      const afterMs = asked ? asked : Math.min(30_000, 1000 * 2 ** ctx.record.retries);
       return { step: step.id, kind: "retry", afterMs, reason: `${describe(step)}: ${err.message}` };
     }
     const message = err instanceof Error ? err.message : String(err);
@@ -35,10 +35,10 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
   }
 }
 
-/** 429, 408, 5xx, no answer, and 409 (a lease or a state change in flight) pass with time. */
+/** What the client retries, and 409 (a lease or a state change in flight): all pass with time. */
 function transient(err: FlyApiError): boolean {
   const s = err.data.status as number;
-  return s === 0 || s === 408 || s === 409 || s === 429 || s >= 500;
+  return s === 409 || isTransientStatus(s);
 }
 
 function dispatch(ctx: StepContext, step: PlanStep): Promise<void> {
