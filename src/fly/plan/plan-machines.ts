@@ -4,18 +4,15 @@ import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, with
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
 
-const gone = new Set(["destroyed", "destroying"]);
+/** A machine that is no more (or on its way out): never counted, paired or waited on. */
+export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
+  !m || m.state === "destroyed" || m.state === "destroying";
 
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    return (
-      !gone.has(m.state ?? "") &&
-      md[meta.platform] === "v2" &&
-      !!md[meta.group] &&
-      md[meta.group] !== releaseCommandGroup
-    );
+    return !isGone(m) && md[meta.platform] === "v2" && !!md[meta.group] && md[meta.group] !== releaseCommandGroup;
   });
 }
 
@@ -34,7 +31,7 @@ export function planMachines(
 ): MachineChange[] {
   const { bluegreen, force } = opts;
   const managed = managedMachines(machines);
-  const taken = new Set(machines.filter((m) => !gone.has(m.state ?? "")).map((m) => m.name ?? ""));
+  const taken = new Set(machines.filter((m) => !isGone(m)).map((m) => m.name ?? ""));
   const newName = (g: DesiredGroup) => {
     let k = 1;
     while (taken.has(`${g.processGroup}-${g.region}-${k}`)) k++;

@@ -1,10 +1,8 @@
 import { FlyApiError } from "../../../errors";
-import type { FlyMachine } from "../../client/fly-types";
+import { isGone as gone } from "../../plan/plan-machines";
 import type { MachineRecord } from "../journal";
 import { checkTimeout, requireTime, type StepContext } from "../step-context";
 import { StepStalled, StepWaiting } from "../step-outcome";
-
-const gone = (m: FlyMachine | null) => !m || m.state === "destroyed" || m.state === "destroying";
 
 /** A live machine of this name (names are unique among live machines): how creates look first. */
 export async function findByName(ctx: StepContext, name: string, includeDeleted = false) {

@@ -1,3 +1,4 @@
+import { isGone } from "../../plan/plan-machines";
 import type { PlanStep } from "../../plan/plan-types";
 import type { StepContext } from "../step-context";
 import { StepStalled } from "../step-outcome";
@@ -8,12 +9,12 @@ type SwitchStep = Extract<PlanStep, { kind: "switch-traffic" }>;
 export async function switchTraffic(ctx: StepContext, step: SwitchStep) {
   const machines = await ctx.client.listMachines(ctx.app);
   for (const name of step.green) {
-    const m = machines.find((x) => x.name === name && x.state !== "destroyed");
+    const m = machines.find((x) => x.name === name && !isGone(x));
     if (!m) throw new StepStalled(`green machine ${name} is missing`);
     await ctx.client.uncordon(ctx.app, m.id);
   }
   for (const id of step.blue) {
     const m = machines.find((x) => x.id === id);
-    if (m && m.state !== "destroyed" && m.state !== "destroying") await ctx.client.cordon(ctx.app, id);
+    if (!isGone(m)) await ctx.client.cordon(ctx.app, id);
   }
 }
