@@ -24,7 +24,7 @@ export async function launchBuildMachine(
   request: CreateMachineRequest,
 ): Promise<string> {
   const found = await findBuildMachine(client, settings, request.name ?? "");
-  return (found ?? (await client.createMachine(settings.app, request))).id;
+  return (found ?? (await client.createMachine(settings.app, request, { oneOff: true }))).id;
 }
 
 export async function findBuildMachine(

@@ -34,15 +34,18 @@ export function machinesApi(http: FlyHttp) {
     },
     /**
      * Retried only after looking for a machine of the same name that the failed attempt made; a
-     * machine without a name cannot be looked for, so its create is sent once.
+     * machine without a name cannot be looked for, so its create is sent once. `oneOff` is for
+     * names used once (a release command, a build): their machine may already have run and been
+     * destroyed by then, and still counts, so the look includes destroyed machines.
      */
-    async createMachine(app: string, body: CreateMachineRequest): Promise<FlyMachine> {
+    async createMachine(app: string, body: CreateMachineRequest, opts: { oneOff?: boolean } = {}): Promise<FlyMachine> {
       const req = { method: "POST" as const, path: `/apps/${e(app)}/machines`, body, pace: appPace(app, "create") };
       if (!body.name) return (await http.request<FlyMachine>({ ...req, retry: false })).body;
-      return http.create<FlyMachine>(
-        req,
-        async () => (await api.listMachines(app)).find((x) => x.name === body.name && x.state !== "destroyed") ?? null,
-      );
+      const query = opts.oneOff ? { include_deleted: true } : {};
+      return http.create<FlyMachine>(req, async () => {
+        const list = await api.listMachines(app, query);
+        return list.find((x) => x.name === body.name && (opts.oneOff || x.state !== "destroyed")) ?? null;
+      });
     },
     async updateMachine(app: string, id: string, body: UpdateMachineRequest, nonce?: string) {
       const r = await http.request<FlyMachine>({

@@ -16,12 +16,16 @@ export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
     const found = await findByName(ctx, name, true);
     const m =
       found ??
-      (await ctx.client.createMachine(ctx.app, {
-        name,
-        region: step.region,
-        config: finalConfig(ctx, step.config),
-        ...secretsVersion(ctx),
-      }));
+      (await ctx.client.createMachine(
+        ctx.app,
+        {
+          name,
+          region: step.region,
+          config: finalConfig(ctx, step.config),
+          ...secretsVersion(ctx),
+        },
+        { oneOff: true },
+      ));
     ctx.record.machineId = m.id;
   }
   const id = ctx.record.machineId;

@@ -99,6 +99,26 @@ describe("Fly HTTP client", () => {
     ]);
   });
 
+  it("finds a one-off machine the lost create made even when it already ran and was destroyed", async () => {
+    let creates = 0;
+    const { url, seen } = await serve((req, _b, res) => {
+      if (req.method === "POST") {
+        creates++;
+        return json(res, 502, { error: "bad gateway" });
+      }
+      const deleted = req.url!.includes("include_deleted=true");
+      return json(res, 200, deleted ? [{ id: "r1", name: "release-command-run1", state: "destroyed" }] : []);
+    });
+    const client = createFlyClient({ baseUrl: url, token: "t", ...quick });
+    const body = { name: "release-command-run1", region: "iad", config: { image: "x" } };
+    expect((await client.createMachine("shop", body, { oneOff: true })).id).toBe("r1");
+    expect(creates).toBe(1);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "POST /v1/apps/shop/machines",
+      "GET /v1/apps/shop/machines?include_deleted=true",
+    ]);
+  });
+
   it("sends a create of an unnamed machine once: there is no name to look for before a retry", async () => {
     const { url, seen } = await serve((_req, _b, res) => json(res, 502, { error: "bad gateway" }));
     const client = createFlyClient({ baseUrl: url, token: "t", ...quick });
