@@ -25,7 +25,7 @@ export function evolve(
     case "config.evaluated": {
       const apps: Record<string, KnownApp> = {};
       for (const name of e.data.kept) if (s.apps[name]) apps[name] = s.apps[name];
-      for (const entry of e.data.apps) apps[entry.name] = { ...entry, toldAt: s.apps[entry.name]?.toldAt ?? null };
+      for (const entry of e.data.apps) apps[entry.name] = entry;
       const ok = e.data.errors.length === 0;
       const lastEvaluation = { at: stored.at, commit: e.data.commit, ok, apps: Object.keys(apps).length };
       const config = { ...s.config, lastEvaluation, errors: e.data.errors };
@@ -41,7 +41,7 @@ export function evolve(
     case "app.desired": {
       const known = s.apps[e.data.app];
       if (!known) return s;
-      const app = { ...known, sourceCommit: e.data.sourceCommit, toldAt: stored.seq };
+      const app = { ...known, sourceCommit: e.data.sourceCommit };
       return { ...s, apps: { ...s.apps, [e.data.app]: app } };
     }
     case "app.removed":

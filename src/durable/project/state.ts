@@ -2,10 +2,7 @@
 import type { PushReceived } from "../contract";
 import type { AppEntry, ConfigProblem } from "./events";
 
-export interface KnownApp extends AppEntry {
-  /** `seq` of the last `app.desired` for it. */
-  toldAt: number | null;
-}
+export type KnownApp = AppEntry;
 
 export interface ProjectState {
   /** The last seq folded in. */

@@ -47,7 +47,7 @@ describe("source versions", () => {
     const local = { name: "l", source: { type: "local" as const, path: "apps/l" } };
     const first = sourceVersion(local, undefined, {}, { commit: sha("c"), sourceTree: "t1" });
     expect(first).toEqual({ sourceCommit: sha("c"), sourceTree: "t1" });
-    const before = { ...gitApp("l", "h"), ...first, source: local.source, toldAt: 1 };
+    const before = { ...gitApp("l", "h"), ...first, source: local.source };
     expect(sourceVersion(local, before, {}, { commit: sha("d"), sourceTree: "t1" }).sourceCommit).toBe(sha("c"));
     expect(sourceVersion(local, before, {}, { commit: sha("d"), sourceTree: "t2" }).sourceCommit).toBe(sha("d"));
   });
