@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../worker/env";
+import { alarmNoLaterThan } from "./alarm";
 import { AppLog } from "./app/app-log";
 import { createBuildPort } from "./app/build-port";
 import { DESIRED_APP, runSlice } from "./app/deploy-driver";
@@ -125,10 +126,7 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
 
   /** Sets the alarm `delayMs` from now unless one is due sooner; with no delay, clears nothing. */
   private async schedule(delayMs: number | null = 0): Promise<void> {
-    if (delayMs === null) return;
-    const at = Date.now() + delayMs;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (delayMs !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + delayMs);
   }
 
   /** A running deploy must be looked at again by its timeout at the latest. */

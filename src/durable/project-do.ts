@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../worker/env";
+import { alarmNoLaterThan } from "./alarm";
 import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
 import { EventStore } from "./event-store";
 import { liveProjectPorts } from "./project/live-ports";
@@ -46,13 +47,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async recordPush(push: PushReceived): Promise<RecordPushResult> {
     const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
-    // Pull the alarm forward only when it is later or unset: re-arming on every push of a burst
-    // makes each append wait on an alarm write.
-    const now = Date.now();
-    if (!result.duplicate) {
-      const pending = await this.ctx.storage.getAlarm();
-      if (pending === null || pending > now) await this.ctx.storage.setAlarm(now);
-    }
+    if (!result.duplicate) await alarmNoLaterThan(this.ctx.storage, Date.now());
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
@@ -63,7 +58,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async requestSync(options: { force: boolean; cause: string }): Promise<void> {
     const id = crypto.randomUUID();
     this.core.apply({ type: "request-sync", id, ...options, at: new Date().toISOString() });
-    await this.ctx.storage.setAlarm(Date.now());
+    await alarmNoLaterThan(this.ctx.storage, Date.now());
   }
 
   override async alarm(): Promise<void> {
@@ -102,18 +97,12 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     };
   }
 
-  private async alarmWithin(ms: number): Promise<void> {
-    const at = Date.now() + ms;
-    const pending = await this.ctx.storage.getAlarm();
-    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
-  }
-
   private serially(tick: boolean, now?: string): Promise<void> {
     const clock = () => (now && tick ? now : new Date().toISOString());
     const pass = this.running.then(async () => {
       const retryMs = await this.core.sync(this.settings(), clock, tick);
       // An app that could not be told hears it on this alarm, not at the next cron tick.
-      if (retryMs !== null) await this.alarmWithin(retryMs);
+      if (retryMs !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + retryMs);
     });
     // A failed pass must not wedge the ones after it; the failing caller still sees its error.
     this.running = pass.catch(() => undefined);
