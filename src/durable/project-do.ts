@@ -58,7 +58,9 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async requestSync(options: { force: boolean; cause: string }): Promise<void> {
     const id = crypto.randomUUID();
     this.core.apply({ type: "request-sync", id, ...options, at: new Date().toISOString() });
-    await alarmNoLaterThan(this.ctx.storage, Date.now());
+    // Set, not only pulled forward: with alarmNoLaterThan here the forced-redeploy sync test
+    // failed now and then under load (cause not pinned down); a set alarm always gets its pass.
+    await this.ctx.storage.setAlarm(Date.now());
   }
 
   override async alarm(): Promise<void> {
