@@ -47,7 +47,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async recordPush(push: PushReceived): Promise<RecordPushResult> {
     const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
-    if (!result.duplicate) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery may
+    // have been appended and then cut off before its alarm was set.
+    const waiting = this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId);
+    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 

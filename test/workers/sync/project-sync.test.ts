@@ -97,6 +97,20 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     expect((await stub.configStatus()).lastEvaluation?.commit).toBe(second);
   });
 
+  it("a redelivered push still in the inbox re-arms the alarm its first delivery never set", async () => {
+    const { config, first, stub } = await fiveApps();
+    const push = pushOf(config, "refs/heads/main", first, first);
+    // The cut: the push is appended, the alarm never set.
+    await runInDurableObject(stub, async (instance, state) => {
+      (instance as unknown as { core: ProjectCore }).core.apply({ type: "record-push", push, at: "t" });
+      await state.storage.deleteAlarm();
+    });
+    expect((await stub.recordPush(push)).duplicate).toBe(true);
+    await settle(stub); // runs the alarm, if one is set; no tick
+    const routed = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === push.deliveryId);
+    expect(routed.map((e) => e.type)).toEqual(["push.routed"]);
+  });
+
   it("a broken app.yaml records its error with file:line, keeps that app and still tells the others", async () => {
     const { config, first, stub, names } = await fiveApps();
     const before = await lastSeq(stub);
