@@ -4,7 +4,7 @@ import { alarmNoLaterThan } from "./alarm";
 import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
 import { EventStore } from "./event-store";
 import { liveProjectPorts } from "./project/live-ports";
-import type { ProjectSettings } from "./project/ports";
+import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { projectUpcaster } from "./project/upcasters";
@@ -17,16 +17,15 @@ const SETTINGS = "settings";
  */
 export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   private readonly core: ProjectCore;
+  private readonly ports: ProjectPorts;
   /** Sync passes run one after another, never interleaved across their awaits. */
   private running: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: TowerEnv) {
     super(ctx, env);
     const store = new EventStore(ctx.storage, projectUpcaster);
-    this.core = new ProjectCore(
-      store,
-      liveProjectPorts(env, () => this.settings()),
-    );
+    this.ports = liveProjectPorts(env, () => this.settings());
+    this.core = new ProjectCore(store, this.ports);
     ctx.blockConcurrencyWhile(async () => {
       store.migrate();
       this.core.load();
@@ -71,10 +70,9 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async listApps(): Promise<AppSummary[]> {
-    const ports = liveProjectPorts(this.env, () => this.settings());
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
     return mapLimit(apps, 6, async (app) => {
-      const summary = await ports.summary(app.name);
+      const summary = await this.ports.summary(app.name);
       if (summary) return summary;
       const desired = { configHash: app.hash, sourceCommit: app.sourceCommit };
       const deployed = { configHash: null, sourceCommit: null };
