@@ -1,3 +1,5 @@
+import { TowerError } from "../errors";
+
 /** Parsed command line: positionals and `--flag` / `--flag value` / `--flag=value` options. */
 export interface Args {
   positional: string[];
@@ -6,7 +8,12 @@ export interface Args {
 
 const withValue = new Set(["app", "to", "org", "root"]);
 
-export class UsageError extends Error {}
+/** A command line Tower cannot act on: the CLI answers it with exit code 2 and the help hint. */
+export class UsageError extends TowerError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 export function parseArgs(argv: readonly string[], known: readonly string[]): Args {
   const out: Args = { positional: [], flags: {} };

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { redact } from "../git";
 import type { TowerEnv } from "../worker/env";
 import { alarmNoLaterThan } from "./alarm";
 import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
@@ -83,7 +84,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async configStatus(): Promise<ConfigStatus> {
     const { repo, ref, path } = this.settings();
     const { commit, lastEvaluation, errors } = this.core.state.config;
-    return { repo, ref, path, commit, lastEvaluation, errors };
+    // A CONFIG_REPO written with credentials in it must not hand them to API readers.
+    return { repo: redact(repo), ref, path, commit, lastEvaluation, errors };
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {

@@ -1,6 +1,6 @@
 export { GitCredentials, noCredentials, parseGitCredentials } from "./credentials";
 export { FETCH_DEFAULTS, type FetchOptions, type FetchWant, fetchCommit } from "./fetch-commit";
-export type { GitErrorCode } from "./git-error";
+export { type GitErrorCode, redact } from "./git-error";
 export { LIST_REFS_DEFAULTS, type ListRefsOptions, listRemoteRefs } from "./list-remote-refs";
 export { type RemoteRefs, resolveRemoteRef } from "./remote-refs";
 export { describeRepo, httpsCloneUrl, normaliseRepoUrl } from "./repo-url";

@@ -26,6 +26,14 @@ describe("ProjectDO", () => {
     expect(await stub.listApps()).toEqual([]);
   });
 
+  it("never shows credentials written into the repo URL", async () => {
+    const stub = fresh("credentials");
+    await stub.configure({ repo: "https://x-access-token:ghp_s3cr3t@github.com/acme/config.git" });
+    const status = await stub.configStatus();
+    expect(status.repo).toBe("https://github.com/acme/config.git");
+    expect(JSON.stringify(status)).not.toContain("ghp_s3cr3t");
+  });
+
   it("records a config repo that cannot be fetched as a failure naming the repo, and retries on the next tick", async () => {
     const stub = fresh("missing");
     await stub.configure({ repo: `${inject("gitUrl")}/does-not-exist.git` });
