@@ -56,6 +56,13 @@ afterAll(async () => {
 
 const api = () => `http://127.0.0.1:${ports.api}`;
 
+/** The output once it shows `pattern`: the event tail polls the API, so its lines trail the state. */
+async function printed(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return output;
+}
+
 async function listApps(): Promise<AppSummary[]> {
   try {
     const res = await fetch(`${api()}/api/apps`, { signal: AbortSignal.timeout(2000) });
@@ -84,8 +91,12 @@ describe("npm start and npm run demo:push", () => {
     // What it printed: the URLs, the simulator banner, one line per event, the summary.
     expect(output).toContain(`Tower API      ${api()}/api/apps`);
     expect(output).toContain("tower: Fly simulator — nothing leaves this machine");
-    expect(output).toMatch(/tower-demo-hello\s+deploy\.succeeded\s+release 1/);
-    expect(output).toMatch(/tower-demo-site\s+build\.finished\s+registry\.fly\.io\/tower-demo-site@sha256:/);
+    expect(await printed(/tower-demo-hello\s+deploy\.succeeded\s+release 1/)).toMatch(
+      /tower-demo-hello\s+deploy\.succeeded\s+release 1/,
+    );
+    expect(await printed(/tower-demo-site\s+build\.finished\s+registry\.fly\.io\/tower-demo-site@sha256:/)).toMatch(
+      /tower-demo-site\s+build\.finished\s+registry\.fly\.io\/tower-demo-site@sha256:/,
+    );
     // The Fly token (in the env file wrangler reads) is never printed, by the script or the Worker.
     const flyToken = /^FLY_API_TOKEN="(.+)"$/m.exec(readFileSync(join(dir, "dev.vars"), "utf8"))?.[1];
     expect(flyToken).toMatch(/^dev-fly-token-/);
@@ -128,7 +139,9 @@ describe("npm start and npm run demo:push", () => {
     expect(stdout).toContain(`source commit ${sha}`);
     expect(stdout).toMatch(/image registry\.fly\.io\/tower-demo-site@sha256:[0-9a-f]{64}/);
     expect(stdout).toContain("only tower-demo-site deployed");
-    expect(output).toMatch(/tower-demo-site\s+build\.started\s+registry\.fly\.io\/tower-demo-site:deployment-/);
+    expect(await printed(/tower-demo-site\s+build\.started\s+registry\.fly\.io\/tower-demo-site:deployment-/)).toMatch(
+      /tower-demo-site\s+build\.started\s+registry\.fly\.io\/tower-demo-site:deployment-/,
+    );
   }, 60_000);
 
   it("the docs' `sh local` commands work against it", async () => {
@@ -155,7 +168,9 @@ describe("npm start and npm run demo:push", () => {
     for (let i = 0; i < 300 && (alive(stack.pid) || alive(-start.pid!)); i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(alive(stack.pid), "the npm start script").toBe(false);
-    expect(output).toContain("tower: wrangler dev and workerd stopped");
+    expect(await printed(/tower: wrangler dev and workerd stopped/)).toContain(
+      "tower: wrangler dev and workerd stopped",
+    );
     expect(alive(-stack.wranglerPid), "wrangler's process group").toBe(false);
     expect(alive(-start.pid!), "npm's process group").toBe(false);
     for (const port of [ports.api, ports.fly, ports.git]) expect(await listening(port), `port ${port}`).toBe(false);
