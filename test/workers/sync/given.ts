@@ -2,6 +2,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
+import { RETRY_ROW } from "../../../src/durable/project/outbox";
 import { appStub } from "../../../src/durable/stubs";
 import { normaliseRepoUrl } from "../../../src/git";
 import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
@@ -31,7 +32,7 @@ export type ProjectStub = Awaited<ReturnType<typeof project>>;
 
 /**
  * Runs the alarm now (if it has not fired by itself) and waits for every sync pass to end; again
- * while a push is still in the inbox or an alarm is due, since an alarm that fired on its own may
+ * while a push is still in the inbox, a delivery awaits its retry or an alarm is due, since an alarm that fired on its own may
  * not have joined the pass chain yet when we looked.
  */
 export async function settle(stub: ProjectStub): Promise<void> {
@@ -39,10 +40,15 @@ export async function settle(stub: ProjectStub): Promise<void> {
     await runDurableObjectAlarm(stub);
     const owed = await runInDurableObject(stub, async (instance, state) => {
       // Test-only look at the pass chain and the inbox.
-      const look = instance as unknown as { running: Promise<void>; core: { state: { inbox: unknown[] } } };
+      const look = instance as unknown as {
+        running: Promise<void>;
+        core: { state: { inbox: unknown[] }; store: { getState(name: string): unknown } };
+      };
       await look.running;
       const alarm = await state.storage.getAlarm();
-      return look.core.state.inbox.length > 0 || (alarm !== null && alarm <= Date.now() + 50);
+      // A failed delivery to an AppDO waits for its retry alarm (1 s at first): run it now.
+      const retrying = look.core.store.getState(RETRY_ROW) !== null;
+      return look.core.state.inbox.length > 0 || retrying || (alarm !== null && alarm <= Date.now() + 50);
     });
     if (!owed) return;
     await new Promise((r) => setTimeout(r, 20));
