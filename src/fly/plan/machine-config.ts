@@ -1,6 +1,7 @@
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import { canonical, digest, normalise } from "./canonical";
+import { type FieldChange, fieldChanges } from "./field-changes";
 
 /** Metadata keys on machines Tower manages: flyctl's (so `fly status` shows them) and Tower's. */
 export const meta = {
@@ -58,8 +59,17 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[meta.config] !== want.metadata?.[meta.config]) return false;
+  return configChanges(want, live).length === 0;
+}
+
+/**
+ * The fields of `want` a live machine does not have (as `sameConfig` sees them: release stamps,
+ * volume ids and what Fly adds left out, equivalent spellings equal). Empty while the digest
+ * differs means a field Tower set before was removed from the config.
+ */
+export function configChanges(want: FlyMachineConfig, live: FlyMachineConfig): FieldChange[] {
   const w = comparable(want);
-  return canonical(w) === canonical(project(comparable(live), w, ""));
+  return fieldChanges(w, project(comparable(live), w, ""));
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
