@@ -38,7 +38,7 @@ export interface AppDiff {
 }
 
 /** The hash stamp changes with any config change: shown only when nothing else explains an update. */
-const HASH_STAMP = "metadata.tower_config_hash";
+export const HASH_STAMP = "metadata.tower_config_hash";
 
 export function flyClientFromEnv(env: NodeJS.ProcessEnv): FlyClient | null {
   if (!env.FLY_API_TOKEN) return null;

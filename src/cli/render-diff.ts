@@ -1,6 +1,6 @@
 /** `tower diff` / `tower plan` as text: per app, the plan's steps in the strategy's order. */
 import type { PlanStep } from "../fly";
-import type { AppDiff, MachineDiff } from "./live-diff";
+import { type AppDiff, HASH_STAMP, type MachineDiff } from "./live-diff";
 import type { Style } from "./style";
 
 const show = (v: unknown) => JSON.stringify(v);
@@ -73,6 +73,11 @@ function machineLines(m: MachineDiff, s: Style): string[] {
       const fields = m.fields ?? [];
       if (fields.length === 0) out.push(s.faint("    (a field Tower set before is no longer in the config)"));
       for (const f of fields) {
+        if (f.path === HASH_STAMP) {
+          const [from, to] = [f.live, f.want].map((h) => String(h ?? "-").slice(0, 19));
+          out.push(s.change(`~   ${f.path} ${from}… → ${to}… (the app's config changed outside this machine)`));
+          continue;
+        }
         if ("live" in f) out.push(s.remove(`-   ${f.path} = ${show(f.live)}`));
         if ("want" in f) out.push(s.add(`+   ${f.path} = ${show(f.want)}`));
       }

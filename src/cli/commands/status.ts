@@ -94,7 +94,8 @@ function render(view: StatusView, now: number): string {
       a.name,
       paint(a.status),
       d ? String(d.release) : "-",
-      a.image ?? "-",
+      // A digest in full would push the table off the screen: its first 12 digits name it.
+      (a.image ?? "-").replace(/@sha256:([0-9a-f]{12})[0-9a-f]+$/, "@sha256:$1…"),
       short(d?.sourceCommit ?? a.deployed.sourceCommit),
       d ? `${d.outcome} ${age(d.finishedAt ?? d.startedAt, now)}` : "-",
     ]);
