@@ -155,7 +155,9 @@ describe("npm start and npm run demo:push", () => {
         ),
       );
 
-    // The "done when", said directly.
+    // The "done when", said directly (once the first deploys are over, however slow).
+    for (let i = 0; i < 600 && (await listApps()).some((a) => a.status !== "synced"); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const status = await tower(["status", "--json"]);
     expect(status.code, status.out).toBe(0);
     const listed = JSON.parse(status.stdout) as { apps: AppSummary[] };
