@@ -4,7 +4,7 @@ import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
-import { projectStub } from "../../../src/durable/stubs";
+import { projectStub } from "../do-stubs";
 import { deliveryId, github, SECRET, send, webhookRequest } from "./deliver";
 
 interface PushExample {
