@@ -1,6 +1,5 @@
 export type { CommonOrigin } from "./app-file";
 export { readAppFile } from "./app-file";
-export { canonicalHash, canonicalJson, sha256Hex } from "./canonical";
 export { applyCommon, type StackedCommon, stackCommon, substitute } from "./common";
 export { appYamlToFlyToml, type ConvertResult, flyTomlToAppYaml } from "./convert";
 export type * from "./desired-app";
@@ -20,5 +19,5 @@ export { DEFAULT_REF } from "./resolve-app";
 export type * from "./resolved-app";
 export { appSchema } from "./schema/app-schema";
 export { projectSchema } from "./schema/project-schema";
-export { resolveSecrets, secretRefs, secretsDigest } from "./secrets";
-export { METADATA, machineConfig, type ToDesiredOptions, toDesiredApp } from "./to-desired-app";
+export { resolveSecrets, secretRefs } from "./secrets";
+export { machineConfig, type ToDesiredOptions, toDesiredApp } from "./to-desired-app";

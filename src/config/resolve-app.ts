@@ -1,3 +1,4 @@
+import { secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
 import { appHash } from "./hash";
@@ -5,7 +6,7 @@ import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { repoKey } from "./repo-key";
 import type { AppSource, Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
-import { resolveSecrets, secretRefs, secretsDigest } from "./secrets";
+import { resolveSecrets, secretRefs } from "./secrets";
 
 /** Where an app file sits: its folder in its tree, and the git repo that tree is, if any. */
 export interface AppPlace {

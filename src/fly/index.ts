@@ -7,6 +7,6 @@ export { type DeployJournal, newJournal } from "./exec/journal";
 export { type RunResult, runToCompletion } from "./exec/run-to-completion";
 export type { StepOutcome } from "./exec/step-outcome";
 export { readLiveApp } from "./live/read-live-app";
-export { machineConfigFor, meta, sameConfig } from "./plan/machine-config";
+export { machineConfigFor, sameConfig } from "./plan/machine-config";
 export { planDeploy } from "./plan/plan-deploy";
 export type { LiveApp, MachineChange, Plan, PlanStep, VolumeRef } from "./plan/plan-types";

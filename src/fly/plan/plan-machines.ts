@@ -1,6 +1,7 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
-import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
 
@@ -12,7 +13,12 @@ export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    return !isGone(m) && md[meta.platform] === "v2" && !!md[meta.group] && md[meta.group] !== releaseCommandGroup;
+    return (
+      !isGone(m) &&
+      md[MACHINE_METADATA.platformVersion] === "v2" &&
+      !!md[MACHINE_METADATA.processGroup] &&
+      md[MACHINE_METADATA.processGroup] !== releaseCommandGroup
+    );
   });
 }
 
@@ -55,7 +61,7 @@ export function planMachines(
   for (const g of groups) {
     const want = machineConfigFor(g, desired.secretsDigest);
     const mine = managed
-      .filter((m) => m.config?.metadata?.[meta.group] === g.processGroup && m.region === g.region)
+      .filter((m) => m.config?.metadata?.[MACHINE_METADATA.processGroup] === g.processGroup && m.region === g.region)
       .map((m) => ({ m, vols: mountedVolumes(m) }))
       .map((x) => ({
         ...x,
@@ -95,7 +101,7 @@ export function planMachines(
         op: "destroy",
         machineId: m.id,
         name: m.name ?? m.id,
-        group: m.config?.metadata?.[meta.group] ?? "",
+        group: m.config?.metadata?.[MACHINE_METADATA.processGroup] ?? "",
         region: m.region ?? "",
       });
   return changes.map(dropUndefined);
