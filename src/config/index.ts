@@ -14,7 +14,6 @@ export { jsonSchemas } from "./json-schema";
 export { memoryFileTree } from "./memory-file-tree";
 export { deepMerge } from "./merge";
 export { readProjectFile } from "./project-file";
-export { repoKey } from "./repo-key";
 export { DEFAULT_REF } from "./resolve-app";
 export type * from "./resolved-app";
 export { appSchema } from "./schema/app-schema";

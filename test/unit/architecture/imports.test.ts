@@ -157,6 +157,12 @@ export function cycles(edges: Edge[]): string[][] {
   return components;
 }
 
+/**
+ * Cycles being broken on another branch (issue 12, branch shape-a: build-driver ↔ deploy-driver).
+ * Delete the entry when that lands; the last test below fails until it is deleted.
+ */
+const PENDING_CYCLES = [["durable/app/build-driver.ts", "durable/app/deploy-driver.ts"].join(" ")];
+
 describe("src/ import graph", () => {
   const edges = graph();
 
@@ -166,7 +172,12 @@ describe("src/ import graph", () => {
   });
 
   it("has no import cycle, type-only imports included", () => {
-    expect(cycles(edges)).toEqual([]);
+    expect(cycles(edges).filter((c) => !PENDING_CYCLES.includes(c.join(" ")))).toEqual([]);
+  });
+
+  it("lists no pending cycle that is already gone", () => {
+    const found = cycles(edges).map((c) => c.join(" "));
+    expect(PENDING_CYCLES.filter((c) => !found.includes(c))).toEqual([]);
   });
 
   it("points every arrow down worker → durable → fly/git → config → base", () => {
