@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../../..");
 const src = join(root, "src");
 
-export interface Edge {
+interface Edge {
   from: string;
   to: string;
   typeOnly: boolean;
@@ -40,7 +40,7 @@ function resolveSpecifier(fromFile: string, specifier: string, files: Set<string
 }
 
 /** Static imports and re-exports, plus `import("x")` types; type-only when nothing is a value. */
-export function importsOf(file: string, text: string): { specifier: string; typeOnly: boolean }[] {
+function importsOf(file: string, text: string): { specifier: string; typeOnly: boolean }[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, file.endsWith(".tsx") ? 4 : 3);
   const found: { specifier: string; typeOnly: boolean }[] = [];
   const visit = (node: ts.Node) => {
@@ -98,7 +98,7 @@ const area = (path: string) => path.split("/")[0]!;
 const RANK: Record<string, number> = { base: 0, config: 1, fly: 2, git: 2, durable: 3, worker: 4 };
 
 /** Why an edge breaks the layering, or null when it is allowed. */
-export function layerViolation(edge: Edge): string | null {
+function layerViolation(edge: Edge): string | null {
   const from = area(edge.from);
   const to = area(edge.to);
   if (LEAVES.has(edge.to)) return null;
@@ -116,7 +116,7 @@ export function layerViolation(edge: Edge): string | null {
 }
 
 /** Every cycle's files, one list per strongly connected component with more than one file. */
-export function cycles(edges: Edge[]): string[][] {
+function cycles(edges: Edge[]): string[][] {
   const next = new Map<string, string[]>();
   for (const { from, to } of edges) next.set(from, [...(next.get(from) ?? []), to]);
   const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
