@@ -2,6 +2,7 @@ export { apiBase, authHeader } from "./client/auth-header";
 export { createFlyClient, type FlyClient } from "./client/fly-client";
 export type { FlyClientOptions } from "./client/fly-http";
 export type * from "./client/fly-types";
+export { isGone } from "./client/is-gone";
 export { createDeployRun, type DeployRun, type DeployRunOptions } from "./exec/deploy-run";
 export { type DeployJournal, newJournal } from "./exec/journal";
 export { type RunResult, runToCompletion } from "./exec/run-to-completion";

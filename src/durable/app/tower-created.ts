@@ -4,10 +4,10 @@
  * Anything else (no machines, one machine made by hand or by flyctl) is left alone.
  */
 import { MACHINE_METADATA } from "../../base/machine-metadata";
-import type { FlyMachine } from "../../fly";
+import { type FlyMachine, isGone } from "../../fly";
 
 export function towerCreated(machines: FlyMachine[]): { ours: boolean; reason: string } {
-  const live = machines.filter((machine) => machine.state !== "destroyed");
+  const live = machines.filter((machine) => !isGone(machine));
   if (live.length === 0) return { ours: false, reason: "the app has no machines that show Tower made it" };
   const foreign = live.filter((machine) => machine.config?.metadata?.[MACHINE_METADATA.managed] !== "true");
   if (foreign.length > 0) return { ours: false, reason: `machine ${foreign[0]!.id} was not made by Tower: left alone` };

@@ -1,5 +1,6 @@
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { FlyClient } from "../client/fly-client";
+import { isGone } from "../client/is-gone";
 import { managedMachines } from "../plan/plan-machines";
 import type { LiveApp } from "../plan/plan-types";
 
@@ -21,7 +22,7 @@ export async function readLiveApp(
     client.listSecrets(name),
     client.listIps(name),
   ]);
-  const live = machines.filter((m) => m.state !== "destroyed");
+  const live = machines.filter((m) => !isGone(m));
   return {
     name,
     exists: true,

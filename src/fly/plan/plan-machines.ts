@@ -1,13 +1,10 @@
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
+import { isGone } from "../client/is-gone";
 import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
-
-/** A machine that is no more (or on its way out): never counted, paired or waited on. */
-export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
-  !m || m.state === "destroyed" || m.state === "destroying";
 
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
