@@ -3,7 +3,8 @@
  * deploys with its own secret values and, for apps built from source, an image it builds first.
  * Neither is here, so each gap is filled from what Fly runs and said so in a note. Pure.
  */
-import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, secretsDigest, toDesiredApp } from "../config";
+import { secretsDigest } from "../base/secrets-digest";
+import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
 import { type LiveApp, managedMachines } from "../fly";
 
 export interface DiffInput {

@@ -1,4 +1,4 @@
-import { canonical, normalise } from "./canonical";
+import { canonicalJson } from "../../base/canonical";
 import { equivalentValue } from "./equivalent-value";
 
 /** One field that differs: `live` is what Fly runs, `want` what Tower would set (absent: unset). */
@@ -12,11 +12,11 @@ export interface FieldChange {
 /**
  * The fields where two configs differ, walking objects key by key and arrays of objects index by
  * index; anything else is a leaf, compared canonically or as an equivalent spelling Fly echoes
- * (see equivalent-value.ts). Empty objects, arrays and nulls count as absent, as in `canonical`.
+ * (see equivalent-value.ts). Both sides come without empty fields (machine-config's `withoutEmpty`).
  */
 export function fieldChanges(want: unknown, live: unknown): FieldChange[] {
   const out: FieldChange[] = [];
-  walk(normalise(want), normalise(live), "", "", out);
+  walk(want, live, "", "", out);
   return out;
 }
 
@@ -34,7 +34,7 @@ function walk(want: unknown, live: unknown, path: string, key: string, out: Fiel
   if (
     want !== undefined &&
     live !== undefined &&
-    (equivalentValue(key, want, live) || canonical(want) === canonical(live))
+    (equivalentValue(key, want, live) || canonicalJson(want) === canonicalJson(live))
   )
     return;
   const change: FieldChange = { path };
