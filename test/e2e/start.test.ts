@@ -224,6 +224,16 @@ describe("npm start and npm run demo:push", () => {
       "tower sync: Tower refused TOWER_TOKEN on POST /api/apps/tower-demo-board/sync (it needs the Worker's ADMIN_TOKEN) [tower_unauthorized]\n",
     ]);
     expect(wrong.out).not.toContain("not-the-admin-token");
+
+    // A sync of the whole config that changes nothing settles with every app's last deploy.
+    const all = await tower(["sync", "--wait", "--timeout", "60"]);
+    expect(all.code, all.out).toBe(0);
+    expect(
+      all.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(":")[0]),
+    ).toEqual(EXAMPLE_APPS);
     rmSync(work, { recursive: true, force: true });
   }, 90_000);
 

@@ -4,7 +4,7 @@
  * evaluation, `toDesiredApp`, planner and executor.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,10 +34,14 @@ interface Run {
 
 /** The real bin, asynchronously: the simulator answers from this process. */
 function tower(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return run(process.execPath, [join(root, "bin/tower.mjs"), ...args], env);
+}
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((done) => {
     execFile(
-      process.execPath,
-      [join(root, "bin/tower.mjs"), ...args],
+      file,
+      args,
       { cwd: root, env: { ...process.env, FLY_API_TOKEN: TOKEN, FLY_API_BASE: sim.url, NO_COLOR: "", ...env } },
       (error, stdout, stderr) => done({ code: error ? ((error.code as number) ?? null) : 0, stdout, stderr }),
     );
@@ -131,6 +135,21 @@ describe("tower diff against the Fly simulator", { timeout: 30_000 }, () => {
         fields: [{ path: "env.GREETING", live: "hello from tower", want: "hello again" }],
       },
     ]);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/script"))("colours on a terminal, none with NO_COLOR", async () => {
+    const dir = copyOfExamples();
+    const file = join(dir, "hello/app.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("GREETING: hello from tower", "GREETING: in colour"));
+    // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would.
+    const line = `${process.execPath} bin/tower.mjs diff ${dir} --app tower-demo-hello`;
+    const tty = await run("/usr/bin/script", ["-qec", line, "/dev/null"], { NO_COLOR: "" });
+    expect(tty.code).toBe(1);
+    expect(tty.stdout).toContain('\u001b[31m-   env.GREETING = "hello from tower"\u001b[0m');
+    expect(tty.stdout).toContain('\u001b[32m+   env.GREETING = "in colour"\u001b[0m');
+    const plain = await run("/usr/bin/script", ["-qec", line, "/dev/null"], { NO_COLOR: "1" });
+    expect(plain.stdout).toContain('+   env.GREETING = "in colour"');
+    expect(plain.stdout).not.toContain("\u001b[");
   });
 
   it("a region moved: creates and destroys, after the release command", async () => {
