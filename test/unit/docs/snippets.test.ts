@@ -140,7 +140,7 @@ describe("doc snippets", () => {
 describe("docs/cli.md", () => {
   const examples = cliExamples(root);
 
-  it("has a section and an example for every command tower help lists", async () => {
+  it("has a section and an example for every command tower help lists", { timeout: 30_000 }, async () => {
     const { stdout } = await run(process.execPath, ["bin/tower.mjs", "help"], { cwd: root });
     const names = [...stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThanOrEqual(11);
