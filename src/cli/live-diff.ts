@@ -2,43 +2,26 @@
  * `tower diff`'s work: read what Fly runs for each app, plan as the AppDO would (the same
  * `readLiveApp` and `planDeploy`), and pair each machine update with the fields that differ.
  */
+import { MACHINE_METADATA } from "../base/machine-metadata";
 import type { ResolvedApp } from "../config";
 import {
   configChanges,
   createFlyClient,
-  type FieldChange,
   type FlyClient,
   type LiveApp,
-  type Plan,
   planDeploy,
   readLiveApp,
 } from "../fly";
+import type { AppDiff, MachineDiff } from "./app-diff";
 import { desiredForDiff } from "./desired-for-diff";
 
-export interface MachineDiff {
-  op: "create" | "update" | "replace" | "destroy";
-  name: string;
-  machineId?: string;
-  group: string;
-  region: string;
-  /** For update and replace: what changes, live → wanted. */
-  fields?: FieldChange[];
-}
-
-export interface AppDiff {
-  name: string;
-  exists: boolean;
-  changed: boolean;
-  image: { ref: string; from: "config" | "live" | "build" };
-  secretsCompared: "values" | "names";
-  plan: Plan;
-  /** Keyed by plan step id: the machine changes of that step with their field diffs. */
-  machines: Record<string, MachineDiff[]>;
-  notes: string[];
-}
+// What diff and the live plan need besides this file's own, in one lazily loaded module.
+export { apiBase } from "../fly";
+export { explainFlyError } from "./fly-errors";
+export { renderDiff } from "./render-diff";
 
 /** The hash stamp changes with any config change: shown only when nothing else explains an update. */
-export const HASH_STAMP = "metadata.tower_config_hash";
+export const HASH_STAMP = `metadata.${MACHINE_METADATA.configHash}`;
 
 export function flyClientFromEnv(env: NodeJS.ProcessEnv): FlyClient | null {
   if (!env.FLY_API_TOKEN) return null;

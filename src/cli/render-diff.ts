@@ -1,9 +1,12 @@
 /** `tower diff` / `tower plan` as text: per app, the plan's steps in the strategy's order. */
+
+import { MACHINE_METADATA } from "../base/machine-metadata";
 import type { PlanStep } from "../fly";
-import { type AppDiff, HASH_STAMP, type MachineDiff } from "./live-diff";
+import type { AppDiff, MachineDiff } from "./app-diff";
 import type { Style } from "./style";
 
 const show = (v: unknown) => JSON.stringify(v);
+const HASH_STAMP = `metadata.${MACHINE_METADATA.configHash}`;
 
 export function renderDiff(diff: AppDiff, s: Style): string {
   const lines: string[] = [];

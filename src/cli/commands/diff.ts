@@ -1,10 +1,6 @@
-import { apiBase } from "../../fly";
 import { UsageError } from "../args";
 import { evaluateDir } from "../evaluate-dir";
-import { explainFlyError } from "../fly-errors";
-import { diffApps, flyClientFromEnv } from "../live-diff";
 import { printDiagnostics, printJson } from "../print";
-import { renderDiff } from "../render-diff";
 import { selectApps } from "../select-apps";
 import { styleFor } from "../style";
 import type { Command } from "./command";
@@ -37,6 +33,8 @@ Tower set before and the config dropped are not shown (only Tower's state knows 
 
 Exit codes: 0 nothing would change, 1 something would, 2 an error (config errors included).`,
   async run(args) {
+    // src/fly (client, planner) loads only for the commands that talk to Fly: the others stay quick.
+    const { apiBase, diffApps, explainFlyError, flyClientFromEnv, renderDiff } = await import("../live-diff");
     const client = flyClientFromEnv(process.env);
     if (!client)
       throw new UsageError(

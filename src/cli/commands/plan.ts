@@ -1,10 +1,6 @@
 import { resolveSecrets, toDesiredApp } from "../../config";
-import { apiBase } from "../../fly";
 import { evaluateDir } from "../evaluate-dir";
-import { explainFlyError } from "../fly-errors";
-import { diffApps, flyClientFromEnv } from "../live-diff";
 import { printDiagnostics, printJson, summary } from "../print";
-import { renderDiff } from "../render-diff";
 import { selectApps } from "../select-apps";
 import { styleFor } from "../style";
 import type { Command } from "./command";
@@ -36,8 +32,10 @@ Secret values are never printed: only their names and digest. Exits 1 when the c
     const { evaluation: ev } = await evaluateDir(args);
     const chosen = selectApps(ev, args);
     const ok = ev.errors.length === 0;
-    const client = args.flags.offline ? null : flyClientFromEnv(process.env);
-    if (client) {
+    const live = args.flags.offline || !process.env.FLY_API_TOKEN ? null : await import("../live-diff");
+    const client = live?.flyClientFromEnv(process.env);
+    if (live && client) {
+      const { apiBase, diffApps, explainFlyError, renderDiff } = live;
       const fly = apiBase(process.env.FLY_API_BASE);
       const diffs = await diffApps(client, chosen, (key) => process.env[key]).catch((e) => {
         throw explainFlyError(e, process.env);
