@@ -4,14 +4,7 @@
  */
 import { MACHINE_METADATA } from "../base/machine-metadata";
 import type { ResolvedApp } from "../config";
-import {
-  configChanges,
-  createFlyClient,
-  type FlyClient,
-  type LiveApp,
-  planDeploy,
-  readLiveApp,
-} from "../fly";
+import { configChanges, createFlyClient, type FlyClient, type LiveApp, planDeploy, readLiveApp } from "../fly";
 import type { AppDiff, MachineDiff } from "./app-diff";
 import { desiredForDiff } from "./desired-for-diff";
 
