@@ -2,8 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../worker/env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppLog } from "./app/app-log";
+import { writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
-import { DESIRED_APP, runSlice } from "./app/deploy-driver";
+import { runSlice } from "./app/deploy-driver";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
@@ -53,7 +54,7 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       cause: notice.cause,
     });
     // Same synchronous block as the append: the row and the event land together.
-    if (result.events.length > 0) this.log.store.putState(DESIRED_APP, app);
+    if (result.events.length > 0) writeRow(this.log.store, "desired-app", app);
     await this.schedule();
     return { duplicate: result.duplicate, changed: result.events.length > 0 };
   }

@@ -1,4 +1,5 @@
 import type { ResolvedApp } from "../config/resolved-app";
+import type { StepOutcomeName } from "../fly/exec/step-outcome";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -55,10 +56,12 @@ export interface DeploySummary {
 
 export interface DeployStep {
   name: string;
-  outcome: "done" | "wait" | "retry" | "stalled";
+  outcome: StepOutcomeName;
   startedAt: string;
   finishedAt: string | null;
   message?: string;
+  /** wait/retry: how long the step asked to wait before the next attempt (ms). */
+  afterMs?: number;
 }
 
 export interface DeployDetail extends DeploySummary {

@@ -5,7 +5,7 @@ export type * from "./client/fly-types";
 export { createDeployRun, type DeployRun, type DeployRunOptions } from "./exec/deploy-run";
 export { type DeployJournal, newJournal } from "./exec/journal";
 export { type RunResult, runToCompletion } from "./exec/run-to-completion";
-export type { StepOutcome } from "./exec/step-outcome";
+export { delayAfter, type StepOutcome, type StepOutcomeName } from "./exec/step-outcome";
 export { readLiveApp } from "./live/read-live-app";
 export { machineConfigFor, meta, sameConfig } from "./plan/machine-config";
 export { planDeploy } from "./plan/plan-deploy";
