@@ -101,6 +101,14 @@ export interface DesiredNotice {
   sourceCommit: string | null;
   cause: string;
   key: string;
+  /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
+  force?: boolean;
+}
+
+/** An admin's force-sync: `key` makes a repeat of the same request a no-op. */
+export interface ForceSyncRequest {
+  cause: string;
+  key: string;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
@@ -112,6 +120,8 @@ export interface ProjectRpc {
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
   listApps(): Promise<AppSummary[]>;
+  /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
+  configuredApp(name: string): Promise<AppSummary | null>;
   configStatus(): Promise<ConfigStatus>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
 }
@@ -122,8 +132,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
-  /** Admin force-sync: redeploy even when nothing changed. */
-  forceSync(cause: string): Promise<void>;
+  /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
+  forceSync(request: ForceSyncRequest): Promise<void>;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */

@@ -84,8 +84,8 @@ async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
   const app = store.getState<ResolvedApp>(`app/${notice.app}`);
   if (!app) return;
-  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key });
-  if (notice.force) await ports.forceSync(notice.app, notice.cause);
+  const { sourceCommit, cause, key, force } = notice;
+  await ports.desire({ app, sourceCommit, cause, key, ...(force ? { force } : {}) });
 }
 
 function* readAfter(store: EventStore, stream: string, after: number) {

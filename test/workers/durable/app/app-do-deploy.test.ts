@@ -111,7 +111,7 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const stub = appStub(env, name);
     await stub.desire(notice(resolvedApp(name), "k1"));
     await settle(stub);
-    await stub.forceSync("admin sync");
+    await stub.forceSync({ cause: "admin sync", key: "admin-1" });
     const summary = await settle(stub);
     expect(summary).toMatchObject({
       status: "synced",
@@ -124,5 +124,23 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const detail = await stub.deploy(summary!.lastDeploy!.id);
     expect(detail).toMatchObject({ error: null, planSummary: { "machines.update": 1 } });
     expect(detail!.steps.map((s) => s.name)).toEqual(["plan", "machines-1"]);
+  });
+
+  it("a forced notice delivered twice (a retried sync pass) redeploys once", async () => {
+    const name = unique("force-once");
+    const stub = appStub(env, name);
+    await stub.desire(notice(resolvedApp(name), "k1"));
+    await settle(stub);
+    const forced = { ...notice(resolvedApp(name), "k2"), force: true };
+    expect(await stub.desire(forced)).toEqual({ duplicate: false, changed: true });
+    await settle(stub);
+    // The retry arrives after the first redeploy finished: it must not start another.
+    expect(await stub.desire(forced)).toMatchObject({ changed: false });
+    await stub.forceSync({ cause: "admin", key: "admin-1" });
+    await stub.forceSync({ cause: "admin", key: "admin-1" });
+    const summary = await settle(stub);
+    expect(summary).toMatchObject({ status: "synced", lastDeploy: { outcome: "succeeded", release: 3 } });
+    const types = (await eventsOf(stub)).map((e) => e.type);
+    expect(count(types, "deploy.started")).toBe(3);
   });
 });
