@@ -111,6 +111,15 @@ export interface ForceSyncRequest {
   key: string;
 }
 
+/** What a ProjectDO still owes: pushes to route, a delivery waiting for its retry, the next alarm. */
+export interface ProjectBacklog {
+  inbox: number;
+  deliveryRetry: { attempts: number } | null;
+  /** The latest repeat of the logged config failure (repeats move this, not the log). */
+  configFailure: { at: string; stage: string; commit: string | null; cause: string } | null;
+  alarmAt: number | null;
+}
+
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
 export interface ProjectRpc {
   /** Appends a push to the inbox (idempotent on deliveryId) and schedules the work; returns at once. */
@@ -123,6 +132,7 @@ export interface ProjectRpc {
   /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
   configStatus(): Promise<ConfigStatus>;
+  backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
 }
 

@@ -2,16 +2,24 @@ import { DurableObject } from "cloudflare:workers";
 import { redact } from "../git";
 import type { TowerEnv } from "../worker/env";
 import { alarmNoLaterThan } from "./alarm";
-import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
+import type {
+  AppSummary,
+  ConfigStatus,
+  ProjectBacklog,
+  ProjectRpc,
+  PushReceived,
+  RecordPushResult,
+  StoredEvent,
+} from "./contract";
 import { EventStore } from "./event-store";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
+import { readRow, writeRow } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
+import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
-
-const SETTINGS = "settings";
 
 /**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
@@ -39,10 +47,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
    * root project normally runs on CONFIG_REPO/CONFIG_REF/CONFIG_PATH).
    */
   async configure(settings: Partial<ProjectSettings>): Promise<ProjectSettings> {
-    this.core.store.putState(SETTINGS, {
-      ...this.core.store.getState<Partial<ProjectSettings>>(SETTINGS),
-      ...settings,
-    });
+    writeRow(this.core.store, "settings", { ...readRow(this.core.store, "settings"), ...settings });
     return this.settings();
   }
 
@@ -93,8 +98,25 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return this.core.store.read(STREAM, after, Math.min(limit, 1000));
   }
 
+  /** What the DO still owes, once the pass in flight has ended: for operators and tests. */
+  async backlog(): Promise<ProjectBacklog> {
+    await this.running;
+    return {
+      inbox: this.core.state.inbox.length,
+      deliveryRetry: readRow(this.core.store, "outbox-retry"),
+      configFailure: readRow(this.core.store, "config-failure"),
+      alarmAt: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  /** Test-only (see project/test-hooks.ts); refused unless TEST_HOOKS is "true". */
+  async testHook(hook: TestHook): Promise<void> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    runTestHook(this.core, this.ports, hook);
+  }
+
   settings(): ProjectSettings {
-    const stored = this.core.store.getState<Partial<ProjectSettings>>(SETTINGS) ?? {};
+    const stored = readRow(this.core.store, "settings") ?? {};
     return {
       repo: stored.repo ?? this.env.CONFIG_REPO,
       ref: stored.ref ?? (this.env.CONFIG_REF || "main"),

@@ -11,13 +11,12 @@ import type { ConfigProblem, ProjectEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { readResolved, writeResolved, writeRow } from "./project-rows";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
 export const STREAM = "project";
-/** The latest repeat of the logged config failure (when, which cause). */
-export const FAILURE_ROW = "config-failure";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
 
@@ -62,11 +61,6 @@ export class ProjectCore {
       refs = await this.listAll(tickPlan(this.state, target));
       this.apply({ type: "record-refs", refs, cause: `tick:${at}`, at });
       moved = configMoved(this.state, refs, target);
-      this.store.putState("last-checked", {
-        at,
-        repos: Object.keys(refs).length,
-        configCommit: this.state.config.commit,
-      });
     }
     const wanted = this.state.wanted;
     if (wanted || moved || evaluationPending(this.state))
@@ -104,7 +98,7 @@ export class ProjectCore {
       const errors = [problem(error)];
       const { events } = this.apply({ type: "record-failure", stage, commit, errors, cause, at: now() });
       // A repeat of the logged failure only moves this row: the log does not grow with time.
-      if (events.length === 0) this.store.putState(FAILURE_ROW, { at: now(), stage, commit, cause, errors });
+      if (events.length === 0) writeRow(this.store, "config-failure", { at: now(), stage, commit, cause, errors });
     };
     let snapshot: Awaited<ReturnType<ProjectPorts["fetchConfig"]>>;
     try {
@@ -138,8 +132,7 @@ export class ProjectCore {
 
   /** Resolved apps (with raw test secrets) stay in the state table, never in the log. */
   private keepResolved(app: ResolvedApp): void {
-    const stored = this.store.getState<ResolvedApp>(`app/${app.name}`);
-    if (JSON.stringify(stored) !== JSON.stringify(app)) this.store.putState(`app/${app.name}`, app);
+    if (JSON.stringify(readResolved(this.store, app.name)) !== JSON.stringify(app)) writeResolved(this.store, app);
   }
 
   /** Lists each repo once, at most PARALLEL at a time; a repo that fails is left out (nothing moves). */
