@@ -36,10 +36,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const store = new EventStore(ctx.storage, projectUpcaster);
     this.ports = liveProjectPorts(env, () => this.settings());
     this.core = new ProjectCore(store, this.ports);
-    ctx.blockConcurrencyWhile(async () => {
-      store.migrate();
-      this.core.load();
-    });
+    ctx.blockConcurrencyWhile(async () => this.core.load());
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import type { AppSource } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
+import { type Decided, eventBuilder } from "../event-sourced";
 
 /** A config problem as the log keeps it: the place and the message. */
 export interface ConfigProblem {
@@ -61,10 +62,10 @@ export type ProjectEvent =
 export type ProjectEventType = ProjectEvent["type"];
 
 /** An event as decided: the shell adds nothing but `seq` when it stores it. */
-export type DecidedEvent = ProjectEvent & { v: number; at: string; key: string };
+export type DecidedEvent = Decided<ProjectEvent>;
 
 /** Current schema version per type (bump with an upcaster in project-upcasters when data changes). */
-export const EVENT_VERSION: Record<ProjectEventType, number> = {
+const EVENT_VERSION: Record<ProjectEventType, number> = {
   "push.received": 1,
   "push.ignored": 1,
   "push.routed": 1,
@@ -76,6 +77,4 @@ export const EVENT_VERSION: Record<ProjectEventType, number> = {
   "app.removed": 1,
 };
 
-export function event<E extends ProjectEvent>(e: E, at: string, key: string): DecidedEvent {
-  return { ...e, v: EVENT_VERSION[e.type], at, key } as DecidedEvent;
-}
+export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

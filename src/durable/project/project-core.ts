@@ -5,9 +5,10 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
+import { EventSourced } from "../event-sourced";
 import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
-import type { ConfigProblem, ProjectEvent } from "./events";
+import type { ConfigProblem, DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
@@ -21,29 +22,30 @@ export const STREAM = "project";
 const PARALLEL = 6;
 
 export class ProjectCore {
-  state: ProjectState = initialState();
+  private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
 
   constructor(
     readonly store: EventStore,
     private readonly ports: ProjectPorts,
-  ) {}
-
-  load(): void {
-    let state = initialState();
-    for (const stored of this.store.readAll(STREAM)) state = evolve(state, asEvent(stored));
-    this.state = state;
+  ) {
+    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
   }
 
-  /** Decides, appends (with the expected version) and folds in what was new. */
+  get state(): ProjectState {
+    return this.log.state;
+  }
+
+  /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
+  load(): void {
+    this.log.load();
+  }
+
+  /** Decides, appends (with the expected version) and folds in what was new: the shared shell. */
   apply(command: ProjectCommand): { duplicate: boolean; events: StoredEvent[] } {
-    const decided = decide(command, this.state);
-    if (decided.length === 0) return { duplicate: false, events: [] };
-    const result = this.store.append(STREAM, decided, this.state.version);
-    for (const stored of result.events)
-      if (stored.seq > this.state.version) this.state = evolve(this.state, asEvent(stored));
-    return result;
+    const { duplicate, stored } = this.log.execute(command);
+    return { duplicate, events: stored };
   }
 
   /**
@@ -151,10 +153,6 @@ export class ProjectCore {
 
 export function configTarget(settings: ProjectSettings): ConfigTarget {
   return { repo: normaliseRepoUrl(settings.repo), ref: configRefName(settings.ref) };
-}
-
-function asEvent(stored: StoredEvent) {
-  return stored as unknown as ProjectEvent & { seq: number; at: string; key: string };
 }
 
 /** An error as a config problem: the place when it names one, the message always. */
