@@ -84,6 +84,24 @@ describe("ProjectDO", () => {
     expect(types.filter((t) => t === "config.failed")).toHaveLength(2);
   });
 
+  it("configuredApp answers from config alone: pending before its AppDO knows it, null for a name not in config", async () => {
+    const repo = await createRepo(inject("gitUrl"), "configured");
+    const name = `configured-${crypto.randomUUID().slice(0, 8)}`;
+    await repo.commit({
+      "project.yaml": "project: root\n",
+      "a/app.yaml": `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx\n`,
+    });
+    const stub = fresh("configured");
+    await stub.configure({ repo: repo.url });
+    // Every delivery fails: the AppDO never hears of the app, so the answer cannot come from it.
+    await stub.testHook({ refuseDeliveries: 100 });
+    await stub.tick(new Date().toISOString());
+    expect(await appStub(env, name).summary()).toBeNull();
+    expect(await stub.configuredApp(name)).toMatchObject({ name, status: "pending", lastDeploy: null });
+    expect(await stub.configuredApp(`${name}-typo`)).toBeNull();
+    expect(await stub.configuredApp("constructor")).toBeNull();
+  });
+
   it("an app that cannot be told is retried by an alarm with backoff, not at the next tick", async () => {
     const repo = await createRepo(inject("gitUrl"), "outbox");
     const name = `outbox-${crypto.randomUUID().slice(0, 8)}`;
