@@ -3,9 +3,8 @@
  * happened; these rows hold what must not be in it (resolved apps with secret references, the
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
-import type { ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
-import type { ConfigProblem } from "./events";
 import type { ProjectSettings } from "./ports";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
@@ -15,7 +14,7 @@ export interface ConfigFailureRow {
   stage: "fetch" | "evaluate";
   commit: string | null;
   cause: string;
-  errors: ConfigProblem[];
+  errors: Omit<Diagnostic, "severity">[];
 }
 
 interface RowTypes {

@@ -1,8 +1,8 @@
 /** Fly's Retry-After reaches the AppDO's alarm: a rate-limited deploy waits as long as Fly asked. */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { appStub } from "../../../../src/durable/stubs";
 import { flySimControl } from "../../../fly-sim/control";
+import { appStub } from "../../do-stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);
