@@ -10,15 +10,30 @@ import type { MachineState, SimMachine, World } from "./world";
 export interface Timings {
   /** Time each step of a transition takes (ms). */
   transitionMs: number;
-  /** Time after `started` until checks pass (ms), in place of the configured grace period. */
+  /**
+   * Time after `started` until the first check results appear (ms): before it a machine's answer
+   * has no `checks` at all, as on Fly (flyctl internal/machine/leasable_machine.go
+   * WaitForHealthchecksToPass counts the configured checks because the list starts out empty).
+   */
+  checksReportMs: number;
+  /** Time after `started` until checks pass (ms), in place of the configured grace period; critical until then. */
   checksPassMs: number;
+  /** How long a crash-looping image (image-behaviour.ts) runs before each exit (ms). */
+  crashMs: number;
   /** How long a one-off (auto_destroy) machine runs by default before exiting 0 (ms). */
   oneOffRunMs: number;
   /** Length of one API "second" (ms): wait timeouts and lease ttls; lower it to speed tests. */
   secondMs: number;
 }
 
-export const defaultTimings: Timings = { transitionMs: 50, checksPassMs: 150, oneOffRunMs: 100, secondMs: 1000 };
+export const defaultTimings: Timings = {
+  transitionMs: 50,
+  checksReportMs: 50,
+  checksPassMs: 150,
+  crashMs: 100,
+  oneOffRunMs: 100,
+  secondMs: 1000,
+};
 
 const SETTLED = new Set<MachineState>(["started", "stopped", "suspended", "failed", "destroyed"]);
 
@@ -179,6 +194,7 @@ export class MachineRuntime {
       restart_count: m.restartCount,
     });
     m.generation++;
+    delete m.startedAt; // check results start over with the next run
     if (restarting) {
       m.restartCount++;
       this.set(m, "starting");

@@ -8,6 +8,7 @@ import { handleControl } from "./control-api";
 import { dispatchV1 } from "./dispatch";
 import { Faults } from "./faults";
 import { requestId } from "./ids";
+import { crashLoopProgram } from "./image-behaviour";
 import { type ExitRule, exitRuleProgram, type MachineProgram, oneOffProgram } from "./programs";
 import { seededRandom } from "./random";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit";
@@ -72,6 +73,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   // BuildKit machines build for real against their git context (build-program.ts).
   const secret = (app: string, name: string) => world.apps.get(app)?.secrets.get(name)?.value;
   const programs: MachineProgram[] = [
+    crashLoopProgram(() => timings.crashMs),
     buildProgram(registry, { ...(options.token ? { token: options.token } : {}), secret }),
   ];
   const programFor = (m: SimMachine): MachineProgram | undefined => {
