@@ -1,4 +1,5 @@
 /** JSON shapes the simulator answers with, field names as in Fly's API description. */
+import { echoConfig } from "./config-echo";
 import type { SimCore } from "./context";
 import { imageBehaviour } from "./image-behaviour";
 import type { SimApp, SimMachine, SimVolume } from "./world";
@@ -72,7 +73,7 @@ export function machineView(core: SimCore, m: SimMachine, summary = false): Reco
   const checks = checkStatuses(core, m);
   return {
     ...base,
-    config: m.config,
+    config: echoConfig(m.config),
     events: m.events.slice(0, 10),
     ...(checks ? { checks } : {}),
     host_status: "ok",

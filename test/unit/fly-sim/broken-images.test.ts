@@ -11,11 +11,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   sim = await startFlySim({
     rateLimit: false,
-    timings: { transitionMs: 10, checksReportMs: 20, checksPassMs: 60, crashMs: 30, secondMs: 50 },
+    timings: { appReadyMs: 0, transitionMs: 10, checksReportMs: 20, checksPassMs: 60, crashMs: 30, secondMs: 50 },
   });
   call = api(sim);
   await call("POST", "/apps", { name: "broken-app", org_slug: "personal" });
-  await sleep(60); // a new app answers 404 for a while
 });
 afterAll(() => sim.close());
 
@@ -66,7 +65,7 @@ describe("fly-sim images that never become healthy", () => {
       region: "iad",
       config: withCheck("registry.example/web:unhealthy"),
     });
-    await call("GET", `${A}/machines/${m.id}/wait?state=started&timeout=5`);
+    await call("GET", `${A}/machines/${m.id}/wait?state=started&timeout=60`);
     await sleep(150);
     const { body } = await call("GET", `${A}/machines/${m.id}`);
     expect(body.state).toBe("started");
