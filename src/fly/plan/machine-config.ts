@@ -1,6 +1,7 @@
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import { canonical, digest, normalise } from "./canonical";
+import { sameMeaning } from "./config-equivalence";
 
 /** Metadata keys on machines Tower manages: flyctl's (so `fly status` shows them) and Tower's. */
 export const meta = {
@@ -54,12 +55,15 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
   return config;
 }
 
-/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+/**
+ * Whether a live machine already runs `want` (ignoring release stamps, volume ids, Fly's additions
+ * and Fly's own spelling of the same values: config-equivalence.ts).
+ */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[meta.config] !== want.metadata?.[meta.config]) return false;
   const w = comparable(want);
-  return canonical(w) === canonical(project(comparable(live), w, ""));
+  return sameMeaning(w, project(comparable(live), w, ""));
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
