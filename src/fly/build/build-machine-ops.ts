@@ -7,6 +7,7 @@ import { ensureApp as ensureAppReady } from "../client/app-ready";
 import { exitCodeOf } from "../client/exit-code";
 import type { FlyClient } from "../client/fly-client";
 import type { CreateMachineRequest, FlyMachine } from "../client/fly-types";
+import { isGone } from "../client/is-gone";
 import type { BuilderSettings } from "./builder-settings";
 
 export type BuildProgress =
@@ -57,7 +58,7 @@ export async function checkBuildMachine(
     if (!waited.ok) return { state: "running" };
   }
   const machine = await client.getMachine(settings.app, id);
-  if (machine && machine.state !== "destroyed" && machine.state !== "failed") return { state: "running" };
+  if (!isGone(machine) && machine?.state !== "failed") return { state: "running" };
   const events = machine?.events?.length ? machine.events : await client.machineEvents(settings.app, id, 50);
   const code = exitCodeOf(events);
   if (typeof code === "number") return { state: "exited", exitCode: code };

@@ -8,7 +8,7 @@
  * Every comparison of live against desired config (the planner, so drift checks too) goes
  * through `equivalentForm`; compare its results, never the raw text.
  */
-import { canonical } from "./canonical";
+import { canonicalJson } from "../../base/canonical";
 
 /** Keys whose string values are Go durations in a machine config. */
 const DURATION_KEYS = new Set(["interval", "timeout", "grace_period"]);
@@ -26,9 +26,9 @@ export function equivalentForm(value: unknown, key = ""): unknown {
   return value;
 }
 
-/** Whether `a` and `b` mean the same once spelling is set aside (key order and empty values too). */
+/** Whether `a` and `b` mean the same once spelling (and key order) is set aside. */
 export function sameMeaning(a: unknown, b: unknown): boolean {
-  return canonical(equivalentForm(a)) === canonical(equivalentForm(b));
+  return canonicalJson(equivalentForm(a)) === canonicalJson(equivalentForm(b));
 }
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
