@@ -9,7 +9,7 @@ const A = "/apps/life-app";
 beforeAll(async () => {
   sim = await startFlySim({
     rateLimit: false,
-    timings: { appReadyMs: 0, transitionMs: 20, checksReportMs: 150, checksPassMs: 300, oneOffRunMs: 30, secondMs: 50 },
+    timings: { appReadyMs: 0, transitionMs: 20, checksReportMs: 500, checksPassMs: 900, oneOffRunMs: 30, secondMs: 50 },
   });
   call = api(sim);
   await call("POST", "/apps", { name: "life-app", org_slug: "personal" });
