@@ -51,7 +51,7 @@ async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; he
 }
 
 describe("simulated BuildKit builds", () => {
-  it("builds a git context at a commit and subdir: exit 0, digest in the registry", async () => {
+  it("builds a git context at a commit and subdir: exit 0, digest in the registry", { timeout: 15_000 }, async () => {
     const repo = await createRepo(inject("gitUrl"), "app-src");
     const commit = await repo.commit({ "web/Dockerfile": "FROM scratch\n", "README.md": "hi\n" });
     const spec: BuildSpec = {
