@@ -49,7 +49,10 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
   return config;
 }
 
-/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+/**
+ * Whether a live machine already runs `want` (ignoring release stamps, volume ids, Fly's additions
+ * and Fly's own spelling of the same values: config-equivalence.ts).
+ */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
@@ -57,9 +60,10 @@ export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | unde
 }
 
 /**
- * The fields of `want` a live machine does not have (as `sameConfig` sees them: release stamps,
- * volume ids and what Fly adds left out, equivalent spellings equal). Empty while the digest
- * differs means a field Tower set before was removed from the config.
+ * The fields of `want` a live machine does not have, as `sameConfig` sees them: release stamps,
+ * volume ids and what Fly adds left out, Fly's own spellings equal (config-equivalence.ts). The
+ * planner and `tower diff` both ask this, so a diff never shows what a deploy would not change.
+ * Empty while the digest differs means a field Tower set before was removed from the config.
  */
 export function configChanges(want: FlyMachineConfig, live: FlyMachineConfig): FieldChange[] {
   const w = comparable(want);

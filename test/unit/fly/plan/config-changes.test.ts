@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { durationNs, equivalentValue } from "../../../../src/fly/plan/equivalent-value";
 import { configChanges, machineConfigFor, sameConfig } from "../../../../src/fly/plan/machine-config";
 import { planDeploy } from "../../../../src/fly/plan/plan-deploy";
 import { liveAfter, shopApp, webConfig } from "../fixture-app";
@@ -20,18 +19,11 @@ function echoed(want: ReturnType<typeof machineConfigFor>) {
 }
 
 describe("equivalent spellings Fly echoes", () => {
-  it("autostop booleans and Go durations equal Tower's values; other keys compare as written", () => {
-    expect(equivalentValue("autostop", "stop", true)).toBe(true);
-    expect(equivalentValue("autostop", "off", false)).toBe(true);
-    expect(equivalentValue("autostop", "suspend", true)).toBe(false);
-    expect(equivalentValue("autostop", "stop", false)).toBe(false);
-    expect(equivalentValue("interval", "1m", "1m0s")).toBe(true);
-    expect(equivalentValue("timeout", "60s", "1m0s")).toBe(true);
-    expect(equivalentValue("grace_period", "1m", "61s")).toBe(false);
-    expect(equivalentValue("TIMEOUT", "60s", "1m")).toBe(false);
-    expect(durationNs("1h2m3.5s")).toBe(3_723_500_000_000);
-    expect(durationNs("1x")).toBeUndefined();
-    expect(durationNs("")).toBeUndefined();
+  it("an env value that reads like a duration is compared as written", () => {
+    const want = machineConfigFor(group(webConfig("img", { TIMEOUT: "60s" })), "sec-1");
+    const live = structuredClone(want);
+    live.env!.TIMEOUT = "1m";
+    expect(configChanges(want, live)).toEqual([{ path: "env.TIMEOUT", live: "1m", want: "60s" }]);
   });
 
   it("a machine Fly echoes with booleans and other duration spellings needs no update", () => {
