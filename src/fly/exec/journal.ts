@@ -38,6 +38,8 @@ export interface MachineRecord {
   started?: boolean;
   healthy?: boolean;
   released?: boolean;
+  /** Updated with `skip_launch` (it was stopped or suspended): stays down, nothing to wait for. */
+  asleep?: boolean;
 }
 
 export function newJournal(runId: string, release: { id: string; version: number }): DeployJournal {

@@ -1,5 +1,6 @@
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
+import { guestFilled } from "./guest-fill";
 import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
@@ -53,17 +54,20 @@ export function planMachines(
     `${a.processGroup}@${a.region}`.localeCompare(`${b.processGroup}@${b.region}`),
   );
   for (const g of groups) {
-    const want = machineConfigFor(g, desired.secretsDigest);
+    const wanted = machineConfigFor(g, desired.secretsDigest);
+    // Without a guest in config, a machine keeps the one it has; a new one gets the default.
+    const wantFor = (m?: FlyMachine) => guestFilled(wanted, m?.config?.guest, g.hostDedicationId);
+    const fresh = wantFor();
     const mine = managed
       .filter((m) => m.config?.metadata?.[meta.group] === g.processGroup && m.region === g.region)
-      .map((m) => ({ m, vols: mountedVolumes(m) }))
+      .map((m) => ({ m, vols: mountedVolumes(m), want: wantFor(m) }))
       .map((x) => ({
         ...x,
-        same: mountKey(x.m.config) === mountKey(want) && sameConfig(withVolumes(want, x.vols), x.m.config),
+        same: mountKey(x.m.config) === mountKey(x.want) && sameConfig(withVolumes(x.want, x.vols), x.m.config),
       }))
       .sort((a, b) => Number(b.same) - Number(a.same) || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
     const base = { group: g.processGroup, region: g.region };
-    for (const { m, vols, same } of mine.slice(0, g.count)) {
+    for (const { m, vols, same, want } of mine.slice(0, g.count)) {
       claimed.add(m.id);
       if (same && !force) continue;
       const name = m.name ?? m.id;
@@ -84,7 +88,7 @@ export function planMachines(
       }
     }
     for (let i = mine.length; i < g.count; i++) {
-      const c: MachineChange = { op: "create", name: newName(g), ...base, config: want, volumes: newVolumes(g) };
+      const c: MachineChange = { op: "create", name: newName(g), ...base, config: fresh, volumes: newVolumes(g) };
       if (bluegreen) c.skipServiceRegistration = true;
       changes.push(c);
     }

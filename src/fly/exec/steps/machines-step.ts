@@ -75,10 +75,18 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
   const config = finalConfig(ctx, c.config);
   // An update whose answer was lost already happened: do not restart the machine again.
   const done = sameConfig(config, live!.config) && live!.config?.metadata?.fly_release_id === ctx.journal.release.id;
+  // flyctl machines_launchinput.go shouldSkipLaunch: a machine that is not running (stopped,
+  // suspended: scale to zero) is updated without being started, so a deploy does not wake it.
+  const asleep = !awake.has(live!.state ?? "");
+  if (asleep) rec.asleep = true;
   if (done) return;
-  const m = await ctx.client.updateMachine(ctx.app, c.machineId, { config, ...secretsVersion(ctx) }, nonce);
+  const body = { config, ...secretsVersion(ctx), ...(asleep ? { skip_launch: true } : {}) };
+  const m = await ctx.client.updateMachine(ctx.app, c.machineId, body, nonce);
   if (m?.instance_id) rec.version = m.instance_id;
 }
+
+/** States in which flyctl updates a machine and lets it start (shouldSkipLaunch). */
+const awake = new Set(["started", "starting", "failed"]);
 
 async function destroy(ctx: StepContext, id: string, rec: MachineRecord) {
   const live = await ctx.client.getMachine(ctx.app, id);
@@ -95,7 +103,7 @@ async function volumesBusy(ctx: StepContext, machineId: string) {
 /** Waits for started and passing checks, keeping the machine's lease (if any) alive meanwhile. */
 async function settle(ctx: StepContext, rec: MachineRecord) {
   const id = rec.id;
-  if (!id) return;
+  if (!id || rec.asleep) return;
   const tick = async () => {
     if (rec.lease) await holdLease(ctx, id, rec);
   };
