@@ -47,8 +47,9 @@ export function planDeploy(desired: DesiredApp, live: LiveApp, options: PlanOpti
       region: desired.primaryRegion,
       timeoutMs: deploy.releaseCommandTimeoutMs ?? 5 * 60_000,
     });
-  const total = desired.groups.reduce((n, g) => n + g.count, 0);
-  steps.push(...layOutStrategy(changes, deploy, total));
+  const perGroup: Record<string, number> = {};
+  for (const g of desired.groups) perGroup[g.processGroup] = (perGroup[g.processGroup] ?? 0) + g.count;
+  steps.push(...layOutStrategy(changes, deploy, perGroup));
   return {
     app: desired.name,
     configHash: desired.configHash,
