@@ -62,5 +62,6 @@ export async function readLocalFiles(
     else if (holder === experimental) out.experimental = { ...experimental, machine_config: JSON.stringify(parsed) };
     else out.machine_config = JSON.stringify(parsed);
   }
+  diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
   return diagnostics.length > 0 ? { diagnostics } : { config: out, diagnostics };
 }
