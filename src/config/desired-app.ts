@@ -1,4 +1,5 @@
 import type { FlyMachineConfig, FlyMachineGuest } from "./fly-machine-config";
+import type { MachineCheckSpec } from "./machine/machine-checks";
 
 /**
  * What one Fly app should look like: the contract between `src/config` (which produces it from a
@@ -35,6 +36,8 @@ export interface DesiredGroup {
   config: FlyMachineConfig;
   /** The app's (or the group's compute section's) `host_dedication_id`, also when there is no guest. */
   hostDedicationId?: string;
+  /** `machine_checks`: test machines run against each updated machine before the rollout goes on. */
+  machineChecks?: MachineCheckSpec[];
 }
 
 export interface DesiredVolume {

@@ -15,6 +15,7 @@ import {
 } from "./machine/extras";
 import { appliesTo, list, processGroups } from "./machine/groups";
 import { guestFor, hostDedicationFor } from "./machine/guest";
+import { machineChecksFor } from "./machine/machine-checks";
 import { servicesFor } from "./machine/services";
 import { isPlainObject, type PlainObject } from "./merge";
 import type { ResolvedApp } from "./resolved-app";
@@ -48,10 +49,18 @@ export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): Desir
   for (const group of processGroups(cfg)) {
     const config = machineConfig(app, group, options);
     const hostDedicationId = hostDedicationFor(cfg, group);
+    const machineChecks = machineChecksFor(cfg, group);
     const mounts = list(cfg.mounts).filter((m) => appliesTo(cfg, m, group));
     for (const region of app.regions) {
       const count = countFor(cfg, region);
-      groups.push({ processGroup: group, region, count, config, ...(hostDedicationId ? { hostDedicationId } : {}) });
+      groups.push({
+        processGroup: group,
+        region,
+        count,
+        config,
+        ...(hostDedicationId ? { hostDedicationId } : {}),
+        ...(machineChecks.length > 0 ? { machineChecks } : {}),
+      });
       counts.push({ group, region, count, mounts, ...(config.guest ? { guest: config.guest } : {}) });
     }
   }

@@ -56,6 +56,7 @@ export const appSchema = z.strictObject({
   http_service: fly.httpService.optional(),
   services: z.array(fly.service).optional(),
   checks: z.record(z.string(), fly.topCheck).optional(),
+  machine_checks: z.array(fly.machineCheck).describe("test machines run against each updated machine").optional(),
   processes: z
     .record(z.string().regex(/^[a-z0-9_-]+$/, "a process group name is a-z, 0-9, _ and -"), z.string())
     .optional(),

@@ -40,6 +40,9 @@ export interface MachineRecord {
   released?: boolean;
   /** Updated with `skip_launch` (it was stopped or suspended): stays down, nothing to wait for. */
   asleep?: boolean;
+  /** Test machines of its `machine_checks`, by check; `checked` once all exited 0. */
+  checkMachines?: string[];
+  checked?: boolean;
 }
 
 export function newJournal(runId: string, release: { id: string; version: number }): DeployJournal {

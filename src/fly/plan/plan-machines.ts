@@ -3,17 +3,22 @@ import type { FlyMachine } from "../client/fly-types";
 import { guestFilled } from "./guest-fill";
 import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
+import { TEST_MACHINE_GROUP } from "./test-machine";
 import type { createVolumePool } from "./volume-pool";
 
 /** A machine that is no more (or on its way out): never counted, paired or waited on. */
 export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
   !m || m.state === "destroyed" || m.state === "destroying";
 
+/** One-off machines (release command, machine checks): destroyed when they exit, never planned. */
+const oneOffGroups = new Set([releaseCommandGroup, TEST_MACHINE_GROUP]);
+
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    return !isGone(m) && md[meta.platform] === "v2" && !!md[meta.group] && md[meta.group] !== releaseCommandGroup;
+    const group = md[meta.group];
+    return !isGone(m) && md[meta.platform] === "v2" && !!group && !oneOffGroups.has(group);
   });
 }
 

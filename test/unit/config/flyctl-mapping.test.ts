@@ -133,6 +133,8 @@ describe("[experimental] machine_config, machine_checks, release_command_vm are 
     expect(c.dns).toEqual({ nameservers: ["1.1.1.1"] });
     expect(c.env).toEqual({ A: "1", FLY_PROCESS_GROUP: "app", PRIMARY_REGION: "ams" });
     expect(c.init).toEqual({ tty: true });
+    // http_service.machine_checks: test machines the rollout runs against each updated machine.
+    expect(d.groups[0]!.machineChecks).toEqual([{ command: ["curl", "-f", "http://x"], env: { A: "1" } }]);
   });
 
   it("a machine_config that is not JSON is an error at its line", async () => {

@@ -3,6 +3,7 @@ import type { MachineChange, PlanStep } from "../../plan/plan-types";
 import type { MachineRecord } from "../journal";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
+import { runMachineChecks } from "./machine-checks";
 import { findByName, gone, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
 
 type MachinesStep = Extract<PlanStep, { kind: "machines" }>;
@@ -16,7 +17,8 @@ export async function runMachines(ctx: StepContext, step: MachinesStep) {
   const recs = (ctx.record.machines ??= {});
   const rec = (i: number) => (recs[i] ??= {});
   await all(step.changes.map((c, i) => apply(ctx, c, rec(i))));
-  if (step.wait) await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, rec(i)))));
+  if (step.wait)
+    await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, c, rec(i)))));
   await all(step.changes.map((_c, i) => releaseLease(ctx, rec(i).id, rec(i))));
 }
 
@@ -100,8 +102,11 @@ async function volumesBusy(ctx: StepContext, machineId: string) {
   return (await ctx.client.listVolumes(ctx.app)).some((v) => v.attached_machine_id === machineId);
 }
 
-/** Waits for started and passing checks, keeping the machine's lease (if any) alive meanwhile. */
-async function settle(ctx: StepContext, rec: MachineRecord) {
+/**
+ * Waits for started and passing checks, then runs the group's machine checks, keeping the
+ * machine's lease (if any) alive meanwhile.
+ */
+async function settle(ctx: StepContext, change: MachineChange, rec: MachineRecord) {
   const id = rec.id;
   if (!id || rec.asleep) return;
   const tick = async () => {
@@ -114,6 +119,10 @@ async function settle(ctx: StepContext, rec: MachineRecord) {
   if (!rec.healthy) {
     await waitHealthy(ctx, id, tick);
     rec.healthy = true;
+  }
+  if (!rec.checked) {
+    await runMachineChecks(ctx, change, rec);
+    rec.checked = true;
   }
 }
 

@@ -68,4 +68,39 @@ describe("flyctl's deploy behaviour", () => {
       })),
     );
   }, 60_000);
+
+  it("runs machine_checks against each updated machine and stops on a failing one (flyctl runTestMachines)", async () => {
+    const client = clientFor(sim);
+    const app = "shop-checked";
+    const withChecks = (image?: string) => {
+      const d = shopApp({ name: app, deploy: { ...shopApp().deploy, releaseCommand: undefined } }, image);
+      d.groups = d.groups.map((g) =>
+        g.processGroup === "web"
+          ? { ...g, machineChecks: [{ command: ["smoke-test", "--fast"], env: { A: "1" } }] }
+          : g,
+      );
+      return d;
+    };
+    expect((await deploy(client, withChecks(), { release: 1 })).result.status).toBe("succeeded");
+    const tests = (await client.listMachines(app, { include_deleted: true })).filter((m) =>
+      m.name?.startsWith("machine-check-"),
+    );
+    // One per web machine (4), none for worker machines; each a one-off test machine.
+    expect(tests).toHaveLength(4);
+    expect(tests[0]!.config).toMatchObject({
+      image: "registry.fly.io/shop:v1",
+      init: { cmd: ["smoke-test", "--fast"] },
+      env: { A: "1", FLY_TEST_COMMAND: "1", FLY_PROCESS_GROUP: "fly_app_test_machine_command" },
+      auto_destroy: true,
+      restart: { policy: "no" },
+      dns: { skip_registration: true },
+    });
+    sim.addExitRule({ app, command: "smoke-test", exitCode: 4 });
+    const r = await deploy(client, withChecks("registry.fly.io/shop:v2"), { release: 2 });
+    expect(r.result.status).toBe("failed");
+    expect(r.result.failure?.step).toBe("machines-1");
+    expect(r.result.failure?.reason).toMatch(
+      /machine check `smoke-test --fast` against machine \S+ exited with code 4/,
+    );
+  }, 60_000);
 });

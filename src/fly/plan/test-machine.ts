@@ -1,0 +1,41 @@
+import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import type { MachineCheckSpec } from "../../config/machine/machine-checks";
+import type { FlyMachine } from "../client/fly-types";
+import { meta } from "./machine-config";
+
+/** flyctl's process group of machine-check test machines (fly-go `MachineProcessGroupFlyAppTestMachineCommand`). */
+export const TEST_MACHINE_GROUP = "fly_app_test_machine_command";
+
+/**
+ * A machine check's test machine for the machine under test, as flyctl's `ToTestMachineConfig`
+ * (internal/appconfig/machines.go) makes it: the check's command; its image and entrypoint, else
+ * the tested machine's; `[env]` under the tested machine's env, with FLY_TEST_COMMAND and the
+ * tested machine's private IP; never restarted, not in DNS, destroyed when it exits; the tested
+ * machine's guest (flyctl `inferCanaryGuest` sizes it like the group's machines).
+ */
+export function testMachineConfig(spec: MachineCheckSpec, tested: FlyMachine, primaryRegion: string): FlyMachineConfig {
+  const live = tested.config;
+  const init: NonNullable<FlyMachineConfig["init"]> = { cmd: spec.command };
+  const entrypoint = spec.entrypoint ?? live?.init?.entrypoint;
+  if (entrypoint) init.entrypoint = entrypoint;
+  if (spec.swapSizeMb !== undefined) init.swap_size_mb = spec.swapSizeMb;
+  const config: FlyMachineConfig = {
+    image: spec.image ?? live?.image ?? "",
+    init,
+    env: {
+      ...spec.env,
+      ...live?.env,
+      FLY_TEST_COMMAND: "1",
+      FLY_PROCESS_GROUP: TEST_MACHINE_GROUP,
+      PRIMARY_REGION: primaryRegion,
+      FLY_TEST_MACHINE_IP: tested.private_ip ?? "",
+    },
+    restart: { policy: "no" },
+    auto_destroy: true,
+    dns: { skip_registration: true },
+    metadata: { [meta.platform]: "v2", [meta.group]: TEST_MACHINE_GROUP },
+  };
+  if (spec.stopConfig) config.stop_config = spec.stopConfig;
+  if (live?.guest) config.guest = live.guest;
+  return config;
+}
