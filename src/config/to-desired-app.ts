@@ -1,3 +1,5 @@
+import { MACHINE_METADATA } from "../base/machine-metadata";
+import { secretsDigest } from "../base/secrets-digest";
 import type { DesiredApp, DesiredGroup } from "./desired-app";
 import type { FlyMachineConfig } from "./fly-machine-config";
 import { deployFor, ipsFor, volumesFor } from "./machine/app-level";
@@ -19,7 +21,6 @@ import { machineChecksFor } from "./machine/machine-checks";
 import { servicesFor } from "./machine/services";
 import { isPlainObject, type PlainObject } from "./merge";
 import type { ResolvedApp } from "./resolved-app";
-import { secretsDigest } from "./secrets";
 
 export interface ToDesiredOptions {
   image: string;
@@ -27,16 +28,6 @@ export interface ToDesiredOptions {
   releaseId: string;
   releaseVersion: number;
 }
-
-/** Metadata keys flyctl sets (so `fly status` shows Tower's machines) plus Tower's own. */
-export const METADATA = {
-  platformVersion: "fly_platform_version",
-  processGroup: "fly_process_group",
-  releaseId: "fly_release_id",
-  releaseVersion: "fly_release_version",
-  managed: "tower_managed",
-  configHash: "tower_config_hash",
-} as const;
 
 /**
  * A resolved app → the Fly machines it should run: one machine config per process group, copied
@@ -96,12 +87,12 @@ export function machineConfig(app: ResolvedApp, group: string, options: ToDesire
     ...(guest ? { guest } : {}),
     metadata: {
       ...(base.metadata as Record<string, string> | undefined),
-      [METADATA.platformVersion]: "v2",
-      [METADATA.processGroup]: group,
-      [METADATA.releaseId]: options.releaseId,
-      [METADATA.releaseVersion]: String(options.releaseVersion),
-      [METADATA.managed]: "true",
-      [METADATA.configHash]: app.hash,
+      [MACHINE_METADATA.platformVersion]: "v2",
+      [MACHINE_METADATA.processGroup]: group,
+      [MACHINE_METADATA.releaseId]: options.releaseId,
+      [MACHINE_METADATA.releaseVersion]: String(options.releaseVersion),
+      [MACHINE_METADATA.managed]: "true",
+      [MACHINE_METADATA.configHash]: app.hash,
     },
   };
   const optional: Partial<FlyMachineConfig> = {

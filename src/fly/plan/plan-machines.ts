@@ -1,14 +1,12 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
+import { isGone } from "../client/is-gone";
 import { guestFilled } from "./guest-fill";
-import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import { TEST_MACHINE_GROUP } from "./test-machine";
 import type { createVolumePool } from "./volume-pool";
-
-/** A machine that is no more (or on its way out): never counted, paired or waited on. */
-export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
-  !m || m.state === "destroyed" || m.state === "destroying";
 
 /** One-off machines (release command, machine checks): destroyed when they exit, never planned. */
 const oneOffGroups = new Set([releaseCommandGroup, TEST_MACHINE_GROUP]);
@@ -17,8 +15,8 @@ const oneOffGroups = new Set([releaseCommandGroup, TEST_MACHINE_GROUP]);
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    const group = md[meta.group];
-    return !isGone(m) && md[meta.platform] === "v2" && !!group && !oneOffGroups.has(group);
+    const group = md[MACHINE_METADATA.processGroup];
+    return !isGone(m) && md[MACHINE_METADATA.platformVersion] === "v2" && !!group && !oneOffGroups.has(group);
   });
 }
 
@@ -64,7 +62,7 @@ export function planMachines(
     const wantFor = (m?: FlyMachine) => guestFilled(wanted, m?.config?.guest, g.hostDedicationId);
     const fresh = wantFor();
     const mine = managed
-      .filter((m) => m.config?.metadata?.[meta.group] === g.processGroup && m.region === g.region)
+      .filter((m) => m.config?.metadata?.[MACHINE_METADATA.processGroup] === g.processGroup && m.region === g.region)
       .map((m) => ({ m, vols: mountedVolumes(m), want: wantFor(m) }))
       .map((x) => ({
         ...x,
@@ -104,7 +102,7 @@ export function planMachines(
         op: "destroy",
         machineId: m.id,
         name: m.name ?? m.id,
-        group: m.config?.metadata?.[meta.group] ?? "",
+        group: m.config?.metadata?.[MACHINE_METADATA.processGroup] ?? "",
         region: m.region ?? "",
       });
   return changes.map(dropUndefined);

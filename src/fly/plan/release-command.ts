@@ -1,9 +1,8 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp } from "../../config/desired-app";
 import type { FlyMachineConfig, FlyMachineGuest } from "../../config/fly-machine-config";
-import { shellSplit } from "../../config/machine/extras";
 import type { FlyMachine } from "../client/fly-types";
 import { guestFilled } from "./guest-fill";
-import { meta, releaseCommandGroup } from "./machine-config";
 
 const SHARED_1X: FlyMachineGuest = { cpu_kind: "shared", cpus: 1, memory_mb: 256 };
 const SHARED_2X: FlyMachineGuest = { cpu_kind: "shared", cpus: 2, memory_mb: 512 };
@@ -18,7 +17,7 @@ const SHARED_2X: FlyMachineGuest = { cpu_kind: "shared", cpus: 2, memory_mb: 512
 export function releaseCommandConfig(desired: DesiredApp, machines: FlyMachine[]): FlyMachineConfig | undefined {
   const group = defaultGroupOf(desired);
   const own = desired.groups.find((g) => g.processGroup === group);
-  const base = desired.deploy.releaseMachine ?? fromGroup(desired.deploy.releaseCommand, own?.config);
+  const base = desired.deploy.releaseMachine;
   if (!base) return undefined;
   let guest = base.guest;
   if (!guest) {
@@ -27,25 +26,11 @@ export function releaseCommandConfig(desired: DesiredApp, machines: FlyMachine[]
     let most = 0;
     for (const m of machines) {
       const g = m.config?.guest;
-      if (m.config?.metadata?.[meta.group] !== group || m.state === "destroyed" || !g) continue;
+      if (m.config?.metadata?.[MACHINE_METADATA.processGroup] !== group || m.state === "destroyed" || !g) continue;
       if (g.memory_mb > most) [most, guest] = [g.memory_mb, g];
     }
   }
   return guestFilled({ ...base, guest }, undefined, own?.hostDedicationId);
-}
-
-/** A DesiredApp made before `releaseMachine` existed: the default group's image and env. */
-function fromGroup(command: string | undefined, group: FlyMachineConfig | undefined): FlyMachineConfig | undefined {
-  if (command === undefined || !group) return undefined;
-  return {
-    image: group.image,
-    env: { ...group.env, RELEASE_COMMAND: "1", FLY_PROCESS_GROUP: releaseCommandGroup },
-    init: { cmd: shellSplit(command) },
-    restart: { policy: "no" },
-    auto_destroy: true,
-    dns: { skip_registration: true },
-    metadata: { [meta.platform]: "v2", [meta.group]: releaseCommandGroup },
-  };
 }
 
 /** flyctl `DefaultProcessName`: "app" if there is such a group, else the first name in order. */

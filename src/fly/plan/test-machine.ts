@@ -1,7 +1,7 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import type { MachineCheckSpec } from "../../config/machine/machine-checks";
 import type { FlyMachine } from "../client/fly-types";
-import { meta } from "./machine-config";
 
 /** flyctl's process group of machine-check test machines (fly-go `MachineProcessGroupFlyAppTestMachineCommand`). */
 export const TEST_MACHINE_GROUP = "fly_app_test_machine_command";
@@ -33,7 +33,7 @@ export function testMachineConfig(spec: MachineCheckSpec, tested: FlyMachine, pr
     restart: { policy: "no" },
     auto_destroy: true,
     dns: { skip_registration: true },
-    metadata: { [meta.platform]: "v2", [meta.group]: TEST_MACHINE_GROUP },
+    metadata: { [MACHINE_METADATA.platformVersion]: "v2", [MACHINE_METADATA.processGroup]: TEST_MACHINE_GROUP },
   };
   if (spec.stopConfig) config.stop_config = spec.stopConfig;
   if (live?.guest) config.guest = live.guest;
