@@ -1,11 +1,11 @@
+import { MACHINE_METADATA, ONE_OFF_GROUPS } from "../../base/machine-metadata";
 import type { FlyMachineConfig } from "../fly-machine-config";
 import { isPlainObject, type PlainObject } from "../merge";
 import { base64, shellSplit, stopConfigFor } from "./extras";
 import { list } from "./groups";
 import { computeToGuest } from "./guest";
 
-/** flyctl's process group of the one-off release machine (fly-go `MachineProcessGroupFlyAppReleaseCommand`). */
-export const RELEASE_COMMAND_GROUP = "fly_app_release_command";
+const RELEASE_COMMAND_GROUP = ONE_OFF_GROUPS.releaseCommand;
 
 /**
  * The machine that runs `[deploy] release_command`, as flyctl's `ToReleaseMachineConfig`
@@ -37,7 +37,7 @@ export function releaseMachineFor(
     restart: { policy: "no" },
     auto_destroy: true,
     dns: { skip_registration: true },
-    metadata: { fly_platform_version: "v2", fly_process_group: RELEASE_COMMAND_GROUP },
+    metadata: { [MACHINE_METADATA.platformVersion]: "v2", [MACHINE_METADATA.processGroup]: RELEASE_COMMAND_GROUP },
   };
   const stop = stopConfigFor(cfg);
   if (stop) config.stop_config = stop;

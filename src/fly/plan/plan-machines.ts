@@ -1,15 +1,14 @@
-import { MACHINE_METADATA } from "../../base/machine-metadata";
+import { MACHINE_METADATA, ONE_OFF_GROUPS } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
 import { isGone } from "../client/is-gone";
 import { guestFilled } from "./guest-fill";
-import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import { machineConfigFor, mountKey, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
-import { TEST_MACHINE_GROUP } from "./test-machine";
 import type { createVolumePool } from "./volume-pool";
 
 /** One-off machines (release command, machine checks): destroyed when they exit, never planned. */
-const oneOffGroups = new Set([releaseCommandGroup, TEST_MACHINE_GROUP]);
+const oneOffGroups = new Set<string>(Object.values(ONE_OFF_GROUPS));
 
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {

@@ -1,10 +1,9 @@
-import { MACHINE_METADATA } from "../../base/machine-metadata";
+import { MACHINE_METADATA, ONE_OFF_GROUPS } from "../../base/machine-metadata";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import type { MachineCheckSpec } from "../../config/machine/machine-checks";
 import type { FlyMachine } from "../client/fly-types";
 
-/** flyctl's process group of machine-check test machines (fly-go `MachineProcessGroupFlyAppTestMachineCommand`). */
-export const TEST_MACHINE_GROUP = "fly_app_test_machine_command";
+const TEST_MACHINE_GROUP = ONE_OFF_GROUPS.machineCheck;
 
 /**
  * A machine check's test machine for the machine under test, as flyctl's `ToTestMachineConfig`
