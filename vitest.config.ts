@@ -27,6 +27,18 @@ export default defineConfig({
                 FLY_REGISTRY_BASE: inject("flyUrl"),
                 BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
+                FEEDBACK_TEST_URL: inject("hostsUrl"),
+                // Tokens for the recording git-host APIs and for the git server (as a config repo's
+                // host, for statuses on config commits); public test repos ignore them.
+                GIT_CREDENTIALS: JSON.stringify({
+                  [new URL(inject("hostsUrl")).host]: "ghp_feedbackTestToken0001",
+                  [new URL(inject("gitUrl")).host]: "ghp_feedbackTestToken0002",
+                }),
+                PUBLIC_URL: "https://tower.test",
+                FEEDBACK_RETRY_MS: "200",
+                NOTIFY_HOOK: `${inject("hostsUrl")}/hooks/generic`,
+                NOTIFY_HOOK_KEY: "hook-signing-key",
+                NOTIFY_CHAT: `${inject("hostsUrl")}/hooks/chat`,
                 PUBLIC_API: "false",
               },
             },

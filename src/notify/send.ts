@@ -87,7 +87,7 @@ async function createDeployment(
   const what = `GitHub deployment on ${repoLabel(to)}@${sha.slice(0, 7)}`;
   // Look before creating again: an earlier try may have made it and lost the answer.
   if (attempt > 0) {
-    const found = await gitCall(ports, to.host, githubFindDeployments(to, sha, environment), what, true);
+    const found = await gitCall(ports, to.host, githubFindDeployments(to, sha, environment), what, true, deployId);
     if (found.kind !== "sent") return found;
     if (found.result !== undefined) return found;
   }

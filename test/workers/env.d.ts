@@ -5,6 +5,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends TowerEnv {
       GIT_TEST_URL: string;
+      FEEDBACK_TEST_URL: string;
     }
   }
 }

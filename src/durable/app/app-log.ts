@@ -18,9 +18,14 @@ export interface ExecuteResult {
   duplicate: boolean;
 }
 
+/** Called with each command's new events and the state after them, in the append's synchronous block. */
+export type AppendObserver = (events: AppEvent[], state: AppState) => void;
+
 export class AppLog {
   readonly store: EventStore;
   state: AppState = initialState();
+  /** Set once by the DO: the feedback outbox enqueues here, atomically with the events. */
+  observer: AppendObserver | null = null;
 
   constructor(storage: EventStorage) {
     this.store = new EventStore(storage, upcastAppEvent);
@@ -39,8 +44,13 @@ export class AppLog {
     const events = decide(command, this.state);
     if (events.length === 0) return { events, duplicate: false };
     const result = this.store.append(APP_STREAM, events, this.state.version);
+    const fresh: AppEvent[] = [];
     for (const stored of result.events)
-      if (stored.seq > this.state.version) this.state = evolve(this.state, asAppEvent(stored), stored.seq);
+      if (stored.seq > this.state.version) {
+        fresh.push(asAppEvent(stored));
+        this.state = evolve(this.state, asAppEvent(stored), stored.seq);
+      }
+    if (fresh.length > 0) this.observer?.(fresh, this.state);
     return { events, duplicate: result.duplicate };
   }
 

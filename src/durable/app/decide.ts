@@ -113,6 +113,10 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const data = { destroyed: command.destroyed, reason: command.reason };
       return [{ type: "app.destroyed", v: 1, at, key: `destroyed@${state.version}`, data }];
     }
+    case "record-undelivered": {
+      const { lane, reason, attempts } = command;
+      return [{ type: "feedback.undelivered", v: 1, at, key: command.key, data: { lane, reason, attempts } }];
+    }
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${(unhandled as AppCommand).type}`);

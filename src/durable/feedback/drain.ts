@@ -19,7 +19,7 @@ export interface DrainResult {
 
 export async function drainOutbox(
   outbox: FeedbackOutbox,
-  ports: SendPorts,
+  ports: Omit<SendPorts, "recall">,
   options: { firstRetryMs?: number; onSend?: (line: string) => void } = {},
 ): Promise<DrainResult> {
   const undelivered: Undelivered[] = [];

@@ -49,9 +49,10 @@ export async function deliverOutbox(
   stream: string,
   ports: ProjectPorts,
   parallel: number,
+  config: ConfigCommit = { url: "", commit: null },
 ): Promise<number | null> {
   try {
-    await deliverPending(store, stream, ports, parallel);
+    await deliverPending(store, stream, ports, parallel, config);
   } catch {
     const attempts = (store.getState<{ attempts: number }>(RETRY_ROW)?.attempts ?? 0) + 1;
     store.putState(RETRY_ROW, { attempts });
@@ -61,7 +62,19 @@ export async function deliverOutbox(
   return null;
 }
 
-async function deliverPending(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
+/** The config repo and the commit last evaluated: where non-git sources' deploys are reported. */
+export interface ConfigCommit {
+  url: string;
+  commit: string | null;
+}
+
+async function deliverPending(
+  store: EventStore,
+  stream: string,
+  ports: ProjectPorts,
+  parallel: number,
+  config: ConfigCommit,
+) {
   const cursor = store.getState<number>(CURSOR) ?? 0;
   const last = store.version(stream);
   if (last <= cursor) return;
@@ -69,7 +82,7 @@ async function deliverPending(store: EventStore, stream: string, ports: ProjectP
   const failures: unknown[] = [];
   await mapLimit(pendingNotices(events), parallel, async (notice) => {
     try {
-      await deliver(store, ports, notice);
+      await deliver(store, ports, notice, config);
     } catch (error) {
       failures.push(error);
     }
@@ -79,12 +92,13 @@ async function deliverPending(store: EventStore, stream: string, ports: ProjectP
   store.putState(CURSOR, last);
 }
 
-async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
+async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, config: ConfigCommit) {
   if (notice.kind === "forget") return;
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
   const app = store.getState<ResolvedApp>(`app/${notice.app}`);
   if (!app) return;
-  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key });
+  const origin = originOf(app, notice.sourceCommit, config);
+  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key, origin });
   if (notice.force) await ports.forceSync(notice.app, notice.cause);
 }
 
@@ -93,4 +107,17 @@ function* readAfter(store: EventStore, stream: string, after: number) {
     yield* page;
     after = page[page.length - 1]!.seq;
   }
+}
+
+/**
+ * The commit a deploy is reported on: the app repo's for git sources (the code that runs), else
+ * the config commit that was evaluated (the change that made the deploy).
+ */
+export function originOf(
+  app: Pick<ResolvedApp, "source">,
+  sourceCommit: string | null,
+  config: ConfigCommit,
+): { url: string; sha: string } | null {
+  if (app.source.type === "git") return sourceCommit ? { url: app.source.url, sha: sourceCommit } : null;
+  return config.commit && config.url ? { url: config.url, sha: config.commit } : null;
 }

@@ -77,7 +77,8 @@ export class ProjectCore {
         wanted?.force ?? false,
         refs,
       );
-    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
     if (tick) await this.checkDrift();
     return retry;
   }
