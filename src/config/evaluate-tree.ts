@@ -47,7 +47,7 @@ class TreeWalk {
   readonly repoUses: (Omit<RepoRef, "usedBy"> & { user: string })[] = [];
   readonly cache: EvaluationCache = { entries: {} };
   /** The root project's feedback settings; apps get theirs with their own project's `notify`. */
-  feedback: Feedback = { notify: [], gitHosts: {} };
+  feedback: Feedback | undefined = { notify: [], gitHosts: {} };
   fatal = false;
 
   constructor(readonly options: EvaluateOptions) {}
@@ -101,7 +101,10 @@ class TreeWalk {
     };
     this.projects.push(info);
     if (!read.project) {
-      if (isRoot) this.fatal = true;
+      if (isRoot) {
+        this.fatal = true;
+        this.feedback = undefined;
+      }
       return;
     }
     const p = read.project;
@@ -201,7 +204,7 @@ class TreeWalk {
     const source = result.app.source;
     if (source.type === "git")
       this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
-    const app = withFeedback(result.app, { notify: scope.notify, gitHosts: this.feedback.gitHosts });
+    const app = withFeedback(result.app, { notify: scope.notify, gitHosts: this.feedback?.gitHosts ?? {} });
     this.apps.push(app);
     if (result.appAt) this.appAt.set(app, result.appAt);
   }

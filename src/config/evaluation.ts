@@ -48,8 +48,11 @@ export interface Evaluation {
   repos: RepoRef[];
   projects: ProjectInfo[];
   cache?: EvaluationCache;
-  /** The root project's `notify:` and `git_hosts`: who hears about the config itself. */
-  feedback: Feedback;
+  /**
+   * The root project's `notify:` and `git_hosts`: who hears about the config itself. Undefined
+   * when the root project.yaml could not be read (the last good settings still apply).
+   */
+  feedback?: Feedback;
 }
 
 /** Parsed app files by folder tree id and the common they were merged with. Plain data. */

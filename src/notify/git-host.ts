@@ -28,6 +28,8 @@ export function hostRepo(
 ): HostRepo | null {
   const config = gitHosts[repo.host] ?? KNOWN[repo.host];
   if (!config || repo.path === "") return null;
+  // GitHub and Gitea name repos `owner/name`; only GitLab has single-segment project paths.
+  if (config.type !== "gitlab" && !repo.path.includes("/")) return null;
   return { type: config.type, host: repo.host, api: config.api.replace(/\/+$/, ""), path: repo.path };
 }
 

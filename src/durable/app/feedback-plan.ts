@@ -8,6 +8,7 @@ import type { NotifyTarget } from "../../config/schema/notify-schema";
 import { type CommitState, type Delivery, shortDescription } from "../../notify/delivery";
 import { type HostRepo, repoLabel } from "../../notify/git-host";
 import { NOTIFICATION_SCHEMA, type Notification } from "../../notify/notification";
+import { notifyEntries } from "../feedback/notify-entries";
 import type { OutboxEntry } from "../feedback/outbox-table";
 import type { AppEvent } from "./events";
 import { type AppState, type DeployRecord, findDeploy } from "./state";
@@ -149,25 +150,6 @@ function notifications(
     summary: summary(name, deploy, app, feedback, failure),
   };
   return notifyEntries(feedback.notify, notification, deploy.id);
-}
-
-/** One entry per target that wants the event; a target's lane is its URL secret. */
-export function notifyEntries(targets: NotifyTarget[], notification: Notification, scope: string): OutboxEntry[] {
-  return targets.flatMap((target, index) => {
-    if (!target.events.includes(notification.event)) return [];
-    const lane = `notify:${target.url_env}`;
-    const key = `fb:${scope}:${notification.event}:${index}:${target.url_env}`;
-    const delivery: Delivery =
-      target.type === "slack"
-        ? { kind: "slack", urlEnv: target.url_env, notification }
-        : {
-            kind: "webhook",
-            urlEnv: target.url_env,
-            ...(target.secret_env ? { secretEnv: target.secret_env } : {}),
-            notification,
-          };
-    return [{ key, lane, delivery }];
-  });
 }
 
 function summary(

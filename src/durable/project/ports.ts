@@ -3,7 +3,7 @@
  * src/git, src/config and the AppDOs; nothing here knows which.
  */
 import type { FileTree } from "../../config/file-tree";
-import type { ResolvedApp } from "../../config/resolved-app";
+import type { Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
 import type { ConfigProblem } from "./events";
 
@@ -23,6 +23,8 @@ export interface Evaluation {
   prune: boolean;
   /** Whatever the evaluator can reuse next time for subtrees whose tree id is unchanged. */
   cache: unknown;
+  /** The root project's notify targets and git hosts; absent when its project.yaml is broken. */
+  feedback?: Feedback;
 }
 
 export interface ProjectPorts {

@@ -7,10 +7,10 @@ import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
 import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
-import type { ConfigProblem, ProjectEvent } from "./events";
+import type { ConfigProblem, DecidedEvent, ProjectEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
-import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { type Evaluation, mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
@@ -25,6 +25,10 @@ export class ProjectCore {
   state: ProjectState = initialState();
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
+  /** Set once by the DO: feedback is enqueued here, in the same synchronous block as the events. */
+  observer: ((events: DecidedEvent[]) => void) | null = null;
+  /** Set once by the DO: keeps the root project's notify targets and git hosts. */
+  rememberFeedback: ((feedback: NonNullable<Evaluation["feedback"]>) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -42,8 +46,9 @@ export class ProjectCore {
     const decided = decide(command, this.state);
     if (decided.length === 0) return { duplicate: false, events: [] };
     const result = this.store.append(STREAM, decided, this.state.version);
-    for (const stored of result.events)
-      if (stored.seq > this.state.version) this.state = evolve(this.state, asEvent(stored));
+    const fresh = result.events.filter((stored) => stored.seq > this.state.version);
+    for (const stored of fresh) this.state = evolve(this.state, asEvent(stored));
+    if (fresh.length > 0) this.observer?.(fresh as unknown as DecidedEvent[]);
     return result;
   }
 
@@ -133,6 +138,7 @@ export class ProjectCore {
     });
     for (const app of evaluation.apps) this.keepResolved(app);
     const { errors, warnings, prune } = evaluation;
+    if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
   }

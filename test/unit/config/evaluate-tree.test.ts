@@ -277,7 +277,7 @@ describe("evaluateTree: feedback settings", () => {
     expect(b?.feedback?.gitHosts).toEqual({
       "git.example.com": { type: "gitea", api: "https://git.example.com/api/v1" },
     });
-    expect(ev.feedback.notify).toHaveLength(1);
+    expect(ev.feedback?.notify).toHaveLength(1);
     expect(ev.errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([
       "bad/project.yaml:2: git_hosts is read from the root project.yaml only",
     ]);
