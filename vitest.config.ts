@@ -28,12 +28,9 @@ export default defineConfig({
                 BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
                 FEEDBACK_TEST_URL: inject("hostsUrl"),
-                // Tokens for the recording git-host APIs and for the git server (as a config repo's
-                // host, for statuses on config commits); public test repos ignore them.
-                GIT_CREDENTIALS: JSON.stringify({
-                  [new URL(inject("hostsUrl")).host]: "ghp_feedbackTestToken0001",
-                  [new URL(inject("gitUrl")).host]: "ghp_feedbackTestToken0002",
-                }),
+                // A token for the recording git-host APIs (which also pass `/git/...` on to the git
+                // server: a config repo there has a host with an API). Other repos need none.
+                GIT_CREDENTIALS: JSON.stringify({ [new URL(inject("hostsUrl")).host]: "ghp_feedbackTestToken0001" }),
                 PUBLIC_URL: "https://tower.test",
                 FEEDBACK_RETRY_MS: "200",
                 NOTIFY_HOOK: `${inject("hostsUrl")}/hooks/generic`,

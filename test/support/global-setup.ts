@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
     rateLimit: { scale: 10 },
   });
   project.provide("flyUrl", fly.sim.url);
-  const hosts = await startFeedbackHosts();
+  const hosts = await startFeedbackHosts(git.url);
   project.provide("hostsUrl", hosts.url);
   return async () => {
     await hosts.close();

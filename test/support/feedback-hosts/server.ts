@@ -7,7 +7,7 @@
  * It checks what the real APIs check for these calls (required fields, state names, GitHub's
  * 140-character description) and answers with their shapes, so a malformed call fails here too.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 
 export interface RecordedRequest {
   seq: number;
@@ -46,7 +46,8 @@ const STATUS_STATES = ["error", "failure", "pending", "success"];
 const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 const GITLAB_STATES = ["pending", "running", "success", "failed", "canceled", "skipped"];
 
-export async function startFeedbackHosts(): Promise<{ url: string; close(): Promise<void> }> {
+/** `gitUrl`: where `/git/<rest>` is passed on to, so a test repo can live on a host with an API. */
+export async function startFeedbackHosts(gitUrl?: string): Promise<{ url: string; close(): Promise<void> }> {
   const recorded: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const deployments: Deployment[] = [];
@@ -54,6 +55,7 @@ export async function startFeedbackHosts(): Promise<{ url: string; close(): Prom
   const gitlabStates = new Map<string, string>();
 
   const server = createServer((req, res) => {
+    if (gitUrl && req.url?.startsWith("/git/")) return passToGit(gitUrl, req, res);
     readBody(req).then((body) => {
       const url = new URL(req.url ?? "/", "http://x");
       if (url.pathname.startsWith("/_control/")) return control(req.method ?? "GET", url, body, res);
@@ -167,6 +169,17 @@ export async function startFeedbackHosts(): Promise<{ url: string; close(): Prom
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Streams a git smart-HTTP exchange to the git server and back, unrecorded. */
+function passToGit(gitUrl: string, req: IncomingMessage, res: ServerResponse) {
+  const target = new URL((req.url ?? "/").slice("/git".length), gitUrl);
+  const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on("error", () => res.writeHead(502).end());
+  req.pipe(upstream);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
