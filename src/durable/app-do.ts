@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { TowerEnv } from "../worker/env";
+import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppFeedback, DESIRED_ORIGIN } from "./app/app-feedback";
 import { AppLog } from "./app/app-log";

@@ -3,5 +3,5 @@ export { FETCH_DEFAULTS, type FetchOptions, type FetchWant, fetchCommit } from "
 export { type GitErrorCode, redact } from "./git-error";
 export { LIST_REFS_DEFAULTS, type ListRefsOptions, listRemoteRefs } from "./list-remote-refs";
 export { type RemoteRefs, resolveRemoteRef } from "./remote-refs";
-export { describeRepo, httpsCloneUrl, normaliseRepoUrl, parseRepoUrl } from "./repo-url";
+export { describeRepo, httpsCloneUrl, normaliseRepoUrl } from "./repo-url";
 export type { GitSnapshot } from "./snapshot";

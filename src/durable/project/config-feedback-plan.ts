@@ -3,13 +3,15 @@
  * (success, or failure naming the first problem by file:line:col) and `config.invalid` to the
  * root project's notify targets. Pure; keys derive from the event's, so nothing is said twice.
  */
+
+import type { Diagnostic } from "../../config/resolved-app";
 import type { NotifyTarget } from "../../config/schema/notify-schema";
 import { type CommitState, shortDescription } from "../../notify/delivery";
 import { type HostRepo, repoLabel } from "../../notify/git-host";
 import { NOTIFICATION_SCHEMA, type Notification } from "../../notify/notification";
 import { notifyEntries } from "../feedback/notify-entries";
 import type { OutboxEntry } from "../feedback/outbox-table";
-import type { ConfigProblem, DecidedEvent } from "./events";
+import type { DecidedEvent } from "./events";
 
 export interface ConfigFeedback {
   /** The config repo (credentials removed) and its host's API, when Tower knows it. */
@@ -66,7 +68,7 @@ export function planConfigFeedback(event: DecidedEvent, feedback: ConfigFeedback
   return [...entries, ...notifyEntries(feedback.notify, notification, event.key)];
 }
 
-function problemLine(errors: ConfigProblem[]): string {
+function problemLine(errors: Pick<Diagnostic, "file" | "line" | "col" | "message">[]): string {
   const first = errors[0];
   if (!first) return "no problems";
   const place = first.file ? `${first.file}:${first.line}:${first.col}: ` : "";

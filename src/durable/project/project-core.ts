@@ -2,15 +2,15 @@
  * The ProjectDO's logic with its I/O behind ports: replays the log into state, turns commands
  * into appended events, and runs one sync pass (route pushes, list refs, read config, notify).
  */
-import type { ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
 import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
-import type { ConfigProblem, DecidedEvent, ProjectEvent } from "./events";
+import type { DecidedEvent, ProjectEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
-import { type Evaluation, mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
@@ -28,7 +28,7 @@ export class ProjectCore {
   /** Set once by the DO: feedback is enqueued here, in the same synchronous block as the events. */
   observer: ((events: DecidedEvent[]) => void) | null = null;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
-  rememberFeedback: ((feedback: NonNullable<Evaluation["feedback"]>) => void) | null = null;
+  rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -172,7 +172,7 @@ function asEvent(stored: StoredEvent) {
 }
 
 /** An error as a config problem: the place when it names one, the message always. */
-function problem(error: unknown): ConfigProblem {
+function problem(error: unknown): Omit<Diagnostic, "severity"> {
   const data = (error as { data?: Record<string, unknown> }).data ?? {};
   const message = error instanceof Error ? error.message : String(error);
   const at = (name: string) => (typeof data[name] === "number" ? (data[name] as number) : 0);

@@ -5,9 +5,9 @@
  */
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { appStub } from "../../../src/durable/stubs";
 import { feedbackHosts } from "../../support/feedback-hosts/control";
 import type { RecordedRequest } from "../../support/feedback-hosts/server";
+import { appStub } from "../do-stubs";
 import {
   deploysSettled,
   eventsAfter,

@@ -5,10 +5,10 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ResolvedApp } from "../../../../src/config/resolved-app";
-import { appStub } from "../../../../src/durable/stubs";
 import { flySimControl } from "../../../fly-sim/control";
 import { feedbackHosts } from "../../../support/feedback-hosts/control";
 import type { RecordedRequest } from "../../../support/feedback-hosts/server";
+import { appStub } from "../../do-stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);
