@@ -9,7 +9,8 @@ export async function logFetch(request: Request): Promise<Response> {
   const body = request.method === "GET" ? "" : await request.text();
   // Chat and webhook URLs are secrets: only the calls meant for a git host show where they go.
   const where = request.url.startsWith("log://") ? request.url : "<url from the target's url_env>";
-  console.log(`[feedback] ${request.method} ${where} ${body}`);
+  // A warning, so `wrangler dev --log-level warn` (as `npm start` runs it) shows it.
+  console.warn(`[feedback] would ${request.method} ${where} ${body}`);
   if (request.method === "GET") return Response.json([]);
   return Response.json({ id: nextId++ }, { status: 201 });
 }

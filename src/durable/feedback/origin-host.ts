@@ -12,5 +12,7 @@ export function originHost(url: string, gitHosts: Record<string, GitHostConfig>,
   const known = hostRepo(repo, gitHosts);
   if (known || !logOnly) return known;
   // `npm start`: the local git server has no API; show what a GitHub host would be sent.
-  return { type: "github", host: repo.host, api: `log://${repo.host}`, path: repo.path };
+  // Its repos have one-segment paths; GitHub's calls need an owner, so one is made up.
+  const path = repo.path.includes("/") ? repo.path : `local/${repo.path}`;
+  return { type: "github", host: repo.host, api: `log://${repo.host}`, path };
 }
