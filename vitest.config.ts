@@ -37,6 +37,7 @@ export default defineConfig({
                 NOTIFY_HOOK_KEY: "hook-signing-key",
                 NOTIFY_CHAT: `${inject("hostsUrl")}/hooks/chat`,
                 PUBLIC_API: "false",
+                TEST_HOOKS: "true",
               },
             },
           })),

@@ -30,6 +30,8 @@ export interface OptionalVars {
   FEEDBACK_RETRY_MS?: string;
   /** "log": feedback deliveries are printed as log lines instead of sent (`npm start`). */
   FEEDBACK_MODE?: string;
+  /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
+  TEST_HOOKS?: string;
 }
 
 export interface Secrets {

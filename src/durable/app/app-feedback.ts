@@ -3,21 +3,15 @@
  * is owed and enqueue it in the same synchronous block; from the alarm, drain the outbox. A host
  * that is down or refusing only delays its own deliveries; deploys never wait on it.
  */
-import type { ResolvedApp } from "../../config/resolved-app";
 import { redact } from "../../git";
 import { drainLive, logMode, publicUrl } from "../feedback/drain-live";
 import { originHost } from "../feedback/origin-host";
 import type { FeedbackOutbox } from "../feedback/outbox-table";
 import type { AppLog } from "./app-log";
+import { readRow, writeRow } from "./app-rows";
 import type { AppEvent } from "./events";
 import { type DeployFeedback, planFeedback } from "./feedback-plan";
 import type { AppState } from "./state";
-
-/** `{url, sha}` of the newest desired state's commit, written with `desired-app`. */
-export const DESIRED_ORIGIN = "desired-origin";
-/** `{deployId, feedback}`: where the running (after it, the last) deploy is reported. */
-const DEPLOY_FEEDBACK = "deploy-feedback";
-const DESIRED_APP = "desired-app";
 
 export class AppFeedback {
   constructor(
@@ -31,11 +25,11 @@ export class AppFeedback {
     for (const event of events) {
       if (event.type === "deploy.started") {
         const feedback = this.deployFeedback();
-        this.log.store.putState(DEPLOY_FEEDBACK, { deployId: event.data.deployId, feedback });
+        writeRow(this.log.store, "deploy-feedback", { deployId: event.data.deployId, feedback });
       }
       if (event.type !== "deploy.started" && event.type !== "deploy.succeeded" && event.type !== "deploy.failed")
         continue;
-      const row = this.log.store.getState<{ deployId: string; feedback: DeployFeedback }>(DEPLOY_FEEDBACK);
+      const row = readRow(this.log.store, "deploy-feedback");
       if (row?.deployId !== event.data.deployId) continue;
       this.outbox.enqueue(planFeedback(event, state, row.feedback), Date.now());
     }
@@ -50,8 +44,8 @@ export class AppFeedback {
   }
 
   private deployFeedback(): DeployFeedback {
-    const app = this.log.store.getState<ResolvedApp>(DESIRED_APP);
-    const origin = this.log.store.getState<{ url: string; sha: string } | null>(DESIRED_ORIGIN);
+    const app = readRow(this.log.store, "desired-app");
+    const origin = readRow(this.log.store, "desired-origin");
     const notify = app?.feedback?.notify ?? [];
     const base = { notify, publicUrl: publicUrl(this.env) };
     if (!origin) return { origin: null, ...base };

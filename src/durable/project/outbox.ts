@@ -7,10 +7,8 @@ import type { ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectEvent } from "./events";
 import { mapLimit, type ProjectPorts } from "./ports";
+import { readResolved, readRow, writeRow } from "./project-rows";
 
-const CURSOR = "outbox";
-/** `{attempts}` of the delivery failing since the last clean pass. */
-export const RETRY_ROW = "outbox-retry";
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 5 * 60_000;
 
@@ -54,11 +52,11 @@ export async function deliverOutbox(
   try {
     await deliverPending(store, stream, ports, parallel, config);
   } catch {
-    const attempts = (store.getState<{ attempts: number }>(RETRY_ROW)?.attempts ?? 0) + 1;
-    store.putState(RETRY_ROW, { attempts });
+    const attempts = (readRow(store, "outbox-retry")?.attempts ?? 0) + 1;
+    writeRow(store, "outbox-retry", { attempts });
     return retryDelay(attempts);
   }
-  if (store.getState(RETRY_ROW) !== null) store.putState(RETRY_ROW, null);
+  if (readRow(store, "outbox-retry") !== null) writeRow(store, "outbox-retry", null);
   return null;
 }
 
@@ -75,7 +73,7 @@ async function deliverPending(
   parallel: number,
   config: ConfigCommit,
 ) {
-  const cursor = store.getState<number>(CURSOR) ?? 0;
+  const cursor = readRow(store, "outbox") ?? 0;
   const last = store.version(stream);
   if (last <= cursor) return;
   const events = [...readAfter(store, stream, cursor)] as unknown as (ProjectEvent & { key: string })[];
@@ -89,17 +87,17 @@ async function deliverPending(
   });
   // Only a clean pass moves the cursor; a failed one is retried whole (delivery is idempotent).
   if (failures.length > 0) throw failures[0];
-  store.putState(CURSOR, last);
+  writeRow(store, "outbox", last);
 }
 
 async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, config: ConfigCommit) {
   if (notice.kind === "forget") return;
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
-  const app = store.getState<ResolvedApp>(`app/${notice.app}`);
+  const app = readResolved(store, notice.app);
   if (!app) return;
-  const origin = originOf(app, notice.sourceCommit, config);
-  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key, origin });
-  if (notice.force) await ports.forceSync(notice.app, notice.cause);
+  const { sourceCommit, cause, key, force } = notice;
+  const origin = originOf(app, sourceCommit, config);
+  await ports.desire({ app, sourceCommit, cause, key, origin, ...(force ? { force } : {}) });
 }
 
 function* readAfter(store: EventStore, stream: string, after: number) {

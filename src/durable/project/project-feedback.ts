@@ -12,8 +12,7 @@ import { originHost } from "../feedback/origin-host";
 import type { FeedbackOutbox } from "../feedback/outbox-table";
 import { planConfigFeedback } from "./config-feedback-plan";
 import type { DecidedEvent } from "./events";
-
-const CONFIG_FEEDBACK = "config-feedback";
+import { readRow, writeRow } from "./project-rows";
 
 export class ProjectFeedback {
   constructor(
@@ -25,11 +24,11 @@ export class ProjectFeedback {
 
   /** Called before the evaluation is recorded, when it could read the root project. */
   remember(feedback: Feedback): void {
-    this.store.putState(CONFIG_FEEDBACK, feedback);
+    writeRow(this.store, "config-feedback", feedback);
   }
 
   readonly observe = (events: DecidedEvent[]): void => {
-    const kept = this.store.getState<Feedback>(CONFIG_FEEDBACK) ?? { notify: [], gitHosts: {} };
+    const kept = readRow(this.store, "config-feedback") ?? { notify: [], gitHosts: {} };
     const url = this.repoUrl();
     const repo = { url: redact(url), host: url ? originHost(url, kept.gitHosts, logMode(this.env)) : null };
     const feedback = { repo, notify: kept.notify, publicUrl: publicUrl(this.env) };
