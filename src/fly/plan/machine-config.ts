@@ -4,8 +4,6 @@ import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import { equivalentForm } from "./config-equivalence";
 
-export const releaseCommandGroup = "fly_app_release_command";
-
 /** Keys that change with every release or are set by others: never a reason to update. */
 const volatile = new Set<string>([
   MACHINE_METADATA.releaseId,
