@@ -92,6 +92,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return this.core.store.read(STREAM, after, Math.min(limit, 1000));
   }
 
+  async latestEvents(limit: number): Promise<StoredEvent[]> {
+    return this.core.store.readLatest(STREAM, Math.min(Math.max(limit, 1), 1000));
+  }
+
   settings(): ProjectSettings {
     const stored = this.core.store.getState<Partial<ProjectSettings>>(SETTINGS) ?? {};
     return {

@@ -47,6 +47,10 @@ export class AppLog {
   read(after: number, limit: number): StoredEvent[] {
     return this.store.read(APP_STREAM, after, limit);
   }
+
+  readLatest(limit: number): StoredEvent[] {
+    return this.store.readLatest(APP_STREAM, limit);
+  }
 }
 
 /** Rows of the app stream were written from AppEvent and upgraded by upcastAppEvent on read. */
