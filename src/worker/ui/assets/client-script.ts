@@ -51,8 +51,21 @@ export const CLIENT_JS = `"use strict";
     item.appendChild(cell("src", line.source));
     item.appendChild(cell("type", line.type));
     item.appendChild(cell("text", line.text));
+    // Newest first without moving what is on screen: the box scrolls by the new line's height
+    // (so nothing shifts), then scrolls back up to show it, when its reader was at the top.
+    var atTop = tail.scrollTop < 4;
+    var before = list.scrollHeight;
     list.insertBefore(item, list.firstChild);
     while (list.children.length > KEEP) list.removeChild(list.lastChild);
+    tail.scrollTop += list.scrollHeight - before;
+    if (atTop) revealSoon();
+  }
+  var revealTimer = null;
+  function revealSoon() {
+    clearTimeout(revealTimer);
+    revealTimer = setTimeout(function () {
+      tail.scrollTo({ top: 0, behavior: "smooth" });
+    }, 50);
   }
   function each(selector, fn) {
     var found = document.querySelectorAll(selector);

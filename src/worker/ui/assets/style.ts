@@ -56,7 +56,7 @@ button.danger{border-color:var(--bad);color:var(--bad)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0;word-break:break-all}
-.tail{height:16rem;overflow-y:auto;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.4rem .6rem}
+.tail{height:16rem;overflow-y:auto;overflow-anchor:none;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.4rem .6rem}
 .tail ol{list-style:none;margin:0;padding:0}
 .tail li{padding:.15rem 0;border-bottom:1px dashed var(--line);display:grid;grid-template-columns:5.2rem 11rem 11rem 1fr;gap:.5rem}
 .tail li span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
