@@ -3,7 +3,7 @@
  * Durable Object reads as the JSON API, a session cookie for sign-in, admin actions that go
  * through the API's own routes. This file only wires the parts.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { TowerError } from "../../errors";
 import { statusFor } from "../errors";
 import { type ApiRequest, registerActions } from "./action-routes";
@@ -15,6 +15,9 @@ import { dashboardHeaders } from "./security-headers";
 import { registerSignIn } from "./sign-in-routes";
 import { canRead, readViewer, type UiEnv } from "./viewer";
 
+/** Where the dashboard answers. */
+const PATHS = ["/", "/apps/*", "/sign-in", "/sign-out", "/sync", "/ui/*"];
+
 export interface DashboardApi {
   request: ApiRequest;
   /** The API's routes, to offer only the actions it has (`POST /apps/:app/rollback`, …). */
@@ -24,14 +27,18 @@ export interface DashboardApi {
 export function createUi(api: DashboardApi, now: () => number = Date.now) {
   const ui = new Hono<UiEnv>();
   const available = (path: string) => api.routes.some((route) => route.method === "POST" && route.path === path);
-  ui.use("*", dashboardHeaders());
+  // Only the dashboard's own paths: /api, /webhook and unknown paths keep their JSON answers.
+  const use = (...handlers: MiddlewareHandler<UiEnv>[]) => {
+    for (const path of PATHS) ui.use(path, ...handlers);
+  };
+  use(dashboardHeaders());
   for (const asset of ASSETS)
     ui.get(asset.path, (c) =>
       c.body(asset.body, 200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=31536000, immutable" }),
     );
-  ui.use("*", readViewer(now));
+  use(readViewer(now));
   registerSignIn(ui, now);
-  ui.use("*", async function readersOnly(c, next) {
+  use(async function readersOnly(c, next) {
     if (canRead(c.get("viewer")) || c.req.method === "POST") return next();
     if (c.req.path.startsWith("/ui/live"))
       return c.json({ error: { code: "unauthorized", message: "sign in to follow the live tail" } }, 401);
