@@ -1,7 +1,7 @@
 /** The project's ports wired to the real world: src/git for repos, AppDOs over RPC for apps. */
 import type { GitRefSpec } from "../../config/resolved-app";
+import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
-import type { TowerEnv } from "../../worker/env";
 import { appStub } from "../stubs";
 import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
