@@ -5,7 +5,7 @@
  * shows the API's answer, error included.
  */
 import type { Context, ExecutionContext, Hono } from "hono";
-import type { TowerEnv } from "../env";
+import type { TowerEnv } from "../../env";
 import { ActionButton } from "./components/action-button";
 import { Layout, MessagePage } from "./pages/layout";
 import { checkCsrf } from "./session";

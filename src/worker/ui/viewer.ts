@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import type { TowerEnv } from "../env";
+import type { TowerEnv } from "../../env";
 import { csrfToken, readSession, SESSION_COOKIE, type Session, sessionKey } from "./session";
 
 export interface Viewer {
