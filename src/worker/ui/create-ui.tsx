@@ -37,9 +37,16 @@ export function createUi(api: DashboardApi, now: () => number = Date.now) {
       c.body(asset.body, 200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=31536000, immutable" }),
     );
   use(readViewer(now));
+  use(async function sameOriginPosts(c, next) {
+    // Besides SameSite=Strict and the CSRF token: a browser's form POST from another site says so.
+    const origin = c.req.header("Origin");
+    if (c.req.method === "POST" && origin && origin !== new URL(c.req.url).origin)
+      return c.text("cross-site POST refused: this form belongs to another site", 403);
+    return next();
+  });
   registerSignIn(ui, now);
   use(async function readersOnly(c, next) {
-    if (canRead(c.get("viewer")) || c.req.method === "POST") return next();
+    if (c.req.method === "POST" || canRead(c.get("viewer"))) return next();
     if (c.req.path.startsWith("/ui/live"))
       return c.json({ error: { code: "unauthorized", message: "sign in to follow the live tail" } }, 401);
     return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);

@@ -64,6 +64,11 @@ describe("dashboard access", () => {
     const ask = await send(at("/sync", form({ csrf }, admin)), closed);
     expect(ask.status).toBe(200);
     expect(await ask.text()).toContain('name="confirmed" value="1"');
+    // A form posted from another site is refused whatever it carries (sign-in included).
+    const crossSite = (path: string, fields: Record<string, string>) =>
+      at(path, { ...form(fields, admin), headers: { cookie: admin, origin: "https://evil.example" } });
+    expect((await send(crossSite("/sync", { csrf, confirmed: "1" }), closed)).status).toBe(403);
+    expect((await send(crossSite("/sign-in", { token: API_TOKEN }), closed)).status).toBe(403);
     // Another session's token does not carry over.
     const other = await signIn(ADMIN_TOKEN);
     expect((await send(at("/sync", form({ csrf, confirmed: "1" }, other)), closed)).status).toBe(403);
