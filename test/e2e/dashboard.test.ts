@@ -55,6 +55,7 @@ const badgeOf = (page: Page, app: string) => page.locator(`[data-status-of="${ap
 
 describe("dashboard", () => {
   it("the apps page lists the example apps with the badges of their status", async () => {
+    expect(stack.output()).toContain(`dashboard      ${stack.api}/`);
     const context = await browser.newContext();
     const page = await open(context, "/");
     const api = await listApps(stack.api);
