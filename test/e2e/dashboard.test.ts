@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  stack?.remove();
+  await stack?.remove();
 });
 
 const url = (path: string) => `${stack.api}${path}`;
@@ -174,6 +174,10 @@ describe("dashboard", () => {
     await push;
     await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe("synced");
     expect(await page.locator('[data-release-of="tower-demo-hello"]').textContent()).toBe("2");
+    const hello = (await listApps(stack.api)).find((a) => a.name === "tower-demo-hello")!;
+    expect(await page.locator('time[data-started-of="tower-demo-hello"]').getAttribute("datetime")).toBe(
+      hello.lastDeploy!.startedAt,
+    );
     const { marker, shift, shifted } = (await page.evaluate(
       "({ marker: window.marker, shift: window.shift, shifted: window.shifted })",
     )) as {

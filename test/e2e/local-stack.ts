@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../../scripts/local/ports";
+import { alive, killGroupNow, stopGroup } from "../../scripts/local/process-group";
 import type { StackFile } from "../../scripts/local/stack-file";
 import type { AppSummary } from "../../src/durable/contract";
 
@@ -27,8 +28,11 @@ export interface LocalStack {
   output(): string;
   /** .tower-local/stack.json of this run, once written. */
   stack(): StackFile;
-  /** SIGKILL to the group if still running, and the folder removed. */
-  remove(): void;
+  /**
+   * Ctrl-C (SIGINT to npm's group), as a person stops it, so the script stops wrangler dev's own
+   * group; whatever is still there after that is killed. Then the folder is removed.
+   */
+  remove(): Promise<void>;
 }
 
 export async function startLocalStack(): Promise<LocalStack> {
@@ -59,12 +63,19 @@ export async function startLocalStack(): Promise<LocalStack> {
     startedAt,
     output: () => output,
     stack: () => JSON.parse(readFileSync(join(dir, "stack.json"), "utf8")) as StackFile,
-    remove() {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {}
+    async remove() {
+      let wranglerPid: number | null = null;
+      try {
+        wranglerPid = (JSON.parse(readFileSync(join(dir, "stack.json"), "utf8")) as StackFile).wranglerPid;
+      } catch {
+        // Never written, or already removed by the script's own shutdown.
       }
+      if (alive(-child.pid!)) {
+        process.kill(-child.pid!, "SIGINT");
+        for (let i = 0; i < 200 && alive(-child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
+      }
+      if (wranglerPid !== null) await stopGroup(wranglerPid);
+      killGroupNow(child.pid);
       rmSync(dir, { recursive: true, force: true });
     },
   };

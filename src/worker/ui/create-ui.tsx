@@ -38,9 +38,15 @@ export function createUi(api: DashboardApi, now: () => number = Date.now) {
     );
   use(readViewer(now));
   use(async function sameOriginPosts(c, next) {
-    // Besides SameSite=Strict and the CSRF token: a browser's form POST from another site says so.
+    // Besides SameSite=Strict and the CSRF token: a browser says where a form POST comes from.
+    // (Origin is "null" on our own forms: pages are served with Referrer-Policy no-referrer.)
+    const site = c.req.header("Sec-Fetch-Site");
     const origin = c.req.header("Origin");
-    if (c.req.method === "POST" && origin && origin !== new URL(c.req.url).origin)
+    const foreign =
+      site === "cross-site" ||
+      site === "same-site" ||
+      (!!origin && origin !== "null" && origin !== new URL(c.req.url).origin);
+    if (c.req.method === "POST" && foreign)
       return c.text("cross-site POST refused: this form belongs to another site", 403);
     return next();
   });

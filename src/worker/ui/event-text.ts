@@ -25,8 +25,9 @@ export function eventText(data: Record<string, unknown>): string {
   const push = data.push as Record<string, unknown> | undefined;
   if (push && typeof push === "object")
     parts.push(`${String(push.repo)} ${String(push.ref)} ${short(String(push.after), 10)}`);
+  if (data.config === true) parts.push("config repo");
   if (Array.isArray(data.apps))
-    parts.push(data.apps.length > 0 ? `apps: ${data.apps.map(appName).join(", ")}` : "no apps");
+    parts.push(data.apps.length > 0 ? `apps: ${data.apps.map(appName).join(", ")}` : "no app");
   for (const key of ["app", "ref", "commit", "after", "sourceCommit"]) {
     const value = text(key);
     if (value) parts.push(`${key} ${/^[0-9a-f]{40,64}$/.test(value) ? value.slice(0, 10) : short(value, 40)}`);

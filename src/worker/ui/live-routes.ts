@@ -17,6 +17,8 @@ export interface LiveApp {
   status: string;
   badge: string;
   release: string;
+  /** When the last deploy started (ISO 8601), or null. */
+  startedAt: string | null;
   /** What the last deploy is doing, for the tail line a status change adds. */
   line: string;
 }
@@ -75,6 +77,7 @@ function answer(lines: TailLine[], after: number, apps: AppSummary[]): LiveAnswe
       status: app.status,
       badge: badgeClass(app.status),
       release: app.lastDeploy ? String(app.lastDeploy.release) : "—",
+      startedAt: app.lastDeploy?.startedAt ?? null,
       line: app.lastDeploy
         ? `release ${app.lastDeploy.release} ${app.lastDeploy.outcome} (${app.lastDeploy.cause})`
         : "",

@@ -69,6 +69,10 @@ describe("dashboard access", () => {
       at(path, { ...form(fields, admin), headers: { cookie: admin, origin: "https://evil.example" } });
     expect((await send(crossSite("/sync", { csrf, confirmed: "1" }), closed)).status).toBe(403);
     expect((await send(crossSite("/sign-in", { token: API_TOKEN }), closed)).status).toBe(403);
+    const fetchedFrom = (site: string) =>
+      at("/sign-in", { ...form({ token: API_TOKEN }), headers: { "sec-fetch-site": site, origin: "null" } });
+    expect((await send(fetchedFrom("cross-site"), closed)).status).toBe(403);
+    expect((await send(fetchedFrom("same-origin"), closed)).status).toBe(303);
     // Another session's token does not carry over.
     const other = await signIn(ADMIN_TOKEN);
     expect((await send(at("/sync", form({ csrf, confirmed: "1" }, other)), closed)).status).toBe(403);

@@ -80,6 +80,12 @@ export const CLIENT_JS = `"use strict";
       badge.className = app.badge;
     });
     each("[data-release-of=" + key + "]", function (el) { el.textContent = app.release; });
+    if (app.startedAt)
+      each("time[data-started-of=" + key + "]", function (el) {
+        el.setAttribute("datetime", app.startedAt);
+        el.title = app.startedAt;
+        el.textContent = ago(app.startedAt);
+      });
   }
   function schedule() {
     clearTimeout(timer);

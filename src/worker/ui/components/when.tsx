@@ -27,10 +27,11 @@ export function duration(from: string, to: string | null, now: number): string {
 }
 
 /** `<time>` with the relative text; the script keeps it current (data-ago). */
-export function Ago(props: { at: string | null; now: number }) {
+/** `of`: the app whose last deploy this is, so the live tail can move it to a newer deploy. */
+export function Ago(props: { at: string | null; now: number; of?: string }) {
   if (props.at === null) return <span class="muted">never</span>;
   return (
-    <time datetime={props.at} title={props.at} data-ago="">
+    <time datetime={props.at} title={props.at} data-ago="" data-started-of={props.of}>
       {relative(props.at, props.now)}
     </time>
   );

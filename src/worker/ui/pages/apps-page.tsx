@@ -90,7 +90,7 @@ function AppRow(props: { app: AppSummary; now: number }) {
         <Commit sha={app.deployed.sourceCommit ?? app.desired.sourceCommit} />
       </td>
       <td>
-        <Ago at={last?.startedAt ?? null} now={now} />
+        <Ago at={last?.startedAt ?? null} now={now} of={app.name} />
       </td>
       <td class="hide-s num">{last ? duration(last.startedAt, last.finishedAt, now) : ""}</td>
     </tr>
