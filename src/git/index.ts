@@ -10,6 +10,7 @@ export type { FileChanges } from "./tree-edit";
 export {
   type GitIdentity,
   TOWER_IDENTITY,
+  updateBranch,
   WRITE_BACK_DEFAULTS,
   type WriteBackDecision,
   type WriteBackOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGitCredentials, parseTrailers, writeBack } from "../../../src/git";
+import { parseGitCredentials, parseTrailers, updateBranch, writeBack } from "../../../src/git";
 import { createRepo } from "../../support/fixture-repo";
 import { gitFailure, gitUrl } from "./helpers";
 
@@ -127,5 +127,31 @@ describe("writeBack", () => {
     );
     expect(insecure.code).toBe("insecure");
     expect(JSON.stringify(insecure)).not.toContain("s3cret");
+  });
+
+  it("builds on one branch and pushes to another (an auto branch), then moves a branch compare-and-swap", async () => {
+    const repo = await createRepo(gitUrl(), "wb-auto");
+    const main = await repo.commit({ "app.yaml": APP });
+    const change = () => ({
+      kind: "commit" as const,
+      changes: { "app.yaml": APP.replace("1.0.0", "2.0.0") },
+      message: { subject: "announce" },
+    });
+    const first = await writeBack(repo.url, { branch: "auto", base: "main" }, change);
+    expect(first).toMatchObject({ kind: "pushed", parent: main });
+    if (first.kind !== "pushed") return;
+    expect((await repo.refs())["refs/heads/auto"]).toBe(first.commit);
+    expect((await repo.refs())["refs/heads/main"]).toBe(main);
+
+    // main moved on: the next auto commit is rebuilt on main's new tip and replaces auto.
+    const main2 = await repo.commit({ "other.txt": "x" });
+    const second = await writeBack(repo.url, { branch: "auto", base: "main" }, change);
+    expect(second).toMatchObject({ kind: "pushed", parent: main2 });
+    if (second.kind !== "pushed") return;
+
+    expect(await updateBranch(repo.url, { branch: "main", old: main, new: second.commit })).toBe(false);
+    expect(await updateBranch(repo.url, { branch: "main", old: main2, new: second.commit })).toBe(true);
+    expect((await repo.refs())["refs/heads/main"]).toBe(second.commit);
+    expect(await repo.fsck()).toBe("");
   });
 });
