@@ -3,18 +3,23 @@ import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { acquireSharedFlySim } from "../fly-sim/shared-instance";
 import { startGitServer } from "./git-server";
+import { startRegistryServer } from "./registry-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     gitUrl: string;
     /** The Fly simulator's base URL (no /v1), shared by both projects: FLY_API_BASE in workerd. */
     flyUrl: string;
+    /** The registry stand-in (v2 API, bearer tokens, paginated tags). */
+    registryUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const git = await startGitServer();
   project.provide("gitUrl", git.url);
+  const registry = await startRegistryServer();
+  project.provide("registryUrl", registry.url);
   // One Fly simulator for the run; its request log is checked by .ci/run against Fly's description.
   // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist.
   const fly = await acquireSharedFlySim({
@@ -24,6 +29,7 @@ export default async function setup(project: TestProject) {
   project.provide("flyUrl", fly.sim.url);
   return async () => {
     await git.close();
+    await registry.close();
     await fly.release();
   };
 }
