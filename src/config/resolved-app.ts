@@ -1,3 +1,5 @@
+import type { ImagePolicy } from "./image-policy";
+
 /**
  * An app after evaluation: its file, its project chain, its merged config and hash. Plain,
  * structured-clonable data: the ProjectDO hands it to the AppDO. Secrets are references plus a
@@ -26,8 +28,8 @@ export interface ResolvedApp {
 }
 
 export type AppSource =
-  /** An image that exists already: nothing to build. */
-  | { type: "image"; image: string }
+  /** An image that exists already: nothing to build. With a policy, Tower follows its new tags. */
+  | { type: "image"; image: string; policy?: ImagePolicy }
   /** Build from a git repo at a branch, tag or commit, in `path`. `repo` is the normalised key. */
   | { type: "git"; url: string; repo: string; ref: GitRefSpec; path: string; dockerfile?: string }
   /** Build from a folder of the config repo (flycd `type: local`). */
