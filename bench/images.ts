@@ -52,7 +52,7 @@ async function tick(images: number, appsPerImage: number) {
   const commitPin = async () => {
     throw new Error("a steady tick commits nothing");
   };
-  let state = startRound(initialScanState(), followed, "bench", new Date().toISOString());
+  let state = startRound(initialScanState(), "bench", new Date().toISOString());
   const cpu = process.cpuUsage();
   const started = performance.now();
   let slices = 0;

@@ -1,4 +1,5 @@
 import type { ResolvedApp } from "../config/resolved-app";
+import type { ImagesStatus } from "./images/images-status";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -111,6 +112,8 @@ export interface ProjectRpc {
   listApps(): Promise<AppSummary[]>;
   configStatus(): Promise<ConfigStatus>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Image automation: each followed image and app, the tags seen, the choice and why, errors. */
+  images(): Promise<ImagesStatus>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */

@@ -3,8 +3,8 @@
  * a scan that changes nothing must not grow the log). Changes Tower makes are events as well.
  */
 export interface ImageScanState {
-  /** The scan round under way: images still to list this round. */
-  round: { id: string; startedAt: string; pending: string[] } | null;
+  /** The scan round under way: images still to list this round (null: not queued yet). */
+  round: { id: string; startedAt: string; pending: string[] | null } | null;
   images: Record<string, ImageRecord>;
   apps: Record<string, AppImageRecord>;
 }

@@ -29,15 +29,23 @@ export interface ScanBudget {
 
 export const SCAN_BUDGET: ScanBudget = { requests: 300, commits: 5 };
 
-/** Queues a round: every followed image once, those waiting out a 429 left for a later round. */
-export function startRound(state: ImageScanState, apps: ImageApp[], id: string, at: string): ImageScanState {
+/**
+ * Starts a round. Its images are queued by the first slice, from the apps known then: a round
+ * asked for before config was read still covers the apps that read finds.
+ */
+export function startRound(state: ImageScanState, id: string, at: string): ImageScanState {
+  return { ...state, round: { id, startedAt: at, pending: null } };
+}
+
+/** Every followed image once, those waiting out a 429 left for a later round; records of gone apps dropped. */
+function queueRound(state: ImageScanState, apps: ImageApp[], at: string): ImageScanState {
   const names = [...new Set(apps.map((a) => a.image))].sort();
   const ready = names.filter((n) => !state.images[n]?.notBefore || (state.images[n]?.notBefore ?? "") <= at);
   const followed = new Set(apps.map((a) => a.app));
   const keep = <T>(rec: Record<string, T>, has: (k: string) => boolean) =>
     Object.fromEntries(Object.entries(rec).filter(([k]) => has(k)));
   return {
-    round: { id, startedAt: at, pending: ready },
+    round: state.round ? { ...state.round, pending: ready } : null,
     images: keep(state.images, (k) => names.includes(k)),
     apps: keep(state.apps, (k) => followed.has(k)),
   };
@@ -49,10 +57,12 @@ export async function scanSlice(
   budget: ScanBudget = SCAN_BUDGET,
 ): Promise<{ state: ImageScanState; events: ImageEvent[]; more: boolean }> {
   const { at } = input;
-  const state: ImageScanState = structuredClone(input.state);
+  let state: ImageScanState = structuredClone(input.state);
+  if (state.round && state.round.pending === null) state = queueRound(state, input.apps, at);
   const events: ImageEvent[] = [];
   let commits = 0;
   const pending = state.round?.pending ?? [];
+  if (state.round) state.round.pending = pending;
   while (pending.length > 0 && ports.registry.requests < budget.requests && commits < budget.commits) {
     const image = pending.shift() as string;
     const users = input.apps.filter((a) => a.image === image);

@@ -3,6 +3,7 @@
  * everything read from git or config evaluation arrive inside the command.
  */
 import type { PushReceived } from "../contract";
+import { type ImageEvent, imageEventKey } from "../images/events";
 import { type AppEntry, type ConfigProblem, type DecidedEvent, event } from "./events";
 import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
 import type { ProjectState } from "./state";
@@ -40,7 +41,8 @@ export type ProjectCommand =
       warnings: number;
       at: string;
     }
-  | { type: "record-refs"; refs: RefListings; cause: string; at: string };
+  | { type: "record-refs"; refs: RefListings; cause: string; at: string }
+  | { type: "record-image"; event: ImageEvent; at: string };
 
 export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
   const { at } = command;
@@ -49,6 +51,8 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return [event({ type: "push.received", data: { push: command.push } }, at, `push:${command.push.deliveryId}`)];
     case "route-push":
       return routePush(command.push, command.config, state, at);
+    case "record-image":
+      return [event(command.event, at, imageEventKey(command.event))];
     case "request-sync": {
       const data = { id: command.id, force: command.force, cause: command.cause };
       return [event({ type: "sync.requested", data }, at, `sync:${command.id}`)];

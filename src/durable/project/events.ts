@@ -5,6 +5,7 @@
  */
 import type { AppSource } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
+import type { ImageEvent } from "../images/events";
 
 /** A config problem as the log keeps it: the place and the message. */
 export interface ConfigProblem {
@@ -56,7 +57,9 @@ export type ProjectEvent =
       type: "app.desired";
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
-  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } };
+  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
+  | ImageEvent;
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -74,6 +77,9 @@ export const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "image.committed": 1,
+  "image.overridden": 1,
+  "image.conflict": 1,
 };
 
 export function event<E extends ProjectEvent>(e: E, at: string, key: string): DecidedEvent {

@@ -6,6 +6,7 @@ import type { FileTree } from "../../config/file-tree";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
 import type { ConfigProblem } from "./events";
+import type { ImagePorts } from "./image-automation";
 
 /** One commit of the config repo, readable without a checkout. */
 export interface ConfigSnapshot {
@@ -25,7 +26,7 @@ export interface Evaluation {
   cache: unknown;
 }
 
-export interface ProjectPorts {
+export interface ProjectPorts extends ImagePorts {
   /** Full ref name → commit, for the refs under `prefixes`. */
   listRefs(url: string, prefixes: string[]): Promise<Record<string, string>>;
   fetchConfig(url: string, ref: string): Promise<ConfigSnapshot>;

@@ -9,6 +9,7 @@ import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
 import type { ConfigProblem, ProjectEvent } from "./events";
 import { evolve } from "./evolve";
+import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
 import { configRefName, type WatchedRepo } from "./repo-index";
@@ -25,11 +26,14 @@ export class ProjectCore {
   state: ProjectState = initialState();
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
+  readonly images: ImageAutomation;
 
   constructor(
     readonly store: EventStore,
     private readonly ports: ProjectPorts,
-  ) {}
+  ) {
+    this.images = new ImageAutomation(store, ports);
+  }
 
   load(): void {
     let state = initialState();
@@ -77,9 +81,18 @@ export class ProjectCore {
         wanted?.force ?? false,
         refs,
       );
-    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
     if (tick) await this.checkDrift();
-    return retry;
+    if (tick) this.images.startRound(now());
+    const scan = await this.images.slice(Object.values(this.state.apps), now());
+    for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
+    if (scan.events.some((e) => e.type !== "image.conflict")) {
+      // A pin committed (or an override set) deploys now, the normal way: read config again.
+      await this.readConfig(settings, now, `image:${now()}`, false, refs);
+      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    }
+    // Images left in the round go on at the next alarm, right away.
+    return scan.more ? 0 : retry;
   }
 
   /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
@@ -128,9 +141,11 @@ export class ProjectCore {
         sourceTree: tree,
       });
       const heal = app.selfHeal ? { selfHeal: true } : {};
-      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version, ...heal };
+      // The hash is of what deploys (a write_back: false override included); the source stays git's.
+      const hash = this.images.effective(app).hash;
+      return { name: app.name, org: app.org, hash, file: app.file, source: app.source, ...version, ...heal };
     });
-    for (const app of evaluation.apps) this.keepResolved(app);
+    for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
