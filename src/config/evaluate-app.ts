@@ -1,5 +1,5 @@
+import { canonicalHash } from "../base/canonical";
 import { type CommonOrigin, readAppFile } from "./app-file";
-import { canonicalHash } from "./canonical";
 import type { StackedCommon } from "./common";
 import { diagnostic, formatPath, type Locate, type Position } from "./diagnostic";
 import type { CachedAppFile, EvaluateOptions, EvaluationCache } from "./evaluation";

@@ -1,4 +1,4 @@
-import { canonicalHash } from "./canonical";
+import { canonicalHash } from "../base/canonical";
 import type { ResolvedApp } from "./resolved-app";
 
 /** Bump when the meaning of a resolved app changes, so every app redeploys once. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from "./canonical";
+import { sha256Hex } from "../base/canonical";
 import type { FileTree, FileTreeEntry } from "./file-tree";
 
 /**

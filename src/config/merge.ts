@@ -1,4 +1,4 @@
-import { canonicalJson } from "./canonical";
+import { canonicalJson } from "../base/canonical";
 
 export type PlainObject = Record<string, unknown>;
 

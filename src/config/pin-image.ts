@@ -10,7 +10,7 @@
 
 import { parse as parseToml } from "smol-toml";
 import { isScalar, parseDocument, Scalar } from "yaml";
-import { canonicalJson } from "./canonical";
+import { canonicalJson } from "../base/canonical";
 
 export type PinEdit =
   | { kind: "edited"; text: string; previous: string }

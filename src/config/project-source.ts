@@ -1,7 +1,7 @@
+import { parseRepoUrl } from "../base/repo-url";
 import type { ProjectInfo } from "./evaluation";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
-import { repoKey } from "./repo-key";
 import { DEFAULT_REF } from "./resolve-app";
 import type { GitRefSpec } from "./resolved-app";
 
@@ -23,9 +23,11 @@ export function projectContent(project: PlainObject, dir: string): ProjectConten
   const src = isPlainObject(project.source) ? project.source : undefined;
   if (src?.type === "git") {
     const url = String(src.repo);
+    const parsed = parseRepoUrl(url);
+    if (!parsed.ok) return { kind: "error", message: `source.repo: ${parsed.reason}`, at: ["source", "repo"] };
     const source = {
       url,
-      repo: repoKey(url),
+      repo: parsed.repo.key,
       ref: (src.ref as GitRefSpec | undefined) ?? DEFAULT_REF,
       path: joinPath("", String(src.path ?? "")) ?? "",
     };

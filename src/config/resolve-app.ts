@@ -1,12 +1,13 @@
+import { parseRepoUrl } from "../base/repo-url";
+import { secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
 import { appHash } from "./hash";
 import { readImagePolicy } from "./image-policy";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
-import { repoKey } from "./repo-key";
 import type { AppSource, Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
-import { resolveSecrets, secretRefs, secretsDigest } from "./secrets";
+import { resolveSecrets, secretRefs } from "./secrets";
 
 /** Where an app file sits: its folder in its tree, and the git repo that tree is, if any. */
 export interface AppPlace {
@@ -112,9 +113,14 @@ function placeSource(
       return { type: "inline-dockerfile", dockerfile: String(src.inline) };
     case "git": {
       const url = String(src.repo);
+      const parsed = parseRepoUrl(url);
+      if (!parsed.ok) {
+        note("error", ["source", "repo"], `source.repo: ${parsed.reason}`);
+        return undefined;
+      }
       const ref = (src.ref as GitRefSpec | undefined) ?? DEFAULT_REF;
       const path = joinPath("", String(src.path ?? "")) ?? "";
-      return withDockerfile({ type: "git" as const, url, repo: repoKey(url), ref, path });
+      return withDockerfile({ type: "git" as const, url, repo: parsed.repo.key, ref, path });
     }
     default: {
       const path = joinPath(place.dir, String(src.path ?? ""));

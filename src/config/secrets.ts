@@ -1,4 +1,3 @@
-import { canonicalHash } from "./canonical";
 import { isPlainObject } from "./merge";
 import type { ResolvedApp, SecretRef } from "./resolved-app";
 
@@ -25,9 +24,4 @@ export function resolveSecrets(
     else values[ref.name] = value;
   }
   return { values, missing };
-}
-
-/** A digest of names and values, sorted: what is stored and compared instead of the values. */
-export function secretsDigest(values: Record<string, string>): string {
-  return `sha256:${canonicalHash(values)}`;
 }

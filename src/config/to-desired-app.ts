@@ -1,3 +1,5 @@
+import { MACHINE_METADATA } from "../base/machine-metadata";
+import { secretsDigest } from "../base/secrets-digest";
 import type { DesiredApp, DesiredGroup } from "./desired-app";
 import type { FlyMachineConfig } from "./fly-machine-config";
 import { deployFor, ipsFor, volumesFor } from "./machine/app-level";
@@ -18,7 +20,6 @@ import { guestFor } from "./machine/guest";
 import { servicesFor } from "./machine/services";
 import { isPlainObject } from "./merge";
 import type { ResolvedApp } from "./resolved-app";
-import { secretsDigest } from "./secrets";
 
 export interface ToDesiredOptions {
   image: string;
@@ -26,16 +27,6 @@ export interface ToDesiredOptions {
   releaseId: string;
   releaseVersion: number;
 }
-
-/** Metadata keys flyctl sets (so `fly status` shows Tower's machines) plus Tower's own. */
-export const METADATA = {
-  platformVersion: "fly_platform_version",
-  processGroup: "fly_process_group",
-  releaseId: "fly_release_id",
-  releaseVersion: "fly_release_version",
-  managed: "tower_managed",
-  configHash: "tower_config_hash",
-} as const;
 
 /**
  * A resolved app → the Fly machines it should run: one machine config per process group, copied
@@ -80,12 +71,12 @@ export function machineConfig(app: ResolvedApp, group: string, options: ToDesire
     env: envFor(cfg, group, app.primaryRegion),
     guest: guestFor(cfg, group),
     metadata: {
-      [METADATA.platformVersion]: "v2",
-      [METADATA.processGroup]: group,
-      [METADATA.releaseId]: options.releaseId,
-      [METADATA.releaseVersion]: String(options.releaseVersion),
-      [METADATA.managed]: "true",
-      [METADATA.configHash]: app.hash,
+      [MACHINE_METADATA.platformVersion]: "v2",
+      [MACHINE_METADATA.processGroup]: group,
+      [MACHINE_METADATA.releaseId]: options.releaseId,
+      [MACHINE_METADATA.releaseVersion]: String(options.releaseVersion),
+      [MACHINE_METADATA.managed]: "true",
+      [MACHINE_METADATA.configHash]: app.hash,
     },
   };
   const optional: Partial<FlyMachineConfig> = {

@@ -1,4 +1,4 @@
-import { canonicalJson } from "./canonical";
+import { canonicalJson } from "../base/canonical";
 import type { RepoRef } from "./evaluation";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
 

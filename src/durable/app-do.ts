@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { TowerEnv } from "../worker/env";
+import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppLog } from "./app/app-log";
 import { createBuildPort } from "./app/build-port";

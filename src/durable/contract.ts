@@ -1,4 +1,4 @@
-import type { ResolvedApp } from "../config/resolved-app";
+import type { Diagnostic, ResolvedApp } from "../config/resolved-app";
 import type { ImagesStatus } from "./images/images-status";
 
 /**
@@ -84,7 +84,8 @@ export interface ConfigStatus {
   path: string;
   commit: string | null;
   lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
-  errors: { file: string; line: number; col: number; path?: string; message: string }[];
+  /** The evaluation's errors: config Diagnostics without the severity (all are errors). */
+  errors: Omit<Diagnostic, "severity">[];
 }
 
 export interface Page<T> {

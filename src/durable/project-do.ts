@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import type { TowerEnv } from "../env";
 import { redact } from "../git";
-import type { TowerEnv } from "../worker/env";
 import { alarmNoLaterThan } from "./alarm";
 import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
 import { EventStore } from "./event-store";

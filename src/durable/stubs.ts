@@ -1,11 +1,21 @@
-import type { TowerEnv } from "../worker/env";
+import type { TowerEnv } from "../env";
+import type { AppNoticeRpc, AppRpc, ProjectRpc } from "./contract";
+
+/*
+ * src/env.ts leaves the Durable Object bindings untyped so it imports nothing; the RPC types come
+ * from ./contract (not the DO classes, which would close a loop through the code that calls stubs).
+ */
+type ProjectNamespace = DurableObjectNamespace<ProjectRpc & Rpc.DurableObjectBranded>;
+type AppNamespace = DurableObjectNamespace<AppRpc & AppNoticeRpc & Rpc.DurableObjectBranded>;
 
 /** The root project's Durable Object: one per (config repo, ref, path). */
 export function projectStub(env: Pick<TowerEnv, "PROJECT" | "CONFIG_REPO" | "CONFIG_REF" | "CONFIG_PATH">) {
-  return env.PROJECT.get(env.PROJECT.idFromName(`${env.CONFIG_REPO}#${env.CONFIG_REF}:${env.CONFIG_PATH}`));
+  const ns = env.PROJECT as unknown as ProjectNamespace;
+  return ns.get(ns.idFromName(`${env.CONFIG_REPO}#${env.CONFIG_REF}:${env.CONFIG_PATH}`));
 }
 
 /** One Durable Object per Fly app, addressed by the app name. */
 export function appStub(env: Pick<TowerEnv, "APP">, app: string) {
-  return env.APP.get(env.APP.idFromName(app));
+  const ns = env.APP as unknown as AppNamespace;
+  return ns.get(ns.idFromName(app));
 }

@@ -9,7 +9,7 @@
  * keeps tokens out of JSON and string forms so logging it leaks nothing.
  */
 import { gitError } from "./git-error";
-import { parseRepoUrl } from "./repo-url";
+import { readRepoUrl } from "./repo-url";
 
 interface Login {
   username: string;
@@ -25,7 +25,7 @@ export class GitCredentials {
 
   /** The `Authorization` header for a repo URL, or undefined when its host has no token. */
   authorization(url: string): string | undefined {
-    const login = this.#byHost.get(parseRepoUrl(url).host);
+    const login = this.#byHost.get(readRepoUrl(url).origin);
     if (!login) return undefined;
     const bytes = new TextEncoder().encode(`${login.username}:${login.password}`);
     return `Basic ${btoa(String.fromCharCode(...bytes))}`;

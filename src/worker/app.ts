@@ -1,7 +1,7 @@
 import { Hono } from "hono";
+import type { TowerEnv } from "../env";
 import { VERSION } from "../version";
 import { createApi } from "./api/create-api";
-import type { TowerEnv } from "./env";
 import { onError } from "./errors";
 import { webhookRoutes } from "./webhook/route";
 

@@ -4,7 +4,7 @@
  * refuses everything rather than letting anyone in.
  */
 import type { MiddlewareHandler } from "hono";
-import type { TowerEnv } from "./env";
+import type { TowerEnv } from "../env";
 import { RequestError } from "./errors";
 
 const encoder = new TextEncoder();

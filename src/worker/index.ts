@@ -1,5 +1,5 @@
+import type { TowerEnv } from "../env";
 import { createApp } from "./app";
-import type { TowerEnv } from "./env";
 import { scheduled } from "./scheduled";
 
 export { AppDO } from "../durable/app-do";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { VAR_NAMES } from "../../src/worker/env";
+import { VAR_NAMES } from "../../src/env";
 
 const toml = parse(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 /** The DeployEngine over src/fly: Tower's Machines API client, planner and resumable executor. */
 import { toDesiredApp } from "../../config/to-desired-app";
+import type { TowerEnv } from "../../env";
 import {
   createDeployRun,
   createFlyClient,
@@ -11,7 +12,6 @@ import {
   readLiveApp,
   type StepOutcome,
 } from "../../fly";
-import type { TowerEnv } from "../../worker/env";
 import type { DeployStep } from "../contract";
 import type { DeployEngine, DeployInput } from "./deploy-engine";
 import { summarisePlan } from "./plan-summary";

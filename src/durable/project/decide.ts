@@ -2,9 +2,10 @@
  * The ProjectDO's decisions, pure: a command and the current state in, events out. Time, ids and
  * everything read from git or config evaluation arrive inside the command.
  */
+import type { Diagnostic } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
 import { type ImageEvent, imageEventKey } from "../images/events";
-import { type AppEntry, type ConfigProblem, type DecidedEvent, event } from "./events";
+import { type AppEntry, type DecidedEvent, event } from "./events";
 import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
 import type { ProjectState } from "./state";
 
@@ -26,7 +27,7 @@ export type ProjectCommand =
       type: "record-failure";
       commit: string | null;
       stage: "fetch" | "evaluate";
-      errors: ConfigProblem[];
+      errors: Omit<Diagnostic, "severity">[];
       cause: string;
       at: string;
     }
@@ -37,7 +38,7 @@ export type ProjectCommand =
       force: boolean;
       prune: boolean;
       apps: AppEntry[];
-      errors: ConfigProblem[];
+      errors: Omit<Diagnostic, "severity">[];
       warnings: number;
       at: string;
     }
@@ -103,9 +104,9 @@ function routePush(push: PushReceived, config: ConfigTarget, state: ProjectState
   ];
 }
 
-type Evaluation = Extract<ProjectCommand, { type: "record-evaluation" }>;
+type RecordEvaluation = Extract<ProjectCommand, { type: "record-evaluation" }>;
 
-function evaluation(command: Evaluation, state: ProjectState): DecidedEvent[] {
+function evaluation(command: RecordEvaluation, state: ProjectState): DecidedEvent[] {
   const { commit, cause, force, prune, apps, errors, warnings, at } = command;
   // An error outside an app's own file (a project file, a cycle) leaves the whole tree in doubt.
   const fatal = errors.filter((error) => !isAppFile(error.file));
@@ -165,7 +166,11 @@ function desiredEvent(
   return event({ type: "app.desired", data: { app, hash, sourceCommit, cause, force } }, at, `desired:${app}:${cause}`);
 }
 
-function sameFailure(last: ProjectState["lastFailure"], stage: string, errors: ConfigProblem[]): boolean {
+function sameFailure(
+  last: ProjectState["lastFailure"],
+  stage: string,
+  errors: Omit<Diagnostic, "severity">[],
+): boolean {
   if (last === null || last.stage !== stage || last.messages.length !== errors.length) return false;
   return errors.every((error, i) => error.message === last.messages[i]);
 }

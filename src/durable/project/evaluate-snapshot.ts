@@ -1,6 +1,6 @@
 /** Config evaluation of a fetched commit, reduced to what the project records and decides on. */
 import { type EvaluateOptions, type EvaluationCache, evaluateTree } from "../../config";
-import type { ConfigSnapshot, Evaluation, ProjectSettings } from "./ports";
+import type { ConfigSnapshot, ProjectSettings, RecordedEvaluation } from "./ports";
 
 export async function evaluateSnapshot(
   snapshot: ConfigSnapshot,
@@ -8,7 +8,7 @@ export async function evaluateSnapshot(
   settings: ProjectSettings,
   secrets: (key: string) => string | undefined,
   openRepo: EvaluateOptions["openRepo"],
-): Promise<Evaluation> {
+): Promise<RecordedEvaluation> {
   const root = settings.path === "." ? "" : settings.path.replace(/^\.\/|\/+$/g, "");
   const result = await evaluateTree(snapshot.tree, {
     root,

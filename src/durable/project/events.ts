@@ -3,18 +3,9 @@
  * what came of it, and which apps it told. Every event is plain data with a schema version; no
  * secret value ever enters one (apps are named by their hash, never their resolved secrets).
  */
-import type { AppSource } from "../../config/resolved-app";
+import type { AppSource, Diagnostic } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
 import type { ImageEvent } from "../images/events";
-
-/** A config problem as the log keeps it: the place and the message. */
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  col: number;
-  path?: string;
-  message: string;
-}
 
 /** An app as the evaluated config describes it, without its resolved config or secrets. */
 export interface AppEntry {
@@ -45,13 +36,18 @@ export type ProjectEvent =
         apps: AppEntry[];
         /** Apps whose own file failed: kept at their last good config. */
         kept: string[];
-        errors: ConfigProblem[];
+        errors: Omit<Diagnostic, "severity">[];
         warnings: number;
       };
     }
   | {
       type: "config.failed";
-      data: { commit: string | null; cause: string; stage: "fetch" | "evaluate"; errors: ConfigProblem[] };
+      data: {
+        commit: string | null;
+        cause: string;
+        stage: "fetch" | "evaluate";
+        errors: Omit<Diagnostic, "severity">[];
+      };
     }
   | {
       type: "app.desired";

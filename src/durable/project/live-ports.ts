@@ -1,8 +1,8 @@
 /** The project's ports wired to the real world: src/git for repos, AppDOs over RPC for apps. */
 import type { GitRefSpec } from "../../config/resolved-app";
+import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
 import { parseRegistryCredentials, RegistryClient } from "../../registry";
-import type { TowerEnv } from "../../worker/env";
 import { commitPin } from "../images/pin-commit";
 import { appStub } from "../stubs";
 import { evaluateSnapshot } from "./evaluate-snapshot";

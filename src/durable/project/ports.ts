@@ -2,10 +2,10 @@
  * What the project's sync needs from the outside world, as plain functions: the DO wires them to
  * src/git, src/config and the AppDOs; nothing here knows which.
  */
+
 import type { FileTree } from "../../config/file-tree";
-import type { ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
-import type { ConfigProblem } from "./events";
 import type { ImagePorts } from "./image-automation";
 
 /** One commit of the config repo, readable without a checkout. */
@@ -16,9 +16,10 @@ export interface ConfigSnapshot {
   treeId(path: string): Promise<string | undefined>;
 }
 
-export interface Evaluation {
+/** A config Evaluation reduced to what the project records and decides on. */
+export interface RecordedEvaluation {
   apps: ResolvedApp[];
-  errors: ConfigProblem[];
+  errors: Omit<Diagnostic, "severity">[];
   warnings: number;
   /** `prune: true` on the root project: apps removed from config are destroyed. */
   prune: boolean;
@@ -30,7 +31,7 @@ export interface ProjectPorts extends ImagePorts {
   /** Full ref name → commit, for the refs under `prefixes`. */
   listRefs(url: string, prefixes: string[]): Promise<Record<string, string>>;
   fetchConfig(url: string, ref: string): Promise<ConfigSnapshot>;
-  evaluate(snapshot: ConfigSnapshot, previous: unknown): Promise<Evaluation>;
+  evaluate(snapshot: ConfigSnapshot, previous: unknown): Promise<RecordedEvaluation>;
   desire(notice: DesiredNotice): Promise<void>;
   forceSync(app: string, cause: string): Promise<void>;
   destroy(app: string, cause: string): Promise<void>;

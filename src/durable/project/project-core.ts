@@ -2,12 +2,12 @@
  * The ProjectDO's logic with its I/O behind ports: replays the log into state, turns commands
  * into appended events, and runs one sync pass (route pushes, list refs, read config, notify).
  */
-import type { ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
 import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
-import type { ConfigProblem, ProjectEvent } from "./events";
+import type { ProjectEvent } from "./events";
 import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
@@ -180,7 +180,7 @@ function asEvent(stored: StoredEvent) {
 }
 
 /** An error as a config problem: the place when it names one, the message always. */
-function problem(error: unknown): ConfigProblem {
+function problem(error: unknown): Omit<Diagnostic, "severity"> {
   const data = (error as { data?: Record<string, unknown> }).data ?? {};
   const message = error instanceof Error ? error.message : String(error);
   const at = (name: string) => (typeof data[name] === "number" ? (data[name] as number) : 0);

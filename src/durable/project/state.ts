@@ -1,6 +1,7 @@
 /** The ProjectDO's projection of its log: what config says, and what is still to be done. */
+import type { Diagnostic } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
-import type { AppEntry, ConfigProblem } from "./events";
+import type { AppEntry } from "./events";
 
 export type KnownApp = AppEntry;
 
@@ -11,7 +12,7 @@ export interface ProjectState {
     /** The config commit last fetched (whether or not it evaluated). */
     commit: string | null;
     lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
-    errors: ConfigProblem[];
+    errors: Omit<Diagnostic, "severity">[];
   };
   /** Every app the last good evaluation knows, by name. */
   apps: Record<string, KnownApp>;

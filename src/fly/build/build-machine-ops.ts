@@ -3,8 +3,10 @@
  * the build machine (looking for it by name first, so a resumed build never starts a second one),
  * wait a bounded time for it to end and read its exit code from its events, destroy it.
  */
+
 import type { FlyClient } from "../client/fly-client";
 import type { CreateMachineRequest, FlyMachine } from "../client/fly-types";
+import { isGone } from "../client/is-gone";
 import type { BuilderSettings } from "./builder-settings";
 
 export type BuildProgress =
@@ -52,7 +54,7 @@ export async function checkBuildMachine(
     if (!waited.ok) return { state: "running" };
   }
   const machine = await client.getMachine(settings.app, id);
-  if (machine && machine.state !== "destroyed" && machine.state !== "failed") return { state: "running" };
+  if (!isGone(machine) && machine?.state !== "failed") return { state: "running" };
   const events = machine?.events?.length ? machine.events : await client.machineEvents(settings.app, id, 50);
   const exit = events.find((e) => e.type === "exit");
   const code = (exit?.request?.exit_event as { exit_code?: number } | undefined)?.exit_code;

@@ -4,7 +4,7 @@
  * Dockerfile, its args and target. Pure. `buildKey` names the build: the same key means the same
  * image, so a config-only change reuses the image instead of building again.
  */
-import { canonicalHash } from "../../config/canonical";
+import { canonicalHash } from "../../base/canonical";
 import type { ResolvedApp } from "../../config/resolved-app";
 
 export type BuildContext =

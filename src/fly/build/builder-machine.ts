@@ -7,6 +7,7 @@
  */
 import type { FlyFile, FlyMachineConfig } from "../../config/fly-machine-config";
 import type { CreateMachineRequest } from "../client/fly-types";
+import { base64 } from "./base64";
 import { type BuildSpec, gitContextRef } from "./build-spec";
 import { gitAuthSecretName, REGISTRY_AUTH_SECRET } from "./builder-secrets";
 import type { BuilderSettings } from "./builder-settings";
@@ -56,11 +57,4 @@ export function buildMachineRequest(settings: BuilderSettings, input: BuildMachi
     metadata: input.metadata,
   };
   return { name: input.name, region: settings.region, config };
-}
-
-/** Base64 of UTF-8 text, in Node and workerd alike. */
-export function base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }

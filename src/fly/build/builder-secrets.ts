@@ -4,9 +4,9 @@
  * never in a machine config that anyone with read access to the Machines API can see. Fly wants a
  * secret-backed file's content base64-encoded in the secret.
  */
-import { secretsDigest } from "../../config/secrets";
+import { secretsDigest } from "../../base/secrets-digest";
 import type { FlyClient } from "../client/fly-client";
-import { base64 } from "./builder-machine";
+import { base64 } from "./base64";
 import type { BuilderSettings } from "./builder-settings";
 
 /** Docker's config.json with the registry login (user `x`, the Fly token). */

@@ -5,7 +5,7 @@
  * registry calls, not Machines API calls.
  */
 import { FlyApiError } from "../../errors";
-import { base64 } from "./builder-machine";
+import { base64 } from "./base64";
 
 export interface RegistryOptions {
   /** e.g. `https://registry.fly.io`; the simulator serves the same paths. */

@@ -7,6 +7,7 @@ import type {
   FlyWaitState,
   UpdateMachineRequest,
 } from "./fly-types";
+import { isGone } from "./is-gone";
 import { e, machinePath as m, machinePace, nonceHeader } from "./machine-request";
 
 /** Machines: create, update, start/stop, destroy, waits, events, cordon and metadata. */
@@ -44,7 +45,7 @@ export function machinesApi(http: FlyHttp) {
       const query = opts.oneOff ? { include_deleted: true } : {};
       return http.create<FlyMachine>(req, async () => {
         const list = await api.listMachines(app, query);
-        return list.find((x) => x.name === body.name && (opts.oneOff || x.state !== "destroyed")) ?? null;
+        return list.find((x) => x.name === body.name && (opts.oneOff || !isGone(x))) ?? null;
       });
     },
     async updateMachine(app: string, id: string, body: UpdateMachineRequest, nonce?: string) {

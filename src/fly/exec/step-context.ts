@@ -1,7 +1,7 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
 import type { FlyClient } from "../client/fly-client";
-import { meta } from "../plan/machine-config";
 import type { Plan, VolumeRef } from "../plan/plan-types";
 import type { DeployJournal, StepRecord } from "./journal";
 import { StepStalled, StepWaiting } from "./step-outcome";
@@ -42,8 +42,8 @@ export function finalConfig(
 ): FlyMachineConfig {
   const metadata = {
     ...config.metadata,
-    [meta.releaseId]: ctx.journal.release.id,
-    [meta.releaseVersion]: String(ctx.journal.release.version),
+    [MACHINE_METADATA.releaseId]: ctx.journal.release.id,
+    [MACHINE_METADATA.releaseVersion]: String(ctx.journal.release.version),
   };
   const mounts = config.mounts?.map((m) => {
     const ref = volumes?.[m.name];

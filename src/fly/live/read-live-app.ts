@@ -1,5 +1,6 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { FlyClient } from "../client/fly-client";
-import { meta } from "../plan/machine-config";
+import { isGone } from "../client/is-gone";
 import { managedMachines } from "../plan/plan-machines";
 import type { LiveApp } from "../plan/plan-types";
 
@@ -21,7 +22,7 @@ export async function readLiveApp(
     client.listSecrets(name),
     client.listIps(name),
   ]);
-  const live = machines.filter((m) => m.state !== "destroyed");
+  const live = machines.filter((m) => !isGone(m));
   return {
     name,
     exists: true,
@@ -34,6 +35,8 @@ export async function readLiveApp(
 }
 
 function digestFromMachines(machines: LiveApp["machines"]): string | null {
-  const seen = new Set(managedMachines(machines).map((m) => m.config?.metadata?.[meta.secrets] ?? ""));
+  const seen = new Set(
+    managedMachines(machines).map((m) => m.config?.metadata?.[MACHINE_METADATA.secretsDigest] ?? ""),
+  );
   return seen.size === 1 ? [...seen][0] || null : null;
 }

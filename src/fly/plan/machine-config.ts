@@ -1,23 +1,17 @@
+import { canonicalJson } from "../../base/canonical";
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
-import { canonical, digest, normalise } from "./canonical";
-
-/** Metadata keys on machines Tower manages: flyctl's (so `fly status` shows them) and Tower's. */
-export const meta = {
-  platform: "fly_platform_version",
-  group: "fly_process_group",
-  releaseId: "fly_release_id",
-  releaseVersion: "fly_release_version",
-  /** Digest of the config Tower applied: catches fields removed from the desired config. */
-  config: "tower_config",
-  /** Digest of the app's secrets when this machine was last updated. */
-  secrets: "tower_secrets",
-} as const;
 
 export const releaseCommandGroup = "fly_app_release_command";
 
 /** Keys that change with every release or are set by others: never a reason to update. */
-const volatile = new Set<string>([meta.releaseId, meta.releaseVersion, meta.config, "fly_flyctl_version"]);
+const volatile = new Set<string>([
+  MACHINE_METADATA.releaseId,
+  MACHINE_METADATA.releaseVersion,
+  MACHINE_METADATA.configDigest,
+  "fly_flyctl_version",
+]);
 
 /** Top-level config keys Tower sets; a live value under one of them that Tower did not ask for is drift. */
 const managedKeys = [
@@ -45,21 +39,23 @@ const mapPaths = new Set(["env", "metadata", "checks"]);
 export function machineConfigFor(group: DesiredGroup, secretsDigest: string): FlyMachineConfig {
   const metadata: Record<string, string> = {
     ...group.config.metadata,
-    [meta.platform]: "v2",
-    [meta.group]: group.processGroup,
-    [meta.secrets]: secretsDigest,
+    [MACHINE_METADATA.platformVersion]: "v2",
+    [MACHINE_METADATA.processGroup]: group.processGroup,
+    [MACHINE_METADATA.secretsDigest]: secretsDigest,
   };
   const config = { ...group.config, metadata };
-  metadata[meta.config] = digest(canonical(comparable(config)));
+  metadata[MACHINE_METADATA.configDigest] = shortDigest(canonicalJson(withoutEmpty(comparable(config)) ?? null));
   return config;
 }
 
 /** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
-  if (live.metadata?.[meta.config] !== want.metadata?.[meta.config]) return false;
+  if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
   const w = comparable(want);
-  return canonical(w) === canonical(project(comparable(live), w, ""));
+  return (
+    canonicalJson(withoutEmpty(w) ?? null) === canonicalJson(withoutEmpty(project(comparable(live), w, "")) ?? null)
+  );
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
@@ -96,9 +92,45 @@ function project(live: unknown, want: unknown, path: string): unknown {
     const child = mapPaths.has(path) ? k : path ? `${path}.${k}` : k;
     if (k in live) out[k] = project(live[k], want[k], mapPaths.has(path) ? `${path}.*` : child);
   }
-  return normalise(out) ?? {};
+  return withoutEmpty(out) ?? {};
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `value` without null, undefined, empty objects and empty arrays: Fly leaves unset fields out of
+ * the config it returns, so an empty field Tower sent and one Fly dropped compare equal.
+ */
+function withoutEmpty(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => withoutEmpty(v) ?? null);
+    return items.length ? items : undefined;
+  }
+  if (typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const kept = withoutEmpty(v);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return value;
+}
+
+/**
+ * A short synchronous digest (FNV-1a, 2×32 bits) for the `tower_config` stamp. Not sha256: the
+ * stamp on every running machine is this value, and a new function would update each machine once.
+ */
+function shortDigest(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
 }

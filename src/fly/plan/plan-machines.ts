@@ -1,18 +1,21 @@
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
-import { machineConfigFor, meta, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import { isGone } from "../client/is-gone";
+import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
-
-/** A machine that is no more (or on its way out): never counted, paired or waited on. */
-export const isGone = (m: Pick<FlyMachine, "state"> | null | undefined) =>
-  !m || m.state === "destroyed" || m.state === "destroying";
 
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    return !isGone(m) && md[meta.platform] === "v2" && !!md[meta.group] && md[meta.group] !== releaseCommandGroup;
+    return (
+      !isGone(m) &&
+      md[MACHINE_METADATA.platformVersion] === "v2" &&
+      !!md[MACHINE_METADATA.processGroup] &&
+      md[MACHINE_METADATA.processGroup] !== releaseCommandGroup
+    );
   });
 }
 
@@ -55,7 +58,7 @@ export function planMachines(
   for (const g of groups) {
     const want = machineConfigFor(g, desired.secretsDigest);
     const mine = managed
-      .filter((m) => m.config?.metadata?.[meta.group] === g.processGroup && m.region === g.region)
+      .filter((m) => m.config?.metadata?.[MACHINE_METADATA.processGroup] === g.processGroup && m.region === g.region)
       .map((m) => ({ m, vols: mountedVolumes(m) }))
       .map((x) => ({
         ...x,
@@ -95,7 +98,7 @@ export function planMachines(
         op: "destroy",
         machineId: m.id,
         name: m.name ?? m.id,
-        group: m.config?.metadata?.[meta.group] ?? "",
+        group: m.config?.metadata?.[MACHINE_METADATA.processGroup] ?? "",
         region: m.region ?? "",
       });
   return changes.map(dropUndefined);

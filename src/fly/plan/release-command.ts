@@ -1,7 +1,8 @@
 import { parse } from "shell-quote";
+import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
-import { meta, releaseCommandGroup } from "./machine-config";
+import { releaseCommandGroup } from "./machine-config";
 
 /**
  * The one-off machine that runs `[deploy] release_command` with the new image, as flyctl makes it:
@@ -17,7 +18,7 @@ export function releaseCommandConfig(desired: DesiredApp, command: string): FlyM
     init: { cmd },
     restart: { policy: "no" },
     auto_destroy: true,
-    metadata: { [meta.platform]: "v2", [meta.group]: releaseCommandGroup },
+    metadata: { [MACHINE_METADATA.platformVersion]: "v2", [MACHINE_METADATA.processGroup]: releaseCommandGroup },
   };
   if (base?.guest) config.guest = base.guest;
   return config;

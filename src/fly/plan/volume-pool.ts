@@ -1,5 +1,6 @@
 import type { DesiredApp } from "../../config/desired-app";
 import type { FlyVolume } from "../client/fly-types";
+import { isGone } from "../client/is-gone";
 import type { PlanStep, VolumeRef } from "./plan-types";
 
 type VolumeStep = Extract<PlanStep, { kind: "create-volume" | "extend-volume" }>;
@@ -13,9 +14,7 @@ export function createVolumePool(desired: DesiredApp, live: FlyVolume[]) {
   const steps: VolumeStep[] = [];
   const free = new Map<string, VolumeRef[]>();
   const key = (name: string, region: string) => `${name}@${region}`;
-  const usable = live.filter(
-    (v) => v.state !== "destroyed" && v.state !== "pending_destroy" && v.state !== "destroying",
-  );
+  const usable = live.filter((v) => !isGone(v));
 
   function addCreate(name: string, region: string): VolumeRef {
     const spec =

@@ -5,9 +5,9 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import type { TowerEnv } from "../../env";
 import { VERSION } from "../../version";
 import { requireToken } from "../auth";
-import type { TowerEnv } from "../env";
 import { methodNotAllowed, RequestError } from "../errors";
 import { registerAdminRoutes } from "./admin-routes";
 import { registerReadRoutes } from "./read-routes";

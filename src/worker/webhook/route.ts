@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { PushReceived, RecordPushResult } from "../../durable/contract";
 import { projectStub } from "../../durable/stubs";
-import type { TowerEnv } from "../env";
+import type { TowerEnv } from "../../env";
 import { methodNotAllowed, RequestError } from "../errors";
 import { maxBodyBytes } from "./read-body";
 import { receiveDelivery } from "./receive";

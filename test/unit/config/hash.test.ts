@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluateTree, memoryFileTree, resolveSecrets, secretsDigest } from "../../../src/config";
+import { secretsDigest } from "../../../src/base/secrets-digest";
+import { evaluateTree, memoryFileTree, resolveSecrets } from "../../../src/config";
 
 const evaluate = async (text: string, env: Record<string, string> = {}) => {
   const ev = await evaluateTree(memoryFileTree({ "a/app.yaml": text }), { secrets: (k) => env[k], defaultOrg: "acme" });

@@ -26,9 +26,9 @@ const configFiles = all.filter((s) => ["yaml", "toml"].includes(s.lang) && s.wor
 const shell = all.filter((s) => s.lang === "sh");
 
 const pkg = JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-const secretNames = [
-  ...readFileSync(resolve(root, "src/worker/env.ts"), "utf8").matchAll(/^\s+([A-Z_]+)\?: string;/gm),
-].map((m) => m[1]!);
+const secretNames = [...readFileSync(resolve(root, "src/env.ts"), "utf8").matchAll(/^\s+([A-Z_]+)\?: string;/gm)].map(
+  (m) => m[1]!,
+);
 
 async function openApiPaths(): Promise<Record<string, string[]>> {
   const res = await createApi().request("/openapi.json", {}, { PUBLIC_API: "true" });

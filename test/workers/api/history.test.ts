@@ -8,7 +8,7 @@ import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { z } from "zod";
-import { projectStub } from "../../../src/durable/stubs";
+import type { TowerEnv } from "../../../src/env";
 import {
   AcceptedSchema,
   AppListSchema,
@@ -19,8 +19,8 @@ import {
   ErrorSchema,
   EventListSchema,
 } from "../../../src/worker/api/schemas";
-import type { TowerEnv } from "../../../src/worker/env";
 import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
+import { projectStub } from "../do-stubs";
 import { deploysSettled, settle } from "../sync/given";
 import { deliveryId, SECRET, send, webhookRequest } from "../webhook/deliver";
 
@@ -80,7 +80,7 @@ async function pushConfig(files: Record<string, string>) {
     settings,
   );
   expect(res.status).toBe(202);
-  await settle(projectStub({ ...env, ...settings } as TowerEnv));
+  await settle(projectStub({ ...env, ...settings } as typeof env));
   await deploysSettled([web, worker]);
 }
 
@@ -97,7 +97,7 @@ beforeAll(async () => {
     [`apps/${web}/app.yaml`]: appYaml(web, "25"),
     [`apps/${worker}/app.yaml`]: appYaml(worker, "25"),
   });
-  const project = projectStub({ ...env, ...settings } as TowerEnv);
+  const project = projectStub({ ...env, ...settings } as typeof env);
   await project.configure({ repo: config.url, ref: "main", path: "." });
   await project.tick(new Date().toISOString());
   await deploysSettled([web, worker]);
@@ -177,7 +177,7 @@ describe("read API over real deploy history", () => {
     expect(items).toHaveLength(2);
     expect((await api(`/apps/nope/sync`, { method: "POST", token: ADMIN_TOKEN })).status).toBe(404);
     await ok(AcceptedSchema, "/sync", { method: "POST", token: ADMIN_TOKEN });
-    await settle(projectStub({ ...env, ...settings } as TowerEnv));
+    await settle(projectStub({ ...env, ...settings } as typeof env));
   });
 
   it("never shows a secret value in any response or log line", async () => {

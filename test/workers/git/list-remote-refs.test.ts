@@ -81,13 +81,14 @@ describe("listRemoteRefs", () => {
     expect(JSON.stringify({ credentials })).not.toContain("tok-123");
   });
 
-  it("keeps a token written into the URL out of requests and errors", async () => {
+  it("refuses a token written into the URL, without sending or showing it", async () => {
     const repo = await createRepo(gitUrl(), "url-token", { token: "in-url-tok" });
     await repo.commit({ "a.txt": "a" });
     const withToken = repo.url.replace("http://", "http://someone:in-url-tok@");
-    // Tokens come from GIT_CREDENTIALS only; one in the URL is dropped, not sent and not shown.
+    // Tokens come from GIT_CREDENTIALS only: a URL with one is refused before any request.
     const err = await gitFailure(listRemoteRefs(withToken));
-    expect(err.code).toBe("auth_refused");
+    expect(err.code).toBe("invalid_url");
+    expect(err.message).toMatch(/GIT_CREDENTIALS/);
     expect(JSON.stringify({ message: err.message, data: err.data })).not.toContain("in-url-tok");
   });
 

@@ -2,10 +2,9 @@
 // the real git server taking Tower's pushes, the real ProjectDO and AppDOs, the Fly simulator.
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { appStub, projectStub } from "../../../src/durable/stubs";
+import type { TowerEnv } from "../../../src/env";
 import { parseTrailers } from "../../../src/git";
 import { ImagesSchema } from "../../../src/worker/api/schemas";
-import type { TowerEnv } from "../../../src/worker/env";
 import { createRepo } from "../../support/fixture-repo";
 import { registryFixture, uniqueRepo } from "../../support/registry-fixture";
 import { deploysSettled, eventsAfter, settle, uniqueSuffix } from "../sync/given";
@@ -34,7 +33,8 @@ async function setUp(files: (image: string, s: string) => Record<string, string>
     API_TOKEN,
     ADMIN_TOKEN,
   };
-  const stub = projectStub({ ...env, ...settings } as TowerEnv);
+  // The root project's Durable Object for these settings (the id projectStub gives the Worker).
+  const stub = env.PROJECT.get(env.PROJECT.idFromName(`${config.url}#main:.`));
   await stub.configure({ repo: config.url, ref: "main", path: "." });
   const api = async (method: string, path: string) => {
     const token = method === "GET" ? API_TOKEN : ADMIN_TOKEN;
@@ -48,9 +48,10 @@ async function setUp(files: (image: string, s: string) => Record<string, string>
 }
 
 async function lastImage(app: string): Promise<string | null> {
-  const page = await appStub(env, app).deploys({ limit: 1 });
+  const stub = env.APP.get(env.APP.idFromName(app));
+  const page = await stub.deploys({ limit: 1 });
   const id = page.items[0]?.id;
-  return id ? ((await appStub(env, app).deploy(id))?.image ?? null) : null;
+  return id ? ((await stub.deploy(id))?.image ?? null) : null;
 }
 
 describe("image automation", () => {

@@ -1,8 +1,9 @@
 import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { appStub, projectStub } from "../../../src/durable/stubs";
+import type { TowerEnv } from "../../../src/env";
 import worker from "../../../src/worker/index";
 import { flySimControl } from "../../fly-sim/control";
+import { appStub, projectStub } from "../do-stubs";
 import {
   deployCount,
   deploysSettled,
@@ -91,7 +92,7 @@ describe("cron, admin sync and prune", () => {
     const rootEnv = { ...env, CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: "." };
     // The DO reads its settings from its own env; a test points it at the repo explicitly.
     await projectStub(rootEnv).configure({ repo: config.url });
-    await worker.scheduled!(createScheduledController(), rootEnv, createExecutionContext());
+    await worker.scheduled!(createScheduledController(), rootEnv as unknown as TowerEnv, createExecutionContext());
     expect((await projectStub(rootEnv).configStatus()).commit).toBe(first);
     await deploysSettled([`cron-${s}`]);
     expect((await appStub(env, `cron-${s}`).summary())?.status).toBe("synced");

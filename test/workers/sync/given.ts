@@ -3,9 +3,9 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { inject } from "vitest";
 import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
 import { RETRY_ROW } from "../../../src/durable/project/outbox";
-import { appStub } from "../../../src/durable/stubs";
 import { normaliseRepoUrl } from "../../../src/git";
 import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
+import { appStub } from "../do-stubs";
 
 let run = 0;
 

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProjectCore } from "../../../src/durable/project/project-core";
-import { appStub } from "../../../src/durable/stubs";
+import { appStub } from "../do-stubs";
 import { eventsAfter, gitApp, imageApp, lastSeq, newRepo, project, pushOf, settle, told, uniqueSuffix } from "./given";
 
 const ZERO = "0".repeat(40);

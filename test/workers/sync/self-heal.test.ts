@@ -2,9 +2,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { StoredEvent } from "../../../src/durable/contract";
-import { appStub } from "../../../src/durable/stubs";
 import { createFlyClient, type FlyMachine } from "../../../src/fly";
 import { flySimControl } from "../../fly-sim/control";
+import { appStub } from "../do-stubs";
 import { deployCount, deploysSettled, imageApp, lastSeq, newRepo, project, uniqueSuffix } from "./given";
 
 const fly = () => flySimControl(inject("flyUrl"));

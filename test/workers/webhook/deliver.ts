@@ -2,8 +2,8 @@
 // over the pool's env; the Durable Object bindings stay the real ones.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { sign } from "@octokit/webhooks-methods";
+import type { TowerEnv } from "../../../src/env";
 import { createApp } from "../../../src/worker/app";
-import type { TowerEnv } from "../../../src/worker/env";
 
 export const SECRET = "test-webhook-secret-5f1c2e";
 export const PREVIOUS_SECRET = "previous-webhook-secret-9a7b";

@@ -5,7 +5,7 @@ import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { StoredEvent } from "../../../src/durable/contract";
-import { projectStub } from "../../../src/durable/stubs";
+import { projectStub } from "../do-stubs";
 import { send, webhookRequest } from "./deliver";
 
 const CASES = 2500;

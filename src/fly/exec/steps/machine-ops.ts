@@ -1,5 +1,5 @@
 import { FlyApiError } from "../../../errors";
-import { isGone as gone } from "../../plan/plan-machines";
+import { isGone } from "../../client/is-gone";
 import type { MachineRecord } from "../journal";
 import { checkTimeout, requireTime, type StepContext } from "../step-context";
 import { StepStalled, StepWaiting } from "../step-outcome";
@@ -7,7 +7,7 @@ import { StepStalled, StepWaiting } from "../step-outcome";
 /** A live machine of this name (names are unique among live machines): how creates look first. */
 export async function findByName(ctx: StepContext, name: string, includeDeleted = false) {
   const list = await ctx.client.listMachines(ctx.app, includeDeleted ? { include_deleted: true } : {});
-  return list.find((m) => m.name === name && (includeDeleted || !gone(m))) ?? null;
+  return list.find((m) => m.name === name && (includeDeleted || !isGone(m))) ?? null;
 }
 
 /**
@@ -78,7 +78,7 @@ export async function waitFor(
       continue;
     }
     const m = await ctx.client.getMachine(ctx.app, id);
-    if (state === "destroyed" ? gone(m) : m?.state === "started" && (!version || m.instance_id === version)) return;
+    if (state === "destroyed" ? isGone(m) : m?.state === "started" && (!version || m.instance_id === version)) return;
     requireTime(ctx, ctx.pollMs + 200, `waiting for machine ${id} to be ${state}`);
     await ctx.sleep(ctx.pollMs);
   }
@@ -90,7 +90,7 @@ export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Pro
     checkTimeout(ctx, `the checks of machine ${id} to pass`);
     await tick?.();
     const m = await ctx.client.getMachine(ctx.app, id);
-    if (gone(m)) throw new StepStalled(`machine ${id} disappeared while waiting for its checks`);
+    if (isGone(m)) throw new StepStalled(`machine ${id} disappeared while waiting for its checks`);
     if (m!.state === "failed") throw new StepStalled(`machine ${id} failed to start`);
     const checks = m!.checks ?? [];
     if (checks.every((c) => c.status === "passing")) return;
@@ -98,5 +98,3 @@ export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Pro
     await ctx.sleep(ctx.pollMs);
   }
 }
-
-export { gone };

@@ -1,9 +1,10 @@
+import { isGone } from "../../client/is-gone";
 import { sameConfig } from "../../plan/machine-config";
 import type { MachineChange, PlanStep } from "../../plan/plan-types";
 import type { MachineRecord } from "../journal";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
-import { findByName, gone, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
+import { findByName, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
 
 type MachinesStep = Extract<PlanStep, { kind: "machines" }>;
 
@@ -37,7 +38,7 @@ async function apply(ctx: StepContext, c: MachineChange, rec: MachineRecord) {
     case "replace":
       // The old machine must be gone before its volume can go to the new one.
       await destroy(ctx, c.machineId, rec);
-      if (!gone(await ctx.client.getMachine(ctx.app, c.machineId)) || (await volumesBusy(ctx, c.machineId)))
+      if (!isGone(await ctx.client.getMachine(ctx.app, c.machineId)) || (await volumesBusy(ctx, c.machineId)))
         await waitFor(ctx, c.machineId, "destroyed");
       await create(ctx, { ...c, op: "create" }, rec);
       break;
@@ -71,7 +72,7 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
   rec.id = c.machineId;
   const nonce = await holdLease(ctx, c.machineId, rec);
   const live = await ctx.client.getMachine(ctx.app, c.machineId);
-  if (gone(live)) throw new StepStalled(`machine ${c.name} (${c.machineId}) disappeared before its update`);
+  if (isGone(live)) throw new StepStalled(`machine ${c.name} (${c.machineId}) disappeared before its update`);
   const config = finalConfig(ctx, c.config);
   // An update whose answer was lost already happened: do not restart the machine again.
   const done = sameConfig(config, live!.config) && live!.config?.metadata?.fly_release_id === ctx.journal.release.id;
@@ -82,7 +83,7 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
 
 async function destroy(ctx: StepContext, id: string, rec: MachineRecord) {
   const live = await ctx.client.getMachine(ctx.app, id);
-  if (gone(live)) return;
+  if (isGone(live)) return;
   const nonce = await holdLease(ctx, id, rec);
   await ctx.client.deleteMachine(ctx.app, id, { force: true, nonce });
   delete rec.lease; // the lease ends with the machine

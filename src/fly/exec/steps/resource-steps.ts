@@ -1,3 +1,4 @@
+import { isGone } from "../../client/is-gone";
 import { ipType } from "../../plan/plan-ips";
 import type { PlanStep } from "../../plan/plan-types";
 import type { StepContext } from "../step-context";
@@ -37,7 +38,7 @@ export async function createVolume(ctx: StepContext, step: Of<"create-volume">) 
   const claimed = new Set([...ctx.plan.known.volumes, ...Object.values(ctx.journal.made)]);
   const listed = await ctx.client.listVolumes(ctx.app);
   const orphan = listed.find(
-    (v) => v.name === step.name && v.region === step.region && !claimed.has(v.id) && v.state !== "destroyed",
+    (v) => v.name === step.name && v.region === step.region && !claimed.has(v.id) && !isGone(v),
   );
   const body = {
     name: step.name,

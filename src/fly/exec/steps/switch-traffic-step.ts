@@ -1,4 +1,4 @@
-import { isGone } from "../../plan/plan-machines";
+import { isGone } from "../../client/is-gone";
 import type { PlanStep } from "../../plan/plan-types";
 import type { StepContext } from "../step-context";
 import { StepStalled } from "../step-outcome";

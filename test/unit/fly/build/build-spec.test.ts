@@ -9,7 +9,7 @@ import {
   buildSpecFor,
   gitAuthSecretName,
 } from "../../../../src/fly/build";
-import { base64 } from "../../../../src/fly/build/builder-machine";
+import { base64 } from "../../../../src/fly/build/base64";
 
 const commit = "0123456789abcdef0123456789abcdef01234567";
 const app = (source: ResolvedApp["source"], build: Record<string, unknown> = {}) =>

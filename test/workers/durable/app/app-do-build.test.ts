@@ -2,10 +2,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ResolvedApp } from "../../../../src/config/resolved-app";
-import { appStub } from "../../../../src/durable/stubs";
 import { normaliseRepoUrl } from "../../../../src/git";
 import { flySimControl } from "../../../fly-sim/control";
 import { createRepo } from "../../../support/fixture-repo";
+import { appStub } from "../../do-stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);

@@ -1,8 +1,8 @@
 /** The AppDO deploying to the Fly simulator: real engine, real alarms, real leases. */
 import { abortAllDurableObjects, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { appStub } from "../../../../src/durable/stubs";
 import { flySimControl } from "../../../fly-sim/control";
+import { appStub } from "../../do-stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);

@@ -1,8 +1,8 @@
 /** prune: true — the AppDO destroys its Fly app only when Tower made it. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { appStub } from "../../../../src/durable/stubs";
 import { createFlyClient } from "../../../../src/fly";
+import { appStub } from "../../do-stubs";
 import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;

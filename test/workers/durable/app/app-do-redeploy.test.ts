@@ -1,10 +1,10 @@
 /** Admin force-sync restarts every machine with the new release; a drift re-apply changes only what differs. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { appStub } from "../../../../src/durable/stubs";
 import { createFlyClient, type FlyMachine } from "../../../../src/fly";
 import { flySimControl } from "../../../fly-sim/control";
 import type { LoggedRequest } from "../../../fly-sim/request-log";
+import { appStub } from "../../do-stubs";
 import { notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);

@@ -2,9 +2,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SecretRef } from "../../../../src/config/resolved-app";
-import { appStub } from "../../../../src/durable/stubs";
 import { createFlyClient } from "../../../../src/fly";
 import { flySimControl } from "../../../fly-sim/control";
+import { appStub } from "../../do-stubs";
 import { notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);

@@ -2,8 +2,8 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { describe, expect, inject, it } from "vitest";
 import type { StoredEvent } from "../../../../src/durable/contract";
 import type { ProjectPorts } from "../../../../src/durable/project/ports";
-import { appStub } from "../../../../src/durable/stubs";
 import { createRepo } from "../../../support/fixture-repo";
+import { appStub } from "../../do-stubs";
 
 const fresh = (name: string) => env.PROJECT.get(env.PROJECT.idFromName(`${name}-${crypto.randomUUID()}`));
 

@@ -34,9 +34,13 @@ export interface Secrets {
   REGISTRY_CREDENTIALS?: string;
 }
 
+/**
+ * The Durable Object bindings, untyped here so this leaf module imports nothing from src/;
+ * src/durable/stubs.ts gives them their RPC types.
+ */
 export interface Bindings {
-  PROJECT: DurableObjectNamespace<import("../durable/project-do").ProjectDO>;
-  APP: DurableObjectNamespace<import("../durable/app-do").AppDO>;
+  PROJECT: DurableObjectNamespace;
+  APP: DurableObjectNamespace;
 }
 
 export type TowerEnv = Vars & OptionalVars & Secrets & Bindings;
