@@ -6,24 +6,16 @@
  */
 import { appHash } from "../../config/hash";
 import type { ResolvedApp } from "../../config/resolved-app";
-import type { WriteBackResult } from "../../git/write-back";
-import type { RegistryClient } from "../../registry/registry-client";
 import type { EventStore } from "../event-store";
 import { activeOverride } from "../images/decide-app";
 import type { ImageEvent } from "../images/events";
-import { followedApps, type ImageApp } from "../images/image-apps";
+import { followedApps } from "../images/image-apps";
+import type { ImagePorts } from "../images/image-ports";
 import { type ImagesStatus, imagesStatus } from "../images/images-status";
 import { SCAN_BUDGET, scanSlice, startRound } from "../images/scan";
 import { type ImageScanState, initialScanState } from "../images/scan-state";
 import type { AppEntry } from "./events";
-
-export interface ImagePorts {
-  /** A registry client for one slice (it counts its requests against the slice's budget). */
-  registry(): RegistryClient;
-  commitPin(app: ImageApp, next: string, why: string): Promise<WriteBackResult>;
-}
-
-const ROW = "images";
+import { readRow, writeRow } from "./project-rows";
 
 export class ImageAutomation {
   constructor(
@@ -33,7 +25,7 @@ export class ImageAutomation {
 
   /** Starts a round over every followed image (a new round replaces what is left of the last). */
   startRound(at: string): void {
-    this.store.putState(ROW, startRound(this.state(), `round:${at}`, at));
+    writeRow(this.store, "images", startRound(this.state(), `round:${at}`, at));
   }
 
   /** One slice of the round under way; `more` when images are left for the next alarm. */
@@ -43,7 +35,7 @@ export class ImageAutomation {
     const followed = followedApps(apps).apps;
     const ports = { registry: this.ports.registry(), commitPin: this.ports.commitPin };
     const result = await scanSlice({ state, apps: followed, at }, ports, SCAN_BUDGET);
-    this.store.putState(ROW, result.state);
+    writeRow(this.store, "images", result.state);
     return { events: result.events, more: result.more };
   }
 
@@ -62,6 +54,6 @@ export class ImageAutomation {
   }
 
   private state(): ImageScanState {
-    return this.store.getState<ImageScanState>(ROW) ?? initialScanState();
+    return readRow(this.store, "images") ?? initialScanState();
   }
 }

@@ -6,7 +6,7 @@
 import type { FileTree } from "../../config/file-tree";
 import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
-import type { ImagePorts } from "./image-automation";
+import type { ImagePorts } from "../images/image-ports";
 
 /** One commit of the config repo, readable without a checkout. */
 export interface ConfigSnapshot {
@@ -32,8 +32,8 @@ export interface ProjectPorts extends ImagePorts {
   listRefs(url: string, prefixes: string[]): Promise<Record<string, string>>;
   fetchConfig(url: string, ref: string): Promise<ConfigSnapshot>;
   evaluate(snapshot: ConfigSnapshot, previous: unknown): Promise<RecordedEvaluation>;
+  /** One call per notice; a forced one (`notice.force`) also redeploys, keyed by the notice. */
   desire(notice: DesiredNotice): Promise<void>;
-  forceSync(app: string, cause: string): Promise<void>;
   destroy(app: string, cause: string): Promise<void>;
   /** Asks the app's AppDO to compare Fly with what it last applied and re-apply on a difference. */
   checkDrift(app: string, cause: string): Promise<void>;
