@@ -98,6 +98,9 @@ export async function startGitServer(options: { port?: number; root?: string } =
         },
         stdio: ["pipe", "pipe", "inherit"],
       });
+      // A backend that refuses (a service not enabled) exits without reading the body: the write
+      // then fails with EPIPE, which is that refusal, not a crash of the server.
+      child.stdin.on("error", () => {});
       req.pipe(child.stdin);
       let head = Buffer.alloc(0);
       let headersDone = false;
