@@ -2,8 +2,7 @@ import { canonicalJson } from "../../base/canonical";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
-
-export const releaseCommandGroup = "fly_app_release_command";
+import { equivalentForm } from "./config-equivalence";
 
 /** Keys that change with every release or are set by others: never a reason to update. */
 const volatile = new Set<string>([
@@ -48,13 +47,17 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
   return config;
 }
 
-/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+/**
+ * Whether a live machine already runs `want` (ignoring release stamps, volume ids, Fly's additions
+ * and Fly's own spelling of the same values: config-equivalence.ts).
+ */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
   const w = comparable(want);
+  const seen = project(comparable(live), w, "");
   return (
-    canonicalJson(withoutEmpty(w) ?? null) === canonicalJson(withoutEmpty(project(comparable(live), w, "")) ?? null)
+    canonicalJson(withoutEmpty(equivalentForm(w)) ?? null) === canonicalJson(withoutEmpty(equivalentForm(seen)) ?? null)
   );
 }
 
