@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { acquireSharedFlySim } from "../fly-sim/shared-instance";
+import { startFeedbackHosts } from "./feedback-hosts/server";
 import { startGitServer } from "./git-server";
 import { startRegistryServer } from "./registry-server";
 
@@ -12,6 +13,8 @@ declare module "vitest" {
     flyUrl: string;
     /** The registry stand-in (v2 API, bearer tokens, paginated tags). */
     registryUrl: string;
+    /** The recording git-host APIs and chat webhooks (test/support/feedback-hosts). */
+    hostsUrl: string;
   }
 }
 
@@ -29,7 +32,10 @@ export default async function setup(project: TestProject) {
     timings: { appReadyMs: 250 },
   });
   project.provide("flyUrl", fly.sim.url);
+  const hosts = await startFeedbackHosts(git.url);
+  project.provide("hostsUrl", hosts.url);
   return async () => {
+    await hosts.close();
     await git.close();
     await registry.close();
     await fly.release();

@@ -56,7 +56,9 @@ export type ProjectEvent =
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
   /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
-  | ImageEvent;
+  | ImageEvent
+  /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
+  | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -77,6 +79,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "image.committed": 1,
   "image.overridden": 1,
   "image.conflict": 1,
+  "feedback.undelivered": 1,
 };
 
 export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

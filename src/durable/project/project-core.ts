@@ -12,7 +12,7 @@ import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
-import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
 import { readResolved, writeResolved, writeRow } from "./project-rows";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -27,6 +27,8 @@ export class ProjectCore {
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
   readonly images: ImageAutomation;
+  /** Set once by the DO: keeps the root project's notify targets and git hosts. */
+  rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -38,6 +40,11 @@ export class ProjectCore {
 
   get state(): ProjectState {
     return this.log.state;
+  }
+
+  /** Set once by the DO: feedback is enqueued here, in the same synchronous block as the events. */
+  set observer(observer: ((events: DecidedEvent[]) => void) | null) {
+    this.log.observer = observer;
   }
 
   /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
@@ -76,7 +83,8 @@ export class ProjectCore {
         wanted?.force ?? false,
         refs,
       );
-    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
     if (tick) await this.checkDrift();
     if (tick) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
@@ -84,7 +92,8 @@ export class ProjectCore {
     if (scan.events.some((e) => e.type !== "image.conflict")) {
       // A pin committed (or an override set) deploys now, the normal way: read config again.
       await this.readConfig(settings, now, `image:${now()}`, false, refs);
-      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+      const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
     }
     // Images left in the round go on at the next alarm, right away.
     return scan.more ? 0 : retry;
@@ -142,6 +151,7 @@ export class ProjectCore {
     });
     for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
+    if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
   }
