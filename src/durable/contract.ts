@@ -53,6 +53,8 @@ export interface DeploySummary {
   sourceCommit: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The image the deploy runs (a digest once built or resolved); null until planned. */
+  image: string | null;
 }
 
 export interface DeployStep {
@@ -66,7 +68,6 @@ export interface DeployStep {
 }
 
 export interface DeployDetail extends DeploySummary {
-  image: string | null;
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
@@ -143,6 +144,8 @@ export interface ProjectRpc {
   events(after: number, limit: number): Promise<StoredEvent[]>;
   /** Image automation: each followed image and app, the tags seen, the choice and why, errors. */
   images(): Promise<ImagesStatus>;
+  /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */
@@ -151,6 +154,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first. */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
 }

@@ -113,6 +113,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return this.core.store.read(STREAM, after, Math.min(limit, 1000));
   }
 
+  async latestEvents(limit: number): Promise<StoredEvent[]> {
+    return this.core.store.readLatest(STREAM, Math.min(Math.max(limit, 1), 1000));
+  }
+
   /** What the DO still owes, once the pass in flight has ended: for operators and tests. */
   async backlog(): Promise<ProjectBacklog> {
     await this.running;
