@@ -1,3 +1,4 @@
+import type { AppSecretPolicy } from "./secret-policy";
 import type { FileTree } from "./file-tree";
 import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
 
@@ -6,6 +7,8 @@ export interface EvaluateOptions {
   root?: string;
   /** The Worker's env (or the CLI's process.env): where `type: env` secrets come from. */
   secrets: (key: string) => string | undefined;
+  /** Which variables apps may read as secrets (see secret-policy.ts); default: `APP_SECRET_*`. */
+  secretPolicy?: AppSecretPolicy;
   /** The org of apps that name none (and whose flags name none). */
   defaultOrg: string;
   /** Fetches a git-sourced nested project. Without it such projects are listed, not evaluated. */

@@ -19,4 +19,5 @@ export type * from "./resolved-app";
 export { appSchema } from "./schema/app-schema";
 export { projectSchema } from "./schema/project-schema";
 export { resolveSecrets, secretRefs } from "./secrets";
+export { type AppSecretPolicy, appSecretPolicy, refusedAppSecret } from "./secret-policy";
 export { machineConfig, type ToDesiredOptions, toDesiredApp } from "./to-desired-app";

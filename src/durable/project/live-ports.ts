@@ -1,5 +1,6 @@
 /** The project's ports wired to the real world: src/git for repos, AppDOs over RPC for apps. */
 import type { GitRefSpec } from "../../config/resolved-app";
+import { appSecretPolicy } from "../../config/secret-policy";
 import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
 import { appStub } from "../stubs";
@@ -26,7 +27,10 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
         const want = "commit" in source.ref ? { commit: source.ref.commit } : { ref: trackedRef(source.ref)! };
         return (await fetchCommit(source.url, want, { credentials: credentials() })).fileTree();
       };
-      const evaluation = await evaluateSnapshot(snapshot, previous, settings(), (key) => secrets[key], openRepo);
+      const evaluation = await evaluateSnapshot(snapshot, previous, settings(), {
+        secrets: (key) => secrets[key],
+        secretPolicy: appSecretPolicy(env),
+      }, openRepo);
       // One spelling of repo keys everywhere: the one webhooks are normalised with.
       for (const resolved of evaluation.apps)
         if (resolved.source.type === "git")

@@ -14,7 +14,7 @@ function tower(...args: string[]) {
     cwd: root,
     encoding: "utf8",
     timeout: 20_000,
-    env: { ...process.env, WEB_DATABASE_URL: "postgres://from-env" },
+    env: { ...process.env, APP_SECRET_WEB_DATABASE_URL: "postgres://from-env" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
