@@ -183,4 +183,30 @@ describe("app-repo pushes reach Fly", () => {
     expect(await attempts()).toEqual([c2, c1]);
     expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
   });
+
+  it("a push is a doorbell: an old commit in the payload deploys what the branch points to; a replay deploys nothing", async () => {
+    const s = uniqueSuffix();
+    const name = `bell-${s}`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
+    // A forged or replayed delivery naming c1 (a rollback by replay) only rings the bell.
+    await stub.recordPush(pushOf(api, "refs/heads/main", c2, c1));
+    await settle(stub);
+    await deploysSettled([name]);
+    const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
+    expect(await attempts()).toEqual([c2, c1]);
+    // The same push under a new delivery id: one ref listing, nothing routed, no deploy.
+    const replay = pushOf(api, "refs/heads/main", c1, c2);
+    await stub.recordPush(replay);
+    await settle(stub);
+    const handled = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === replay.deliveryId);
+    expect(handled.map((e) => e.type)).toEqual(["push.ignored"]);
+    expect(await attempts()).toEqual([c2, c1]);
+  });
 });
