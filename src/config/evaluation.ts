@@ -9,6 +9,8 @@ export interface EvaluateOptions {
   secrets: (key: string) => string | undefined;
   /** Which variables apps may read as secrets (see secret-policy.ts); default: `APP_SECRET_*`. */
   secretPolicy?: AppSecretPolicy;
+  /** HMAC key of secrets digests (kept in the ProjectDO's storage); default: a random one per process. */
+  secretsKey?: string;
   /** The org of apps that name none (and whose flags name none). */
   defaultOrg: string;
   /** Fetches a git-sourced nested project. Without it such projects are listed, not evaluated. */

@@ -1,5 +1,5 @@
 import { parseRepoUrl } from "../base/repo-url";
-import { secretsDigest } from "../base/secrets-digest";
+import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
 import { appHash } from "./hash";
@@ -22,6 +22,8 @@ export interface ResolveOptions {
   secrets: (key: string) => string | undefined;
   /** Which variables are app secrets; default: names starting with `APP_SECRET_`. */
   secretPolicy?: AppSecretPolicy;
+  /** HMAC key of the secrets digest (the ProjectDO's, from its storage); default: one per process. */
+  secretsKey?: string;
   /** "error" (default) leaves an app with an unset secret out; the CLI uses "warning". */
   missingSecrets?: "error" | "warning";
 }
@@ -101,7 +103,7 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     source,
     config: cfg,
     secrets,
-    secretsDigest: secretsDigest(values),
+    secretsDigest: secretsDigest(values, options.secretsKey ?? processSecretsKey()),
   };
   const app: ResolvedApp = { ...partial, hash: appHash(partial), ...(selfHeal ? { selfHeal } : {}) };
   return { app, diagnostics };

@@ -16,7 +16,7 @@ import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
-import { readRow, writeRow } from "./project/project-rows";
+import { readRow, secretsKey, writeRow } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
@@ -34,7 +34,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   constructor(ctx: DurableObjectState, env: TowerEnv) {
     super(ctx, env);
     const store = new EventStore(ctx.storage, projectUpcaster);
-    this.ports = liveProjectPorts(env, () => this.settings());
+    this.ports = liveProjectPorts(
+      env,
+      () => this.settings(),
+      () => secretsKey(store),
+    );
     this.core = new ProjectCore(store, this.ports);
     ctx.blockConcurrencyWhile(async () => this.core.load());
   }

@@ -6,7 +6,7 @@ export async function evaluateSnapshot(
   snapshot: ConfigSnapshot,
   previous: unknown,
   settings: ProjectSettings,
-  secrets: Pick<EvaluateOptions, "secrets" | "secretPolicy">,
+  secrets: Pick<EvaluateOptions, "secrets" | "secretPolicy" | "secretsKey">,
   openRepo: EvaluateOptions["openRepo"],
 ): Promise<RecordedEvaluation> {
   const root = settings.path === "." ? "" : settings.path.replace(/^\.\/|\/+$/g, "");

@@ -8,7 +8,11 @@ import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
 import { trackedRef } from "./repo-index";
 
-export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings): ProjectPorts {
+export function liveProjectPorts(
+  env: TowerEnv,
+  settings: () => ProjectSettings,
+  secretsKey: () => string,
+): ProjectPorts {
   const credentials = () => parseGitCredentials(env.GIT_CREDENTIALS);
   const app = (name: string) => appStub(env, name);
   return {
@@ -30,6 +34,7 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
       const evaluation = await evaluateSnapshot(snapshot, previous, settings(), {
         secrets: (key) => secrets[key],
         secretPolicy: appSecretPolicy(env),
+        secretsKey: secretsKey(),
       }, openRepo);
       // One spelling of repo keys everywhere: the one webhooks are normalised with.
       for (const resolved of evaluation.apps)

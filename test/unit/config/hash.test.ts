@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { secretsDigest } from "../../../src/base/secrets-digest";
 import { evaluateTree, memoryFileTree, resolveSecrets } from "../../../src/config";
@@ -42,7 +43,15 @@ describe("config hash", () => {
       values: { A: "a", B: "b" },
       missing: ["C"],
     });
-    expect(secretsDigest({ A: "a", B: "b" })).toBe(secretsDigest({ B: "b", A: "a" }));
-    expect(secretsDigest({ A: "a" })).not.toBe(secretsDigest({ A: "b" }));
+    expect(secretsDigest({ A: "a", B: "b" }, "k")).toBe(secretsDigest({ B: "b", A: "a" }, "k"));
+    expect(secretsDigest({ A: "a" }, "k")).not.toBe(secretsDigest({ A: "b" }, "k"));
+  });
+
+  it("keys the secrets digest: without Tower's key a guessed value cannot be checked against it", () => {
+    const digest = secretsDigest({ TOKEN: "hunter2" }, "tower-only-key");
+    expect(digest).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    // The unkeyed sha256 an attacker could compute from a guess is not it, nor is another key's.
+    expect(digest).not.toContain(createHash("sha256").update('{"TOKEN":"hunter2"}').digest("hex"));
+    expect(secretsDigest({ TOKEN: "hunter2" }, "another-key")).not.toBe(digest);
   });
 });
