@@ -15,7 +15,9 @@ export type GitErrorCode =
   | "too_large"
   | "invalid_url"
   | "invalid_credentials"
-  | "protocol";
+  | "protocol"
+  /** Credentials would go where they must not: plain http to another host, or a cross-origin redirect. */
+  | "insecure";
 
 export function gitError(
   code: GitErrorCode,

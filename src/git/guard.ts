@@ -60,13 +60,44 @@ export function createGuard(options: GuardOptions): Guard {
     if (failure) throw failure;
     const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
     if (options.authorization) headers.authorization = options.authorization;
-    const res = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, signal: controller.signal });
+    const res = options.authorization ? await withCredentials(url, init, headers) : await fetch(url, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body,
+      signal: controller.signal,
+    });
     // A declared length past the budget fails before a byte is read.
     if (received + Number(res.headers.get("content-length") ?? "0") > options.maxBytes) {
       await res.body?.cancel();
       throw tooLarge();
     }
     return res;
+  }
+
+  /**
+   * A request that carries a token: never over plain http except to this machine, and redirects
+   * followed by hand only within the same origin (fetch would carry the header anywhere).
+   */
+  async function withCredentials(url: string, init: RequestInit, headers: Record<string, string>) {
+    for (let hops = 0, at = new URL(url); ; hops++) {
+      if (at.protocol !== "https:" && !(at.protocol === "http:" && isLoopback(at.hostname)))
+        throw fail(gitError("insecure", options.repo, `refused to send credentials over ${at.protocol}// to a host other than this machine`));
+      const res = await fetch(at.href, {
+        method: init.method ?? "GET",
+        headers,
+        body: init.body,
+        signal: controller.signal,
+        redirect: "manual",
+      });
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+      if (location === null) return res;
+      await res.body?.cancel();
+      const next = new URL(location, at);
+      if (next.origin !== at.origin)
+        throw fail(gitError("insecure", options.repo, `the server redirected to another origin (${next.host}); not followed with credentials`));
+      if (hops >= 5) throw fail(gitError("network", options.repo, "too many redirects"));
+      at = next;
+    }
   }
 
   async function* counted(body: ReadableStream<Uint8Array> | null): AsyncIterableIterator<Uint8Array> {
@@ -138,4 +169,8 @@ interface RequestInit {
 
 function mb(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
