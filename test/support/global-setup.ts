@@ -16,10 +16,12 @@ export default async function setup(project: TestProject) {
   const git = await startGitServer();
   project.provide("gitUrl", git.url);
   // One Fly simulator for the run; its request log is checked by .ci/run against Fly's description.
-  // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist.
+  // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist; likewise a new app
+  // answers 404 for a quarter of Fly's second (every first deploy still meets it).
   const fly = await acquireSharedFlySim({
     record: resolve(project.config.root, ".tower-local/fly-requests.jsonl"),
     rateLimit: { scale: 10 },
+    timings: { appReadyMs: 250 },
   });
   project.provide("flyUrl", fly.sim.url);
   return async () => {

@@ -4,6 +4,7 @@
  * kept in state rows written in the same synchronous block as the events that refer to them. After
  * an eviction the next slice reads where the log says the deploy is and carries on.
  */
+import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";
 import { readRow, secretsKey, writeRow } from "./app-rows";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
@@ -50,6 +51,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     try {
       resolution = await resolveDeployImage(ctx, ctx.builds ?? null, deploy, app);
     } catch (error) {
+      if (isForeignAppError(error)) return fail("build", error.message);
       // Fly and registry errors pass with time; the build's own limit ends a build that never does.
       record(ctx, deploy.id, "build", "retry", ctx.now(), error instanceof Error ? error.message : String(error));
       return RETRY_MS;
@@ -111,6 +113,8 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
     return advanced.delayMs;
   } catch (error) {
+    // A name that is someone else's never becomes ours: stop now, naming the app and the reason.
+    if (isForeignAppError(error)) return fail(name, error.message);
     // Fly errors are transient until the deploy's timeout says otherwise; messages carry no secrets.
     record(ctx, deploy.id, name, "retry", begun, error instanceof Error ? error.message : String(error));
     return RETRY_MS;

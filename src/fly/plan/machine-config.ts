@@ -2,6 +2,7 @@ import { canonicalJson } from "../../base/canonical";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import { equivalentForm } from "./config-equivalence";
 
 export const releaseCommandGroup = "fly_app_release_command";
 
@@ -48,13 +49,17 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
   return config;
 }
 
-/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+/**
+ * Whether a live machine already runs `want` (ignoring release stamps, volume ids, Fly's additions
+ * and Fly's own spelling of the same values: config-equivalence.ts).
+ */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
   const w = comparable(want);
+  const seen = project(comparable(live), w, "");
   return (
-    canonicalJson(withoutEmpty(w) ?? null) === canonicalJson(withoutEmpty(project(comparable(live), w, "")) ?? null)
+    canonicalJson(withoutEmpty(equivalentForm(w)) ?? null) === canonicalJson(withoutEmpty(equivalentForm(seen)) ?? null)
   );
 }
 
