@@ -237,3 +237,30 @@ describe("one webhook secret per provider or per repo", () => {
     expect(refused.message).toContain('WEBHOOK_SECRETS["gitlab.example.com/mike/diaspora"]');
   });
 });
+
+describe("bounds on what a delivery can grow", () => {
+  it("refuses a Bitbucket push with more ref changes than one push has, and an overlong ref name", async () => {
+    const payload = JSON.parse(fixture("bitbucket-push")) as { push: { changes: unknown[] } };
+    const one = payload.push.changes[0];
+    const big = JSON.stringify({ ...payload, push: { changes: Array.from({ length: 51 }, () => one) } });
+    const headers = (body: string) => ({
+      "x-event-key": "repo:push",
+      "x-request-uuid": "b-big",
+      "x-hub-signature": `sha256=${hmac(body)}`,
+    });
+    const many = await refusal(receiveDelivery(request(big, headers(big)), settings, now));
+    expect(many.code).toBe("invalid_payload");
+    expect(many.message).toMatch(/push\.changes: at most 50 ref changes/);
+
+    const gitlab = fixture("gitlab-push").replace('"ref": "refs/heads/main"', `"ref": "refs/heads/${"x".repeat(300)}"`);
+    const long = await refusal(
+      receiveDelivery(
+        request(gitlab, { "x-gitlab-event": "Push Hook", "x-gitlab-token": SECRET, "x-gitlab-event-uuid": "l" }),
+        settings,
+        now,
+      ),
+    );
+    expect(long.code).toBe("invalid_payload");
+    expect(long.message).toMatch(/at most 255 characters/);
+  });
+});
