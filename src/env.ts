@@ -98,7 +98,13 @@ export const TOWER_SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
  * secrets (`GIT_CREDENTIALS_*`, `WEBHOOK_SECRET_*`), CI tokens, and `FLY_*` (Tower's Fly settings,
  * and names Fly itself sets on machines).
  */
-export const TOWER_SETTING_PREFIXES: readonly string[] = ["FLY_", "GIT_CREDENTIALS", "WEBHOOK_SECRET", "CI_TOKEN", "TOWER_"];
+export const TOWER_SETTING_PREFIXES: readonly string[] = [
+  "FLY_",
+  "GIT_CREDENTIALS",
+  "WEBHOOK_SECRET",
+  "CI_TOKEN",
+  "TOWER_",
+];
 
 /** Whether a Worker variable is one of Tower's own settings (never an app secret). */
 export function isTowerSetting(name: string): boolean {

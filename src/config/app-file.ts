@@ -36,7 +36,10 @@ export function readAppFile(
   const substituted = substitute(text, common);
   if (substituted === null) {
     const message = `substitutions would make this file larger than ${MAX_SUBSTITUTED_BYTES} bytes`;
-    return { locate: () => ({ line: 1, col: 1 }), diagnostics: [diagnostic("error", file, { line: 1, col: 1 }, message)] };
+    return {
+      locate: () => ({ line: 1, col: 1 }),
+      diagnostics: [diagnostic("error", file, { line: 1, col: 1 }, message)],
+    };
   }
   const parsed = file.endsWith(".toml") ? parseTomlSource(substituted) : parseYamlSource(substituted);
   const { locate } = parsed;

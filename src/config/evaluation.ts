@@ -1,6 +1,6 @@
-import type { AppSecretPolicy } from "./secret-policy";
 import type { FileTree } from "./file-tree";
 import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { AppSecretPolicy } from "./secret-policy";
 
 export interface EvaluateOptions {
   /** Folder of the root project in the tree; default "" (the tree's root). */

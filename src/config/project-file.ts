@@ -1,5 +1,5 @@
-import { unsafePattern } from "./common";
 import { checkSchema } from "./check-schema";
+import { unsafePattern } from "./common";
 import { diagnostic, type Locate } from "./diagnostic";
 import { isPlainObject, type PlainObject } from "./merge";
 import type { Diagnostic } from "./resolved-app";

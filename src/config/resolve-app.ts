@@ -80,7 +80,11 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     if (why === null) return;
     refused.add(ref.name);
     const raw = Array.isArray(config.secrets) ? (config.secrets as unknown[])[i] : undefined;
-    note("error", isPlainObject(raw) && "env" in raw ? ["secrets", i, "env"] : ["secrets", i], `secret ${ref.name}: ${why}`);
+    note(
+      "error",
+      isPlainObject(raw) && "env" in raw ? ["secrets", i, "env"] : ["secrets", i],
+      `secret ${ref.name}: ${why}`,
+    );
   });
   // A refused variable is never read, not even to say whether it is set.
   const lookup = (key: string) => (refusedAppSecret(key, policy) === null ? options.secrets(key) : undefined);

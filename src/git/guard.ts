@@ -60,12 +60,14 @@ export function createGuard(options: GuardOptions): Guard {
     if (failure) throw failure;
     const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
     if (options.authorization) headers.authorization = options.authorization;
-    const res = options.authorization ? await withCredentials(url, init, headers) : await fetch(url, {
-      method: init.method ?? "GET",
-      headers,
-      body: init.body,
-      signal: controller.signal,
-    });
+    const res = options.authorization
+      ? await withCredentials(url, init, headers)
+      : await fetch(url, {
+          method: init.method ?? "GET",
+          headers,
+          body: init.body,
+          signal: controller.signal,
+        });
     // A declared length past the budget fails before a byte is read.
     if (received + Number(res.headers.get("content-length") ?? "0") > options.maxBytes) {
       await res.body?.cancel();
@@ -81,7 +83,13 @@ export function createGuard(options: GuardOptions): Guard {
   async function withCredentials(url: string, init: RequestInit, headers: Record<string, string>) {
     for (let hops = 0, at = new URL(url); ; hops++) {
       if (at.protocol !== "https:" && !(at.protocol === "http:" && isLoopback(at.hostname)))
-        throw fail(gitError("insecure", options.repo, `refused to send credentials over ${at.protocol}// to a host other than this machine`));
+        throw fail(
+          gitError(
+            "insecure",
+            options.repo,
+            `refused to send credentials over ${at.protocol}// to a host other than this machine`,
+          ),
+        );
       const res = await fetch(at.href, {
         method: init.method ?? "GET",
         headers,
@@ -94,7 +102,13 @@ export function createGuard(options: GuardOptions): Guard {
       await res.body?.cancel();
       const next = new URL(location, at);
       if (next.origin !== at.origin)
-        throw fail(gitError("insecure", options.repo, `the server redirected to another origin (${next.host}); not followed with credentials`));
+        throw fail(
+          gitError(
+            "insecure",
+            options.repo,
+            `the server redirected to another origin (${next.host}); not followed with credentials`,
+          ),
+        );
       if (hops >= 5) throw fail(gitError("network", options.repo, "too many redirects"));
       at = next;
     }

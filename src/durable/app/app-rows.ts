@@ -2,9 +2,10 @@
  * The AppDO's state rows beside its log, named and typed in one place. Each is written in the same
  * synchronous block as the event that refers to it, so the log and the rows never disagree.
  */
+
+import { newSecretsKey } from "../../base/secrets-digest";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
-import { newSecretsKey } from "../../base/secrets-digest";
 import type { EventStore } from "../event-store";
 
 type Rows = Pick<EventStore, "getState" | "putState">;

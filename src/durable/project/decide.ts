@@ -112,7 +112,12 @@ function routePush(
   if ((!isConfig || configRead) && told.length === 0)
     return ignore(`${push.ref} of ${push.repo} is at ${commit} and everything following it is there already`);
   // A config whose refs could not be listed is still re-read: the fetch resolves the ref itself.
-  const data = { deliveryId: push.deliveryId, commit: commit ?? push.after, config: isConfig && !configRead, apps: told };
+  const data = {
+    deliveryId: push.deliveryId,
+    commit: commit ?? push.after,
+    config: isConfig && !configRead,
+    apps: told,
+  };
   return [
     event({ type: "push.routed", data }, at, `push-routed:${push.deliveryId}`),
     ...told.map((name) => desired(state, name, commit!, cause, false, at)),

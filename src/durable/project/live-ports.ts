@@ -31,11 +31,17 @@ export function liveProjectPorts(
         const want = "commit" in source.ref ? { commit: source.ref.commit } : { ref: trackedRef(source.ref)! };
         return (await fetchCommit(source.url, want, { credentials: credentials() })).fileTree();
       };
-      const evaluation = await evaluateSnapshot(snapshot, previous, settings(), {
-        secrets: (key) => secrets[key],
-        secretPolicy: appSecretPolicy(env),
-        secretsKey: secretsKey(),
-      }, openRepo);
+      const evaluation = await evaluateSnapshot(
+        snapshot,
+        previous,
+        settings(),
+        {
+          secrets: (key) => secrets[key],
+          secretPolicy: appSecretPolicy(env),
+          secretsKey: secretsKey(),
+        },
+        openRepo,
+      );
       // One spelling of repo keys everywhere: the one webhooks are normalised with.
       for (const resolved of evaluation.apps)
         if (resolved.source.type === "git")

@@ -3,8 +3,9 @@
  * happened; these rows hold what must not be in it (resolved apps with secret references, the
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
-import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
+
 import { newSecretsKey } from "../../base/secrets-digest";
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectSettings } from "./ports";
 

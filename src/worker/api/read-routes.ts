@@ -69,6 +69,8 @@ function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
-    Object.entries(value).filter(([key]) => key !== "secretsDigest").map(([key, v]) => [key, strip(v)]),
+    Object.entries(value)
+      .filter(([key]) => key !== "secretsDigest")
+      .map(([key, v]) => [key, strip(v)]),
   );
 }

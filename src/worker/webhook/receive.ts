@@ -34,7 +34,8 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
   const contentType = request.headers.get("Content-Type");
   // Which secret applies depends on the repo the body names, read here unverified: it only picks
   // the key, and a body that lies about its repo is then checked against that repo's own secret.
-  const claimed = Object.keys(settings.secrets.byRepo).length > 0 ? claimedRepo(provider, delivery.event, body, contentType) : null;
+  const claimed =
+    Object.keys(settings.secrets.byRepo).length > 0 ? claimedRepo(provider, delivery.event, body, contentType) : null;
   const chosen = secretsFor(settings.secrets, provider.name, claimed);
   const text = await verifyDelivery(delivery, body, chosen);
   let payload: unknown;
@@ -48,7 +49,10 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
   if (meaning.kind === "push")
     for (const push of meaning.pushes)
       if (secretsFor(settings.secrets, provider.name, push.repo).setting !== chosen.setting)
-        throw new RequestError("bad_signature", `the delivery names ${push.repo}, which ${chosen.setting} does not cover`);
+        throw new RequestError(
+          "bad_signature",
+          `the delivery names ${push.repo}, which ${chosen.setting} does not cover`,
+        );
   if (meaning.kind !== "push") return { ...meaning, provider: provider.name };
   const deliveryId = delivery.deliveryId?.trim() || (await provider.fallbackDeliveryId?.(request.headers, body));
   if (!deliveryId) {
@@ -67,12 +71,7 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
 }
 
 /** The repo an unverified body claims, or null when it names none Tower can read. */
-function claimedRepo(
-  provider: Provider,
-  event: string,
-  body: Uint8Array,
-  contentType: string | null,
-): string | null {
+function claimedRepo(provider: Provider, event: string, body: Uint8Array, contentType: string | null): string | null {
   try {
     const meaning = provider.interpret(event, JSON.parse(jsonOf(new TextDecoder().decode(body), contentType)));
     return meaning.kind === "push" ? (meaning.pushes[0]?.repo ?? null) : null;

@@ -21,7 +21,10 @@ export async function verifyDelivery(delivery: Delivery, body: Uint8Array, chose
   const { credential } = delivery;
   const { secrets, setting } = chosen;
   if (secrets.length === 0)
-    throw new RequestError("bad_signature", `no secret covers this ${delivery.provider} delivery: set WEBHOOK_SECRET or WEBHOOK_SECRETS`);
+    throw new RequestError(
+      "bad_signature",
+      `no secret covers this ${delivery.provider} delivery: set WEBHOOK_SECRET or WEBHOOK_SECRETS`,
+    );
   if (credential.value === null || credential.value === "") {
     throw new RequestError("missing_signature", `${delivery.provider} delivery without ${credential.header} header`);
   }

@@ -60,7 +60,9 @@ export function webhookSecrets(env: {
 }
 
 export function anySecret(secrets: WebhookSecrets): boolean {
-  return secrets.shared.length > 0 || Object.keys(secrets.byProvider).length > 0 || Object.keys(secrets.byRepo).length > 0;
+  return (
+    secrets.shared.length > 0 || Object.keys(secrets.byProvider).length > 0 || Object.keys(secrets.byRepo).length > 0
+  );
 }
 
 /** The secrets that may sign a delivery from `provider` about `repo` (null: repo not known yet). */

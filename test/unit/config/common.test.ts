@@ -133,7 +133,11 @@ describe("substitutions cannot blow up", () => {
   it("keeps plain patterns working and caps the output size", async () => {
     const ok = await evaluate("ams", "fra");
     expect(ok.apps[0]!.primaryRegion).toBe("fra");
-    const bomb = await evaluate("a", "b".repeat(100_000), `app: a\nprimary_region: ams\nenv:\n  X: "${"a".repeat(50)}"\n`);
+    const bomb = await evaluate(
+      "a",
+      "b".repeat(100_000),
+      `app: a\nprimary_region: ams\nenv:\n  X: "${"a".repeat(50)}"\n`,
+    );
     expect(bomb.apps).toEqual([]);
     expect(bomb.errors[0]!.message).toMatch(/substitutions would make this file larger than 1048576 bytes/);
   });

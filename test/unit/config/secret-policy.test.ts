@@ -56,7 +56,9 @@ describe("app secrets come only from variables marked for apps", () => {
     expect(listed.errors).toEqual([]);
     const prefixed = await evaluate("  - name: SENTRY_DSN\n    env: SHARED_DSN\n", { APP_SECRET_PREFIX: "SHARED_" });
     expect(prefixed.errors).toEqual([]);
-    expect((await evaluate("  - name: DB\n    env: APP_SECRET_DB\n", { APP_SECRET_PREFIX: "SHARED_" })).errors).toHaveLength(1);
+    expect(
+      (await evaluate("  - name: DB\n    env: APP_SECRET_DB\n", { APP_SECRET_PREFIX: "SHARED_" })).errors,
+    ).toHaveLength(1);
   });
 
   it("says how to mark a variable when prefix marking is off", () => {

@@ -211,7 +211,10 @@ describe("one webhook secret per provider or per repo", () => {
   const split = {
     secrets: webhookSecrets({
       WEBHOOK_SECRET: SECRET,
-      WEBHOOK_SECRETS: JSON.stringify({ gitlab: GITLAB_TOKEN, "https://gitlab.example.com/mike/diaspora": REPO_SECRET }),
+      WEBHOOK_SECRETS: JSON.stringify({
+        gitlab: GITLAB_TOKEN,
+        "https://gitlab.example.com/mike/diaspora": REPO_SECRET,
+      }),
     }),
     maxBytes: 1 << 20,
   };

@@ -7,7 +7,9 @@ describe("resolveSecrets", () => {
       { name: "DB", from: "env", key: "APP_SECRET_DB" },
       { name: "T", from: "raw", value: "t-value" },
     ] as const;
-    expect(resolveSecrets([...refs], { APP_SECRET_DB: "db-value" })).toEqual({ values: { DB: "db-value", T: "t-value" } });
+    expect(resolveSecrets([...refs], { APP_SECRET_DB: "db-value" })).toEqual({
+      values: { DB: "db-value", T: "t-value" },
+    });
   });
 
   it("names missing secrets and their env keys, never a value", () => {

@@ -139,15 +139,21 @@ describe("ProjectDO decide: a push is a doorbell", () => {
   });
 
   it("a config push whose ref still points at the evaluated commit re-reads nothing", () => {
-    const events = route(push("d-cfg", CONFIG.repo, CONFIG.ref, sha("f")), { [CONFIG.repo]: { [CONFIG.ref]: sha("c") } });
+    const events = route(push("d-cfg", CONFIG.repo, CONFIG.ref, sha("f")), {
+      [CONFIG.repo]: { [CONFIG.ref]: sha("c") },
+    });
     expect(types(events)).toEqual(["push.ignored"]);
-    const moved = route(push("d-cfg2", CONFIG.repo, CONFIG.ref, sha("f")), { [CONFIG.repo]: { [CONFIG.ref]: sha("d") } });
+    const moved = route(push("d-cfg2", CONFIG.repo, CONFIG.ref, sha("f")), {
+      [CONFIG.repo]: { [CONFIG.ref]: sha("d") },
+    });
     expect(moved).toMatchObject([{ type: "push.routed", data: { config: true, commit: sha("d") } }]);
   });
 
   it("a repo that could not be listed, or lacks the ref, deploys nothing", () => {
     const p = push("d-x", "git.test/acme/api", "refs/heads/main", sha("5"));
-    expect(route(p, {})).toMatchObject([{ type: "push.ignored", data: { reason: expect.stringMatching(/could not be listed/) } }]);
+    expect(route(p, {})).toMatchObject([
+      { type: "push.ignored", data: { reason: expect.stringMatching(/could not be listed/) } },
+    ]);
     expect(route(p, { "git.test/acme/api": {} })).toMatchObject([{ type: "push.ignored" }]);
   });
 });
