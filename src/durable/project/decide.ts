@@ -153,9 +153,20 @@ function evaluation(command: RecordEvaluation, state: ProjectState): DecidedEven
     if ((changed || force) && buildable)
       events.push(desiredEvent(app.name, app.hash, app.sourceCommit, cause, force, at));
   }
-  for (const name of Object.keys(state.apps))
-    if (!names.has(name) && !kept.includes(name))
-      events.push(event({ type: "app.removed", data: { app: name, prune, cause } }, at, `removed:${name}:${cause}`));
+  const removed = (app: string, withPrune: boolean) =>
+    event({ type: "app.removed", data: { app, prune: withPrune, cause } }, at, `removed:${app}:${cause}`);
+  for (const name of Object.keys(state.apps)) {
+    if (names.has(name) || kept.includes(name)) continue;
+    // Prune deletes only after one more full, error-free evaluation still lacks the app.
+    if (prune)
+      events.push(
+        event({ type: "app.prune-pending", data: { app: name, cause } }, at, `prune-pending:${name}:${cause}`),
+      );
+    else events.push(removed(name, false));
+  }
+  const confirmed = prune && errors.length === 0;
+  for (const name of Object.keys(state.prunePending ?? {}))
+    if (!names.has(name) && confirmed) events.push(removed(name, true));
   return events;
 }
 

@@ -53,7 +53,9 @@ export type ProjectEvent =
       type: "app.desired";
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
-  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } };
+  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  /** Gone from a prunable evaluation: destroyed only if the next full successful one lacks it too. */
+  | { type: "app.prune-pending"; data: { app: string; cause: string } };
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -71,6 +73,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "app.prune-pending": 1,
 };
 
 export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

@@ -121,7 +121,7 @@ describe("cron, admin sync and prune", () => {
     expect(await deployCount(`force-${s}`)).toBe(2);
   });
 
-  it("leaves apps removed from config alone, and destroys them with prune: true", async () => {
+  it("leaves apps removed from config alone, and destroys them with prune: true after a second evaluation", async () => {
     const s = uniqueSuffix();
     const [kept, pruned] = [`kept-${s}`, `pruned-${s}`];
     const config = await newRepo("config");
@@ -139,6 +139,13 @@ describe("cron, admin sync and prune", () => {
     expect((await fly().state(kept)).apps.map((a) => a.name)).toContain(kept);
     const third = await config.commit({ "project.yaml": "project: root\nprune: true\n", "b/app.yaml": null });
     await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
+    await settle(stub);
+    // Prune waits one more full, successful evaluation (a rename must not delete on the first).
+    const pending = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.prune-pending");
+    expect(pending.map((e) => e.data.app)).toEqual([pruned]);
+    expect((await fly().state(pruned)).apps.map((a) => a.name)).toContain(pruned);
+    const fourth = await config.commit({ "README.md": "still no b\n" });
+    await stub.recordPush(pushOf(config, "refs/heads/main", third, fourth));
     await settle(stub);
     const removed = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.removed").map((e) => e.data);
     expect(removed).toEqual([

@@ -65,8 +65,29 @@ describe("ProjectDO decide: config evaluation", () => {
       ["config.evaluated", expect.anything()],
       ["app.removed", { app: "e", prune: false, cause: `push:${sha("d")}` }],
     ]);
-    const pruned = decide(evaluation(sha("d"), five.slice(0, 4), { prune: true }), state);
-    expect(pruned[1]).toMatchObject({ type: "app.removed", data: { app: "e", prune: true } });
+    const pruned = run([evaluation(sha("d"), five.slice(0, 4), { prune: true })], state);
+    expect(pruned.events[1]).toMatchObject({ type: "app.prune-pending", data: { app: "e" } });
+    const confirmed = decide(evaluation(sha("e"), five.slice(0, 4), { prune: true }), pruned.state);
+    expect(confirmed[1]).toMatchObject({ type: "app.removed", data: { app: "e", prune: true } });
+  });
+
+  it("prune waits one full successful evaluation: a rename or an evaluation with errors deletes nothing", () => {
+    const { state } = run([evaluation(sha("c"), five)]);
+    const renamed = five.slice(0, 4);
+    // First tick after the app vanished: nothing is destroyed.
+    const first = run([evaluation(sha("d"), renamed, { prune: true })], state);
+    expect(first.events.filter((e) => e.type === "app.removed")).toEqual([]);
+    // An evaluation with an app error does not confirm it.
+    const error = { file: "apps/a/app.yaml", line: 1, col: 1, message: "bad" };
+    const shaky = decide(evaluation(sha("e"), renamed, { prune: true, errors: [error] }), first.state);
+    expect(shaky.filter((e) => e.type === "app.removed")).toEqual([]);
+    // Back in config before the second evaluation: never destroyed.
+    const back = run(
+      [evaluation(sha("f"), five, { prune: true }), evaluation(sha("g"), five, { prune: true })],
+      first.state,
+    );
+    expect(back.events.filter((e) => e.type === "app.removed")).toEqual([]);
+    expect(back.state.prunePending).toEqual({});
   });
 
   it("does not tell a git app whose ref could not be resolved", () => {
