@@ -253,3 +253,25 @@ describe("evaluateTree on broken trees", () => {
     ]);
   });
 });
+
+describe("allow: a parent limits the apps of a nested project", () => {
+  it("refuses an app outside allow.apps or allow.orgs with an error naming the rule; the rest evaluate", async () => {
+    const files = {
+      "project.yaml": "project: root\n",
+      "pay/project.yaml": 'project: pay\nallow:\n  apps: "payments-*"\n  orgs: [acme-payments]\n',
+      "pay/api/app.yaml": "app: payments-api\norg: acme-payments\nprimary_region: ams\n",
+      "pay/web/app.yaml": "app: shop-web\norg: acme-payments\nprimary_region: ams\n",
+      "pay/db/app.yaml": "app: payments-db\norg: acme\nprimary_region: ams\n",
+      // A project below cannot widen the rule it inherits.
+      "pay/sub/project.yaml": 'project: sub\nallow:\n  apps: "*"\n',
+      "pay/sub/x/app.yaml": "app: other-x\norg: acme-payments\nprimary_region: ams\n",
+    };
+    const result = await evaluateTree(tree(files), options);
+    expect(result.apps.map((a) => a.name)).toEqual(["payments-api"]);
+    expect(result.errors.map((e) => `${e.file}:${e.line} ${e.message}`).sort()).toEqual([
+      "pay/db/app.yaml:1 app payments-db is in org acme, outside what pay/project.yaml:3 allows: allow.orgs [acme-payments]",
+      'pay/sub/x/app.yaml:1 app other-x is outside what pay/project.yaml:3 allows: allow.apps "payments-*"',
+      'pay/web/app.yaml:1 app shop-web is outside what pay/project.yaml:3 allows: allow.apps "payments-*"',
+    ]);
+  });
+});
