@@ -1,5 +1,5 @@
 import type { FileTree } from "./file-tree";
-import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
 import type { AppSecretPolicy } from "./secret-policy";
 
 export interface EvaluateOptions {
@@ -53,6 +53,11 @@ export interface Evaluation {
   repos: RepoRef[];
   projects: ProjectInfo[];
   cache?: EvaluationCache;
+  /**
+   * The root project's `notify:` and `git_hosts`: who hears about the config itself. Undefined
+   * when the root project.yaml could not be read (the last good settings still apply).
+   */
+  feedback?: Feedback;
 }
 
 /** Parsed app files by folder tree id and the common they were merged with. Plain data. */

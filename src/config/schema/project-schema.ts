@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitHosts, notifyTarget } from "./notify-schema";
 import { source } from "./source-schema";
 
 /**
@@ -32,6 +33,13 @@ export const projectSchema = z.strictObject({
       orgs: z.array(z.string().min(1)).optional(),
     })
     .describe("limits on the apps this project (and everything under it) may define: name pattern, orgs")
+    .optional(),
+  notify: z
+    .array(notifyTarget)
+    .describe("notification targets for this project's apps; nested projects add theirs to their parents'")
+    .optional(),
+  git_hosts: gitHosts
+    .describe("root project only: self-hosted git hosts by name, {type: github | gitea | gitlab, api}")
     .optional(),
 });
 

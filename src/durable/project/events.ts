@@ -55,7 +55,9 @@ export type ProjectEvent =
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
   /** Gone from a prunable evaluation: destroyed only if the next full successful one lacks it too. */
-  | { type: "app.prune-pending"; data: { app: string; cause: string } };
+  | { type: "app.prune-pending"; data: { app: string; cause: string } }
+  /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
+  | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -74,6 +76,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "app.desired": 1,
   "app.removed": 1,
   "app.prune-pending": 1,
+  "feedback.undelivered": 1,
 };
 
 export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

@@ -53,6 +53,8 @@ export function evolve(
     }
     case "app.prune-pending":
       return { ...s, prunePending: { ...s.prunePending, [e.data.app]: e.data.cause } };
+    case "feedback.undelivered":
+      return s;
     default:
       return assertNever(e);
   }
