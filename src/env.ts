@@ -47,6 +47,8 @@ export interface Secrets {
   GIT_CREDENTIALS?: string;
   /** JSON `{"<provider>" | "<host/owner/name>": "<secret>"}`: one webhook secret per provider or repo. */
   WEBHOOK_SECRETS?: string;
+  /** Logins for private container registries, per host (image automation). */
+  REGISTRY_CREDENTIALS?: string;
 }
 
 /**
@@ -99,6 +101,7 @@ const SETTINGS = {
   API_TOKEN: true,
   ADMIN_TOKEN: true,
   GIT_CREDENTIALS: true,
+  REGISTRY_CREDENTIALS: true,
   PROJECT: true,
   APP: true,
 } as const satisfies Record<keyof TowerEnv, true>;

@@ -16,8 +16,12 @@ export type GitErrorCode =
   | "invalid_url"
   | "invalid_credentials"
   | "protocol"
-  /** Credentials would go where they must not: plain http to another host, or a cross-origin redirect. */
-  | "insecure";
+  /** Credentials would travel in clear text. */
+  | "insecure"
+  /** The server refused a push (a hook, a protected branch): not a race, retrying will not help. */
+  | "push_rejected"
+  /** Every push attempt lost the race against other writers. */
+  | "push_race";
 
 export function gitError(
   code: GitErrorCode,

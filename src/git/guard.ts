@@ -59,59 +59,33 @@ export function createGuard(options: GuardOptions): Guard {
   async function guardedFetch(url: string, init: RequestInit) {
     if (failure) throw failure;
     const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
-    if (options.authorization) headers.authorization = options.authorization;
-    const res = options.authorization
-      ? await withCredentials(url, init, headers)
-      : await fetch(url, {
-          method: init.method ?? "GET",
-          headers,
-          body: init.body,
-          signal: controller.signal,
+    if (options.authorization) {
+      if (!mayCarryCredentials(url)) {
+        throw gitError("insecure", options.repo, "credentials are sent over https only (plain http on loopback)");
+      }
+      headers.authorization = options.authorization;
+    }
+    const method = init.method ?? "GET";
+    let res = await fetch(url, { method, headers, body: init.body, signal: controller.signal, redirect: "manual" });
+    // Redirects are followed by hand: same origin only (credentials never leave the host they
+    // were given for), GET only (a request body is not sent twice), a few hops.
+    for (let hop = 0; isRedirect(res.status); hop++) {
+      const next = new URL(res.headers.get("location") ?? "", url);
+      await res.body?.cancel();
+      if (method !== "GET" || next.origin !== new URL(url).origin || hop >= 4) {
+        throw gitError("protocol", options.repo, `the server redirected ${method} to another place; not followed`, {
+          status: res.status,
         });
+      }
+      url = next.href;
+      res = await fetch(url, { method, headers, signal: controller.signal, redirect: "manual" });
+    }
     // A declared length past the budget fails before a byte is read.
     if (received + Number(res.headers.get("content-length") ?? "0") > options.maxBytes) {
       await res.body?.cancel();
       throw tooLarge();
     }
     return res;
-  }
-
-  /**
-   * A request that carries a token: never over plain http except to this machine, and redirects
-   * followed by hand only within the same origin (fetch would carry the header anywhere).
-   */
-  async function withCredentials(url: string, init: RequestInit, headers: Record<string, string>) {
-    for (let hops = 0, at = new URL(url); ; hops++) {
-      if (at.protocol !== "https:" && !(at.protocol === "http:" && isLoopback(at.hostname)))
-        throw fail(
-          gitError(
-            "insecure",
-            options.repo,
-            `refused to send credentials over ${at.protocol}// to a host other than this machine`,
-          ),
-        );
-      const res = await fetch(at.href, {
-        method: init.method ?? "GET",
-        headers,
-        body: init.body,
-        signal: controller.signal,
-        redirect: "manual",
-      });
-      const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
-      if (location === null) return res;
-      await res.body?.cancel();
-      const next = new URL(location, at);
-      if (next.origin !== at.origin)
-        throw fail(
-          gitError(
-            "insecure",
-            options.repo,
-            `the server redirected to another origin (${next.host}); not followed with credentials`,
-          ),
-        );
-      if (hops >= 5) throw fail(gitError("network", options.repo, "too many redirects"));
-      at = next;
-    }
   }
 
   async function* counted(body: ReadableStream<Uint8Array> | null): AsyncIterableIterator<Uint8Array> {
@@ -181,10 +155,19 @@ interface RequestInit {
   body?: Uint8Array;
 }
 
-function mb(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+/** https anywhere; plain http only to this machine (test servers, `npm start`). */
+export function mayCarryCredentials(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === "https:") return true;
+  return (
+    protocol === "http:" && (hostname === "localhost" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]")
+  );
+}
+
+function mb(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }

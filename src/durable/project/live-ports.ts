@@ -3,6 +3,8 @@ import type { GitRefSpec } from "../../config/resolved-app";
 import { appSecretPolicy } from "../../config/secret-policy";
 import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
+import { parseRegistryCredentials, RegistryClient } from "../../registry";
+import { commitPin } from "../images/pin-commit";
 import { appStub } from "../stubs";
 import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
@@ -58,6 +60,17 @@ export function liveProjectPorts(
       await app(name).checkDrift(cause);
     },
     summary: (name) => app(name).summary(),
+    registry() {
+      const flyHost = new URL(env.FLY_REGISTRY_BASE || "https://registry.fly.io").host;
+      return new RegistryClient({
+        credentials: parseRegistryCredentials(env.REGISTRY_CREDENTIALS),
+        ...(env.FLY_API_TOKEN ? { fly: { host: flyHost, token: env.FLY_API_TOKEN } } : {}),
+      });
+    },
+    commitPin(followed, next, why) {
+      const { repo, ref, path } = settings();
+      return commitPin({ url: repo, branch: ref, path, credentials: credentials() }, followed, next, why);
+    },
   };
 }
 

@@ -129,8 +129,8 @@ describe("listRemoteRefs", () => {
     expect((await listRemoteRefs(via(base.origin), { credentials })).refs["refs/heads/main"]).toBe(sha);
     // Another origin (same machine, other host name): refused, nothing sent there.
     const crossed = await gitFailure(listRemoteRefs(via(`http://localhost:${base.port}`), { credentials }));
-    expect(crossed.code).toBe("insecure");
-    expect(crossed.message).toMatch(/another origin/);
+    expect(crossed.code).toBe("protocol");
+    expect(crossed.message).toMatch(/another place; not followed/);
     // Plain http to a host other than this machine: refused before any request.
     const plain = await gitFailure(listRemoteRefs("http://git.example.com/acme/app.git", { credentials }));
     expect(plain.code).toBe("insecure");
