@@ -64,13 +64,6 @@ export async function startGitServer(options: { port?: number; root?: string } =
       res.write("001e# service=git-upload-pack\n");
       return;
     }
-    // `/redirect-to/<base64url origin>/<rest>` answers 302 to `<origin>/<rest>`: redirect tests.
-    const redirect = /^\/redirect-to\/([A-Za-z0-9_-]+)(\/.*)$/.exec(url.pathname);
-    if (redirect) {
-      const origin = Buffer.from(redirect[1]!, "base64url").toString("utf8");
-      res.writeHead(302, { location: `${origin}${redirect[2]}${url.search}` }).end();
-      return;
-    }
     const match = /^\/([A-Za-z0-9._-]+?)(?:\.git)?(\/.*)$/.exec(url.pathname);
     const name = match?.[1];
     if (!match || !name || !settings.has(name)) {

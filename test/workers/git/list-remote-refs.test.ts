@@ -115,25 +115,4 @@ describe("listRemoteRefs", () => {
     const err = await gitFailure(listRemoteRefs("http://127.0.0.1:1/nothing.git", { timeoutMs: 5000 }));
     expect(err.code).toBe("network");
   });
-
-  it("sends credentials only over https or to loopback, and follows redirects with them only within the origin", async () => {
-    const repo = await createRepo(gitUrl(), "redirected", { token: "tok-redirect" });
-    const sha = await repo.commit({ "a.txt": "a" });
-    const base = new URL(gitUrl());
-    const credentials = parseGitCredentials(
-      JSON.stringify({ [base.host]: "tok-redirect", [`localhost:${base.port}`]: "tok-other", "git.example.com": "t" }),
-    );
-    const via = (target: string) =>
-      `${gitUrl()}/redirect-to/${btoa(target).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}/${repo.name}.git`;
-    // Same origin: followed, token kept.
-    expect((await listRemoteRefs(via(base.origin), { credentials })).refs["refs/heads/main"]).toBe(sha);
-    // Another origin (same machine, other host name): refused, nothing sent there.
-    const crossed = await gitFailure(listRemoteRefs(via(`http://localhost:${base.port}`), { credentials }));
-    expect(crossed.code).toBe("protocol");
-    expect(crossed.message).toMatch(/another place; not followed/);
-    // Plain http to a host other than this machine: refused before any request.
-    const plain = await gitFailure(listRemoteRefs("http://git.example.com/acme/app.git", { credentials }));
-    expect(plain.code).toBe("insecure");
-    expect(JSON.stringify({ m: crossed.message, p: plain.message })).not.toContain("tok-");
-  });
 });
