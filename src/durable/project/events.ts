@@ -55,6 +55,8 @@ export type ProjectEvent =
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  /** Gone from a prunable evaluation: destroyed only if the next full successful one lacks it too. */
+  | { type: "app.prune-pending"; data: { app: string; cause: string } }
   /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
   | ImageEvent
   /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
@@ -76,6 +78,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "app.prune-pending": 1,
   "image.committed": 1,
   "image.overridden": 1,
   "image.conflict": 1,

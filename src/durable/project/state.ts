@@ -20,6 +20,11 @@ export interface ProjectState {
   inbox: PushReceived[];
   /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
   lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
+  /**
+   * Apps a prunable evaluation no longer had, by name → the cause that noticed: a rename or a
+   * half-pushed tree must not delete on the first tick, so prune waits for a second evaluation.
+   */
+  prunePending: Record<string, string>;
   /** A config re-read someone asked for and nobody has done yet. */
   wanted: { cause: string; force: boolean } | null;
 }
@@ -31,6 +36,7 @@ export function initialState(): ProjectState {
     apps: {},
     inbox: [],
     lastFailure: null,
+    prunePending: {},
     wanted: null,
   };
 }
