@@ -42,6 +42,10 @@ export function handleControl(sim: FlySim, method: string, url: URL, body: Body)
     case "DELETE /exit-rules":
       sim.clearExitRules(app);
       return { status: 200, body: { ok: true } };
+    case "POST /foreign-apps":
+      if (typeof body.name !== "string") return bad("name (a string) is required");
+      sim.addForeignApp(body.name, typeof body.org_slug === "string" ? body.org_slug : undefined);
+      return { status: 200, body: { ok: true } };
     case "POST /failing-checks":
       sim.failChecks(body as FailingChecksRule);
       return { status: 200, body: { ok: true } };

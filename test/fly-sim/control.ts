@@ -23,6 +23,7 @@ export interface FlySimControl {
   clearFaults(app?: string): Promise<void>;
   addExitRule(rule: ExitRule): Promise<void>;
   clearExitRules(app?: string): Promise<void>;
+  addForeignApp(name: string, org?: string): Promise<void>;
   failChecks(rule: FailingChecksRule): Promise<void>;
   clearFailingChecks(app?: string): Promise<void>;
   setTimings(timings: Partial<Timings>): Promise<void>;
@@ -56,6 +57,8 @@ export function flySimControl(baseUrl: string, fetcher: typeof fetch = fetch): F
     clearFaults: (app) => ok(call("DELETE", "/faults", app)),
     addExitRule: (rule) => ok(call("POST", "/exit-rules", undefined, rule)),
     clearExitRules: (app) => ok(call("DELETE", "/exit-rules", app)),
+    addForeignApp: (name, org) =>
+      ok(call("POST", "/foreign-apps", undefined, { name, ...(org === undefined ? {} : { org_slug: org }) })),
     failChecks: (rule) => ok(call("POST", "/failing-checks", undefined, rule)),
     clearFailingChecks: (app) => ok(call("DELETE", "/failing-checks", app)),
     setTimings: (timings) => ok(call("PUT", "/timings", undefined, timings)),

@@ -16,7 +16,15 @@ const M = `${A}/machines/{machine_id}`;
 
 export const routes: Route[] = [
   { method: "GET", template: "/apps", operation: "Apps_list", query: ["org_slug", "app_role"], handler: apps.listApps },
-  { method: "POST", template: "/apps", operation: "Apps_create", body: true, handler: apps.createApp },
+  // `wait`: not in the API description, sent by fly-go (flaps/flaps_apps.go CreateApp).
+  {
+    method: "POST",
+    template: "/apps",
+    operation: "Apps_create",
+    query: ["wait"],
+    body: true,
+    handler: apps.createApp,
+  },
   { method: "GET", template: A, operation: "Apps_show", handler: apps.showApp },
   { method: "DELETE", template: A, operation: "Apps_delete", handler: apps.deleteApp },
 

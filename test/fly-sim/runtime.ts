@@ -10,15 +10,33 @@ import type { MachineState, SimMachine, World } from "./world";
 export interface Timings {
   /** Time each step of a transition takes (ms). */
   transitionMs: number;
-  /** Time after `started` until checks pass (ms), in place of the configured grace period. */
+  /**
+   * Time after `started` until the first check results appear (ms): before it a machine's answer
+   * has no `checks` at all, as on Fly (flyctl internal/machine/leasable_machine.go
+   * WaitForHealthchecksToPass counts the configured checks because the list starts out empty).
+   */
+  checksReportMs: number;
+  /** Time after `started` until checks pass (ms), in place of the configured grace period; critical until then. */
   checksPassMs: number;
+  /** How long a crash-looping image (image-behaviour.ts) runs before each exit (ms). */
+  crashMs: number;
   /** How long a one-off (auto_destroy) machine runs by default before exiting 0 (ms). */
   oneOffRunMs: number;
+  /** How long a new app answers 404 after its creation (ms): see handlers/apps.ts. */
+  appReadyMs: number;
   /** Length of one API "second" (ms): wait timeouts and lease ttls; lower it to speed tests. */
   secondMs: number;
 }
 
-export const defaultTimings: Timings = { transitionMs: 50, checksPassMs: 150, oneOffRunMs: 100, secondMs: 1000 };
+export const defaultTimings: Timings = {
+  transitionMs: 50,
+  checksReportMs: 50,
+  checksPassMs: 150,
+  crashMs: 100,
+  oneOffRunMs: 100,
+  appReadyMs: 1000,
+  secondMs: 1000,
+};
 
 const SETTLED = new Set<MachineState>(["started", "stopped", "suspended", "failed", "destroyed"]);
 
@@ -164,21 +182,9 @@ export class MachineRuntime {
   private exit(m: SimMachine, exitCode: number) {
     m.exitCode = exitCode;
     const restarting = this.restarts(m, exitCode);
-    const exitedAt = new Date().toISOString();
-    this.event(m, "exit", "stopped", "flyd", {
-      exit_event: {
-        exit_code: exitCode,
-        exited_at: exitedAt,
-        guest_exit_code: exitCode,
-        guest_signal: -1,
-        oom_killed: false,
-        requested_stop: false,
-        restarting,
-        signal: -1,
-      },
-      restart_count: m.restartCount,
-    });
+    this.event(m, "exit", "stopped", "flyd", exitRequest(exitCode, restarting, m.restartCount));
     m.generation++;
+    delete m.startedAt; // check results start over with the next run
     if (restarting) {
       m.restartCount++;
       this.set(m, "starting");
@@ -209,4 +215,20 @@ export class MachineRuntime {
     this.timers.add(t);
     return t;
   }
+}
+
+/**
+ * An exit event's `request` as Fly sends it: fly-go's MachineExitEvent and MachineRequest
+ * (machine_types.go) mark every field but `exited_at` `omitempty`, so a clean exit has no
+ * `exit_code`, a first run no `restart_count`, and `restarting: false` is left out.
+ */
+function exitRequest(exitCode: number, restarting: boolean, restartCount: number): Record<string, unknown> {
+  const exitEvent = {
+    exited_at: new Date().toISOString(),
+    guest_signal: -1,
+    signal: -1,
+    ...(exitCode !== 0 ? { exit_code: exitCode, guest_exit_code: exitCode } : {}),
+    ...(restarting ? { restarting: true } : {}),
+  };
+  return { exit_event: exitEvent, ...(restartCount > 0 ? { restart_count: restartCount } : {}) };
 }

@@ -7,7 +7,9 @@ import type { FailingChecksRule, SimCore } from "./context";
 import { handleControl } from "./control-api";
 import { dispatchV1 } from "./dispatch";
 import { Faults } from "./faults";
+import { newApp } from "./handlers/apps";
 import { requestId } from "./ids";
+import { crashLoopProgram } from "./image-behaviour";
 import { type ExitRule, exitRuleProgram, type MachineProgram, oneOffProgram } from "./programs";
 import { seededRandom } from "./random";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit";
@@ -56,6 +58,8 @@ export interface FlySim {
   clearExitRules(app?: string): void;
   /** Teaches the simulator what a machine runs (e.g. builds); later additions win. */
   addProgram(program: MachineProgram): void;
+  /** An app named `name` held by organisation `org`, which the caller cannot see (403). */
+  addForeignApp(name: string, org?: string): void;
   failChecks(rule: FailingChecksRule): void;
   clearFailingChecks(app?: string): void;
   setTimings(timings: Partial<Timings>): void;
@@ -72,6 +76,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   // BuildKit machines build for real against their git context (build-program.ts).
   const secret = (app: string, name: string) => world.apps.get(app)?.secrets.get(name)?.value;
   const programs: MachineProgram[] = [
+    crashLoopProgram(() => timings.crashMs),
     buildProgram(registry, { ...(options.token ? { token: options.token } : {}), secret }),
   ];
   const programFor = (m: SimMachine): MachineProgram | undefined => {
@@ -158,6 +163,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     addExitRule: (rule) => exitRules.push(rule),
     clearExitRules: (app) => (exitRules = app === undefined ? [] : exitRules.filter((r) => r.app !== app)),
     addProgram: (program) => programs.push(program),
+    addForeignApp: (name, org = "someone-else") => world.apps.set(name, newApp(name, org, 0, true)),
     failChecks: (rule) => core.failingChecks.push(rule),
     clearFailingChecks: (app) => {
       const keep = core.failingChecks.filter((r) => app !== undefined && r.app !== app);

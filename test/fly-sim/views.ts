@@ -1,5 +1,7 @@
 /** JSON shapes the simulator answers with, field names as in Fly's API description. */
+import { echoConfig } from "./config-echo";
 import type { SimCore } from "./context";
+import { imageBehaviour } from "./image-behaviour";
 import type { SimApp, SimMachine, SimVolume } from "./world";
 
 export function checkNames(m: SimMachine): string[] {
@@ -12,26 +14,35 @@ export function checkNames(m: SimMachine): string[] {
   return names;
 }
 
-/** Checks pass a while after the current version started, unless a test made them fail. */
+/**
+ * Check results as Fly reports them: none at all until `checksReportMs` after the current run
+ * started (flyctl internal/machine/leasable_machine.go WaitForHealthchecksToPass: "Machine.Checks
+ * (runtime status) is empty for freshly-launched machines"), then `critical` until `checksPassMs`
+ * (the grace period), then `passing` — unless a test's rule or the image (image-behaviour.ts:
+ * `unhealthy`, `crash-loop`) keeps them critical. Undefined means the answer has no `checks`.
+ */
 export function checkStatuses(core: SimCore, m: SimMachine) {
-  const failing = core.failingChecks.some(
-    (r) =>
-      (r.app === undefined || r.app === m.app) &&
-      (r.machine === undefined || r.machine === m.id) &&
-      (r.image === undefined || m.config.image.includes(r.image)),
-  );
-  const passing =
-    m.state === "started" &&
-    m.startedAt !== undefined &&
-    Date.now() - m.startedAt >= core.runtime.timings.checksPassMs &&
-    !failing;
-  const updatedAt = new Date(m.startedAt ?? Date.parse(m.updatedAt)).toISOString();
-  return checkNames(m).map((name) => ({
-    name,
-    status: passing ? "passing" : m.state === "started" && !failing ? "warning" : "critical",
-    output: passing ? "OK" : failing ? "check failed (simulated)" : "waiting for grace period",
-    updated_at: updatedAt,
-  }));
+  const names = checkNames(m);
+  if (names.length === 0 || m.startedAt === undefined) return undefined;
+  const age = Date.now() - m.startedAt;
+  const { checksReportMs, checksPassMs } = core.runtime.timings;
+  if (age < checksReportMs) return undefined;
+  const failing =
+    imageBehaviour(m.config.image) !== undefined ||
+    core.failingChecks.some(
+      (r) =>
+        (r.app === undefined || r.app === m.app) &&
+        (r.machine === undefined || r.machine === m.id) &&
+        (r.image === undefined || m.config.image.includes(r.image)),
+    );
+  const passing = m.state === "started" && age >= checksPassMs && !failing;
+  const updatedAt = new Date(m.startedAt).toISOString();
+  const output = passing
+    ? "OK"
+    : failing || age >= checksPassMs
+      ? "check failed (simulated): 503 Service Unavailable"
+      : "connect: connection refused (within the grace period)";
+  return names.map((name) => ({ name, status: passing ? "passing" : "critical", output, updated_at: updatedAt }));
 }
 
 function imageRef(image: string) {
@@ -59,11 +70,12 @@ export function machineView(core: SimCore, m: SimMachine, summary = false): Reco
     image_ref: imageRef(m.config.image),
   };
   if (summary) return { ...base, config: { metadata: m.config.metadata ?? {} } };
+  const checks = checkStatuses(core, m);
   return {
     ...base,
-    config: m.config,
+    config: echoConfig(m.config),
     events: m.events.slice(0, 10),
-    checks: checkStatuses(core, m),
+    ...(checks ? { checks } : {}),
     host_status: "ok",
   };
 }

@@ -99,6 +99,10 @@ export interface SimApp {
   id: string;
   name: string;
   orgSlug: string;
+  /** Epoch ms from which the new app answers (404 before): see handlers/apps.ts. */
+  readyAt: number;
+  /** Held by an organisation the caller's token cannot see: 403 on every request naming it. */
+  foreign: boolean;
   network: string;
   createdAt: string;
   secrets: Map<string, SimSecret>;

@@ -108,9 +108,10 @@ async function startBuild(
     return { failed: true };
   }
   const settings = builds.settingsFor(app);
-  await ensureApp(builds.client, settings.app, settings.org);
-  // The registry takes pushes only for an app that exists: make it before the build pushes.
-  await ensureApp(builds.client, app.name, app.org);
+  // The registry takes pushes only for an app that exists: make it before the build pushes. A new
+  // app does not answer at once: look again on the next slice.
+  if (!(await ensureApp(builds.client, settings.app, settings.org))) return { waitMs: POLL_MS };
+  if (!(await ensureApp(builds.client, app.name, app.org))) return { waitMs: POLL_MS };
   const tag = imageTag(settings, app.name, deploy.id);
   const gitAuth = gitAuthFor(builds, spec);
   // Credentials go to the builder app as secrets (only when changed); the machine names them.

@@ -5,6 +5,7 @@
  * an eviction the next slice reads where the log says the deploy is and carries on.
  */
 import type { ResolvedApp } from "../../config/resolved-app";
+import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";
 import type { AppLog } from "./app-log";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
@@ -72,6 +73,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     try {
       resolution = await resolveDeployImage(ctx, ctx.builds ?? null, deploy, app);
     } catch (error) {
+      if (isForeignAppError(error)) return fail("build", error.message);
       // Fly and registry errors pass with time; the build's own limit ends a build that never does.
       record(ctx, deploy.id, "build", "retry", ctx.now(), error instanceof Error ? error.message : String(error));
       return RETRY_MS;
@@ -123,6 +125,8 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
     return advanced.outcomes.some((outcome) => outcome.outcome === "wait") ? WAIT_MS : 0;
   } catch (error) {
+    // A name that is someone else's never becomes ours: stop now, naming the app and the reason.
+    if (isForeignAppError(error)) return fail(name, error.message);
     // Fly errors are transient until the deploy's timeout says otherwise; messages carry no secrets.
     record(ctx, deploy.id, name, "retry", begun, error instanceof Error ? error.message : String(error));
     return RETRY_MS;

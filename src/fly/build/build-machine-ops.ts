@@ -4,6 +4,8 @@
  * wait a bounded time for it to end and read its exit code from its events, destroy it.
  */
 
+import { ensureApp as ensureAppReady } from "../client/app-ready";
+import { exitCodeOf } from "../client/exit-code";
 import type { FlyClient } from "../client/fly-client";
 import type { CreateMachineRequest, FlyMachine } from "../client/fly-types";
 import { isGone } from "../client/is-gone";
@@ -14,9 +16,12 @@ export type BuildProgress =
   | { state: "exited"; exitCode: number }
   | { state: "lost"; reason: string };
 
-/** Creates the app when it does not exist (the builder app, or the app the image is pushed for). */
-export async function ensureApp(client: FlyClient, name: string, org: string): Promise<void> {
-  if (!(await client.getApp(name))) await client.createApp({ name, org_slug: org });
+/**
+ * Creates the app when it does not exist (the builder app, or the app the image is pushed for);
+ * false when a new app does not answer yet within `waitMs` (client/app-ready.ts): look again later.
+ */
+export async function ensureApp(client: FlyClient, name: string, org: string, waitMs = 3_000): Promise<boolean> {
+  return ensureAppReady(client, name, org, { until: Date.now() + waitMs });
 }
 
 /** The build machine's id: the one of this name if a previous attempt made it, else a new one. */
@@ -56,8 +61,7 @@ export async function checkBuildMachine(
   const machine = await client.getMachine(settings.app, id);
   if (!isGone(machine) && machine?.state !== "failed") return { state: "running" };
   const events = machine?.events?.length ? machine.events : await client.machineEvents(settings.app, id, 50);
-  const exit = events.find((e) => e.type === "exit");
-  const code = (exit?.request?.exit_event as { exit_code?: number } | undefined)?.exit_code;
+  const code = exitCodeOf(events);
   if (typeof code === "number") return { state: "exited", exitCode: code };
   return { state: "lost", reason: `build machine ${id} ended (${machine?.state ?? "gone"}) without an exit event` };
 }

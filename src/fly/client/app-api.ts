@@ -1,3 +1,5 @@
+import { FlyApiError } from "../../errors";
+import { APP_NAME_TAKEN } from "./app-ready";
 import type { FlyHttp } from "./fly-http";
 import type {
   AssignIpRequest,
@@ -17,24 +19,48 @@ export function appApi(http: FlyHttp) {
   const pace = (app: string, action: string) => ({ key: `${app}:${action}`, rate: "action" as const });
 
   const api = {
+    /**
+     * The app, or null when Fly does not know it (a new app too, for a moment). Names are global: a
+     * name held by an organisation this token cannot see answers 403 (fly-go flaps/flaps_apps.go
+     * AppNameAvailable), which throws an `APP_NAME_TAKEN` error: no retry makes it ours.
+     */
     async getApp(app: string): Promise<FlyApp | null> {
-      const r = await http.request<FlyApp>({ method: "GET", path: a(app), pace: pace(app, "get"), accept: [404] });
+      const r = await http.request<FlyApp>({
+        method: "GET",
+        path: a(app),
+        pace: pace(app, "get"),
+        accept: [404, 403],
+      });
+      if (r.status === 403)
+        throw new FlyApiError(
+          APP_NAME_TAKEN,
+          `the app name "${app}" is held by another Fly organisation (Fly answered 403 to GET /apps/${app}): choose another name`,
+          { status: 403, app, requestId: r.requestId },
+        );
       return r.status === 404 ? null : r.body;
     },
     /**
-     * A retry first checks whether the app now exists. Fly answers 201 without a body, so a
-     * success stands for itself (`{name}`) rather than costing a GET nobody reads.
+     * `POST /apps?wait=true`, as fly-go's CreateApp sends it (flaps/flaps_apps.go). A retry first
+     * checks whether the app now exists. "taken" when Fly refuses the name as taken (422): by an
+     * attempt of ours whose answer was lost, or by anyone else — the caller looks it up to tell.
      */
-    async createApp(body: { name: string; org_slug: string; network?: string }): Promise<FlyApp> {
+    async createApp(body: { name: string; org_slug: string; network?: string }): Promise<"created" | "taken"> {
       // Creating apps is limited per organisation, not per app.
       const req = {
         method: "POST" as const,
         path: "/apps",
+        query: { wait: true },
         body,
         pace: { key: `org:${body.org_slug}:create_app`, rate: "action" as const },
       };
-      const made = await http.create<FlyApp | null>(req, () => api.getApp(body.name));
-      return made?.name ? made : { name: body.name };
+      try {
+        await http.create<FlyApp | null>(req, () => api.getApp(body.name));
+        return "created";
+      } catch (err) {
+        if (err instanceof FlyApiError && err.data.status === 422 && /taken/i.test(String(err.data.error ?? "")))
+          return "taken";
+        throw err;
+      }
     },
     async deleteApp(app: string) {
       const r = await http.request({ method: "DELETE", path: a(app), pace: pace(app, "delete_app"), accept: [404] });

@@ -1,3 +1,4 @@
+import { FlyApiError } from "../../errors";
 import type { FlyHttp } from "./fly-http";
 import type {
   CreateMachineRequest,
@@ -87,7 +88,11 @@ export function machinesApi(http: FlyHttp) {
       });
       return r.status !== 404;
     },
-    /** Blocks on Fly's side until the state is reached; `{ok: false}` when Fly's wait timed out (408). */
+    /**
+     * Blocks on Fly's side until the state is reached; `{ok: false}` when Fly's wait timed out
+     * (408). Waiting for `destroyed` on a machine Fly no longer knows (404) means it is destroyed,
+     * as flyctl reads it (internal/machine/leasable_machine.go WaitForState).
+     */
     async waitMachine(
       app: string,
       id: string,
@@ -103,8 +108,17 @@ export function machinesApi(http: FlyHttp) {
           from_event_id: q.from_event_id,
         },
         pace: machinePace(app, id, "wait", true),
-        accept: [408],
+        accept: [408, 404],
       });
+      if (r.status === 404) {
+        if ([q.state].flat().includes("destroyed")) return { ok: true, state: "destroyed" };
+        throw new FlyApiError("fly_not_found", `Fly API GET ${m(app, id, "/wait")} answered 404: machine not found`, {
+          status: 404,
+          method: "GET",
+          path: m(app, id, "/wait"),
+          requestId: r.requestId,
+        });
+      }
       return r.status === 408 ? { ok: false } : { ok: true, ...r.body };
     },
     async machineEvents(app: string, id: string, limit = 20) {

@@ -2,6 +2,7 @@ import { canonicalJson } from "../../base/canonical";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import { sameMeaning, withoutEmpty } from "./config-equivalence";
 
 export const releaseCommandGroup = "fly_app_release_command";
 
@@ -48,14 +49,15 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
   return config;
 }
 
-/** Whether a live machine already runs `want` (ignoring release stamps, volume ids and Fly's additions). */
+/**
+ * Whether a live machine already runs `want` (ignoring release stamps, volume ids, Fly's additions
+ * and Fly's own spelling of the same values: config-equivalence.ts).
+ */
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
   const w = comparable(want);
-  return (
-    canonicalJson(withoutEmpty(w) ?? null) === canonicalJson(withoutEmpty(project(comparable(live), w, "")) ?? null)
-  );
+  return sameMeaning(w, project(comparable(live), w, ""));
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
@@ -97,27 +99,6 @@ function project(live: unknown, want: unknown, path: string): unknown {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/**
- * `value` without null, undefined, empty objects and empty arrays: Fly leaves unset fields out of
- * the config it returns, so an empty field Tower sent and one Fly dropped compare equal.
- */
-function withoutEmpty(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) {
-    const items = value.map((v) => withoutEmpty(v) ?? null);
-    return items.length ? items : undefined;
-  }
-  if (typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const kept = withoutEmpty(v);
-      if (kept !== undefined) out[k] = kept;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return value;
 }
 
 /**

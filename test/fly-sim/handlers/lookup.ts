@@ -1,11 +1,18 @@
 /** Finding the app, machine or volume a request names, 404 otherwise. */
 import type { Ctx } from "../context";
-import { notFound } from "../http-error";
+import { notFound, SimHttpError } from "../http-error";
 import type { SimApp, SimMachine, SimVolume } from "../world";
 
+/**
+ * App names are global: a name held by an organisation the caller cannot see answers 403, not
+ * 404 (fly-go flaps/flaps_apps.go AppNameAvailable). A new app answers 404 for a moment after its
+ * creation (fly-go WaitForApp retries 404/401 after CreateApp, and flyctl calls it every time).
+ */
 export function appOf(ctx: Ctx): SimApp {
   const app = ctx.core.world.apps.get(ctx.params.app_name ?? "");
-  if (!app) throw notFound("app");
+  if (app?.foreign)
+    throw new SimHttpError(403, `unauthorized: app ${app.name} belongs to an organization you cannot access`);
+  if (!app || Date.now() < app.readyAt) throw notFound("app");
   return app;
 }
 

@@ -1,12 +1,16 @@
 /** Wait (blocks until a state/version or answers 408), events, versions. */
+import { echoConfig } from "../config-echo";
 import { type Ctx, json, type Reply } from "../context";
-import { badRequest, SimHttpError } from "../http-error";
+import { badRequest, notFound, SimHttpError } from "../http-error";
 import { machineOf } from "./lookup";
 
 const WAIT_STATES = new Set(["started", "stopped", "suspended", "destroyed", "failed", "settled"]);
 
 export async function waitMachine(ctx: Ctx): Promise<Reply> {
   const m = machineOf(ctx);
+  // A machine already destroyed is not there to wait on: flyctl (internal/machine/leasable_machine.go
+  // WaitForState) reads this 404 as "destroyed" when that is what it waits for.
+  if (m.state === "destroyed") throw notFound("machine");
   const states = (ctx.query.getAll("state").join(",") || "started").split(",").filter(Boolean);
   for (const s of states) if (!WAIT_STATES.has(s)) throw badRequest(`state: "${s}" is not one of ${[...WAIT_STATES]}`);
   const version = ctx.query.get("version") ?? ctx.query.get("instance_id") ?? undefined;
@@ -34,6 +38,6 @@ export function listVersions(ctx: Ctx): Reply {
   const m = machineOf(ctx);
   return json(
     200,
-    m.versions.map((v) => ({ version: v.version, user_config: v.config })),
+    m.versions.map((v) => ({ version: v.version, user_config: echoConfig(v.config) })),
   );
 }

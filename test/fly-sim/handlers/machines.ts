@@ -16,6 +16,17 @@ function checkSecretsVersion(app: SimApp, wanted: number | undefined) {
     throw badRequest(`min_secrets_version ${wanted} is above the app's secrets version ${app.secretsVersion}`);
 }
 
+/**
+ * `files[].raw_value` is base64 ("The base64 encoded string of the file contents", API description
+ * fly.File.raw_value; flyctl encodes fly.toml's plain text before sending): Go's decoder refuses
+ * anything else, and so does the simulator, with 400 naming the file.
+ */
+function checkFiles(config: MachineConfig) {
+  for (const [i, f] of (config.files ?? []).entries())
+    if (f.raw_value !== undefined && !(f.raw_value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(f.raw_value)))
+      throw badRequest(`config.files[${i}].raw_value (${f.guest_path}): illegal base64 data`);
+}
+
 function checkName(ctx: Ctx, app: string, name: string, self?: string) {
   for (const m of ctx.core.world.machines.values())
     if (m.app === app && m.name === name && m.id !== self && isLive(m))
@@ -25,6 +36,7 @@ function checkName(ctx: Ctx, app: string, name: string, self?: string) {
 export function createMachine(ctx: Ctx): Reply {
   const app = appOf(ctx);
   const req = parseBody(createMachineRequest, ctx.body);
+  checkFiles(req.config);
   if (!ctx.core.regions.has(req.region)) throw unprocessable(`region: unknown region "${req.region}"`);
   checkSecretsVersion(app, req.min_secrets_version);
   const id = machineId();
@@ -91,6 +103,7 @@ export function updateMachine(ctx: Ctx): Reply {
   if (!isLive(m)) throw preconditionFailed(`machine ${m.id} is ${m.state}`);
   requireLease(ctx, m);
   const req = parseBody(updateMachineRequest, ctx.body);
+  checkFiles(req.config);
   if (req.current_version !== undefined && req.current_version !== m.instanceId)
     throw preconditionFailed(`machine ${m.id} is at version ${m.instanceId}, not ${req.current_version}`);
   if (req.region !== undefined && req.region !== m.region)

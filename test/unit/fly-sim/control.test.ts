@@ -8,7 +8,10 @@ let control: FlySimControl;
 let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
-  sim = await startFlySim({ rateLimit: false, timings: { transitionMs: 10, checksPassMs: 20, oneOffRunMs: 20 } });
+  sim = await startFlySim({
+    rateLimit: false,
+    timings: { appReadyMs: 0, transitionMs: 10, checksPassMs: 20, oneOffRunMs: 20 },
+  });
   control = flySimControl(sim.url);
   call = api(sim);
 });

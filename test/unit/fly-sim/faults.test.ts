@@ -12,7 +12,7 @@ let record: string;
 
 beforeAll(async () => {
   record = join(await mkdtemp(join(tmpdir(), "fly-sim-")), "requests.jsonl");
-  sim = await startFlySim({ record, seed: 7, timings: { transitionMs: 10 } });
+  sim = await startFlySim({ record, seed: 7, timings: { appReadyMs: 0, transitionMs: 10 } });
   call = api(sim);
   await call("POST", "/apps", { name: "fault-app", org_slug: "personal" });
   await call("POST", "/apps", { name: "quiet-app", org_slug: "personal" });

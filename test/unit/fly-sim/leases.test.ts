@@ -8,7 +8,7 @@ const bob = () => api(sim, "bob-token");
 
 beforeAll(async () => {
   // A lease "second" is 20 ms here, so expiry tests take a fraction of a second.
-  sim = await startFlySim({ rateLimit: false, timings: { transitionMs: 10, secondMs: 20 } });
+  sim = await startFlySim({ rateLimit: false, timings: { appReadyMs: 0, transitionMs: 10, secondMs: 20 } });
   await alice()("POST", "/apps", { name: "lease-app", org_slug: "personal" });
 });
 afterAll(() => sim.close());

@@ -7,7 +7,7 @@ let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
   // Sends malformed requests on purpose: kept out of the suite's request log.
-  sim = await startFlySim({ rateLimit: false, record: false, timings: { transitionMs: 10 } });
+  sim = await startFlySim({ rateLimit: false, record: false, timings: { appReadyMs: 0, transitionMs: 10 } });
   call = api(sim);
   expect((await call("POST", "/apps", { name: "strict-app", org_slug: "personal" })).status).toBe(201);
 });
@@ -69,7 +69,7 @@ describe("fly-sim request validation", () => {
   });
 
   it("answers Fly's status codes for creates and validates names", async () => {
-    expect((await call("POST", "/apps", { name: "strict-app", org_slug: "personal" })).status).toBe(400);
+    expect((await call("POST", "/apps", { name: "strict-app", org_slug: "personal" })).status).toBe(422);
     expect(
       (await call("POST", "/apps/strict-app/volumes", { name: "Bad-Name", region: "iad", size_gb: 1 })).status,
     ).toBe(422);

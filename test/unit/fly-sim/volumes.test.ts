@@ -7,7 +7,7 @@ let call: ReturnType<typeof api>;
 const A = "/apps/vol-app";
 
 beforeAll(async () => {
-  sim = await startFlySim({ rateLimit: false, timings: { transitionMs: 10 } });
+  sim = await startFlySim({ rateLimit: false, timings: { appReadyMs: 0, transitionMs: 10 } });
   call = api(sim);
   await call("POST", "/apps", { name: "vol-app", org_slug: "personal" });
 });

@@ -84,7 +84,11 @@ export async function waitFor(
   }
 }
 
-/** Polls the machine until every check passes (none configured counts as healthy). */
+/**
+ * Polls the machine until every check passes (none configured counts as healthy). A freshly
+ * started machine has no check results yet, so with checks configured at least one result must
+ * be in (flyctl internal/machine/leasable_machine.go WaitForHealthchecksToPass).
+ */
 export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Promise<unknown>) {
   for (;;) {
     checkTimeout(ctx, `the checks of machine ${id} to pass`);
@@ -93,7 +97,10 @@ export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Pro
     if (isGone(m)) throw new StepStalled(`machine ${id} disappeared while waiting for its checks`);
     if (m!.state === "failed") throw new StepStalled(`machine ${id} failed to start`);
     const checks = m!.checks ?? [];
-    if (checks.every((c) => c.status === "passing")) return;
+    const configured =
+      Object.keys(m!.config?.checks ?? {}).length +
+      (m!.config?.services ?? []).reduce((n, s) => n + (s.checks?.length ?? 0), 0);
+    if ((configured === 0 || checks.length > 0) && checks.every((c) => c.status === "passing")) return;
     requireTime(ctx, ctx.pollMs + 500, `waiting for the checks of machine ${id}`);
     await ctx.sleep(ctx.pollMs);
   }

@@ -1,3 +1,4 @@
+import { exitCodeOf } from "../../client/exit-code";
 import type { PlanStep } from "../../plan/plan-types";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
@@ -31,8 +32,7 @@ export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
   const id = ctx.record.machineId;
   await waitFor(ctx, id, "destroyed");
   const events = await ctx.client.machineEvents(ctx.app, id, 50);
-  const exit = events.find((e) => e.type === "exit");
-  const code = (exit?.request?.exit_event as { exit_code?: number } | undefined)?.exit_code;
+  const code = exitCodeOf(events);
   if (code === undefined) throw new StepStalled(`release command machine ${id} ended without an exit event`);
   if (code !== 0) throw new StepStalled(`release command \`${step.command}\` exited with code ${code}`);
 }

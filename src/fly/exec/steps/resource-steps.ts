@@ -1,15 +1,27 @@
+import { inOrg, waitForApp } from "../../client/app-ready";
 import { isGone } from "../../client/is-gone";
 import { ipType } from "../../plan/plan-ips";
 import type { PlanStep } from "../../plan/plan-types";
-import type { StepContext } from "../step-context";
-import { StepStalled } from "../step-outcome";
+import { checkTimeout, type StepContext } from "../step-context";
+import { StepStalled, StepWaiting } from "../step-outcome";
 
 type Of<K extends PlanStep["kind"]> = Extract<PlanStep, { kind: K }>;
 
-/** Looks before creating: the app may exist from an attempt whose answer was lost. */
+/**
+ * Looks before creating (the app may exist from an attempt whose answer was lost), then waits
+ * until Fly answers for the new app, handing back between slices (client/app-ready.ts).
+ */
 export async function createApp(ctx: StepContext, step: Of<"create-app">) {
-  if (await ctx.client.getApp(ctx.app)) return;
-  await ctx.client.createApp({ name: ctx.app, org_slug: step.org });
+  if (!ctx.journal.made[step.id]) {
+    const found = await ctx.client.getApp(ctx.app);
+    if (found && inOrg(found, ctx.app, step.org)) return;
+    await ctx.client.createApp({ name: ctx.app, org_slug: step.org });
+    ctx.journal.made[step.id] = ctx.app;
+  }
+  const wait = { until: ctx.deadline - 500, now: ctx.now, sleep: ctx.sleep, pollMs: Math.min(ctx.pollMs, 250) };
+  if (await waitForApp(ctx.client, ctx.app, step.org, wait)) return;
+  checkTimeout(ctx, `the new app ${ctx.app} to answer`);
+  throw new StepWaiting(250, `the new app ${ctx.app} does not answer yet`);
 }
 
 /** Values come from the DesiredApp in memory; the plan only knows their names and digest. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForApp } from "../../../../src/fly/client/app-ready";
 import type { FlySim } from "../../../fly-sim/sim";
 import { clientFor, startSim } from "../exec/sim-harness";
 
@@ -14,7 +15,10 @@ describe("Fly client against the simulator", () => {
     const fly = clientFor(sim);
     const app = "client-calls";
     expect(await fly.getApp(app)).toBeNull();
-    expect((await fly.createApp({ name: app, org_slug: "acme" })).name).toBe(app);
+    expect(await fly.createApp({ name: app, org_slug: "acme" })).toBe("created");
+    // A new app answers 404 for a moment (fly-go WaitForApp).
+    expect(await fly.getApp(app)).toBeNull();
+    expect(await waitForApp(fly, app, "acme", { until: Date.now() + 10_000 })).toMatchObject({ name: app });
 
     const m = await fly.createMachine(app, {
       name: "one",
