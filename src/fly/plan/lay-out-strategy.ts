@@ -6,13 +6,13 @@ type MachineStep = Extract<PlanStep, { kind: "machines" | "switch-traffic" }>;
 /**
  * Orders machine changes into steps for a strategy. rolling: the first change alone, then batches
  * of `max_unavailable`, each waited for; immediate: everything at once, no waiting; canary: one,
- * then the rest; bluegreen: all green machines, a traffic switch, then the blue ones destroyed.
+ * then the rest; bluegreen: all green machines, a traffic switch, then the blue ones stopped and destroyed.
  */
 export function layOutStrategy(changes: MachineChange[], deploy: DeploySettings, totalMachines: number): MachineStep[] {
   if (!changes.length) return [];
   const rank = { replace: 0, update: 0, create: 1, destroy: 2 } as const;
   const ordered = [...changes].sort((a, b) => rank[a.op] - rank[b.op]);
-  const step = (i: number, list: MachineChange[], wait: boolean): MachineStep => ({
+  const step = (i: number, list: MachineChange[], wait: boolean): Extract<MachineStep, { kind: "machines" }> => ({
     id: `machines-${i}`,
     kind: "machines",
     changes: list,
@@ -36,7 +36,8 @@ export function layOutStrategy(changes: MachineChange[], deploy: DeploySettings,
         green: green.map((c) => c.name),
         blue: blue.map((c) => (c as { machineId: string }).machineId),
       });
-      if (blue.length) out.push(step(2, blue, false));
+      // Blue machines stop gracefully after a drain, then go (flyctl strategy_bluegreen.go Deploy).
+      if (blue.length) out.push({ ...step(2, blue, false), graceful: true });
       return out;
     }
     case "rolling": {
