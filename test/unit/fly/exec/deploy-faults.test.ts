@@ -124,8 +124,14 @@ describe("deploys when Fly misbehaves", () => {
     const r = await deploy(client, v2, { release: 2 });
     expect(r.result.failure?.step).toBe("machines-1");
     // The health gate names the machine, the check and what the check said.
-    expect(r.result.failure?.reason).toMatch(/machine \w+: check \S+ is critical after 2s \(wait_timeout\): check failed/);
-    expect(r.result.failure?.gate).toMatchObject({ gate: "health", check: expect.any(String), output: expect.stringContaining("check failed") });
+    expect(r.result.failure?.reason).toMatch(
+      /machine \w+: check \S+ is critical after 2s \(wait_timeout\): check failed/,
+    );
+    expect(r.result.failure?.gate).toMatchObject({
+      gate: "health",
+      check: expect.any(String),
+      output: expect.stringContaining("check failed"),
+    });
     const now = await images(app);
     // Only the first machine of the rollout was touched.
     expect(Object.values(now).filter((i) => i === "registry.fly.io/shop:v2")).toHaveLength(1);
