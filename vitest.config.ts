@@ -28,6 +28,7 @@ export default defineConfig({
                 BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
                 PUBLIC_API: "false",
+                TEST_HOOKS: "true",
               },
             },
           })),

@@ -21,6 +21,8 @@ export interface OptionalVars {
   FLY_BUILDER_PREFIX?: string;
   /** Time limit of one image build in ms (default 20 minutes). */
   BUILD_TIMEOUT_MS?: string;
+  /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
+  TEST_HOOKS?: string;
 }
 
 export interface Secrets {

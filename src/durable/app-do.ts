@@ -2,8 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppLog } from "./app/app-log";
+import { writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
-import { DESIRED_APP, runSlice } from "./app/deploy-driver";
+import { runSlice } from "./app/deploy-driver";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
@@ -16,6 +17,7 @@ import type {
   DeploySummary,
   DesiredNotice,
   DriftCheck,
+  ForceSyncRequest,
   Page,
   StoredEvent,
 } from "./contract";
@@ -53,13 +55,16 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       cause: notice.cause,
     });
     // Same synchronous block as the append: the row and the event land together.
-    if (result.events.length > 0) this.log.store.putState(DESIRED_APP, app);
+    if (result.events.length > 0) writeRow(this.log.store, "desired-app", app);
+    // A forced notice redeploys in the same call, keyed by the notice: a retried delivery repeats neither.
+    const forced =
+      notice.force && !result.duplicate ? this.force({ cause: notice.cause, key: `${notice.key}:force` }) : 0;
     await this.schedule();
-    return { duplicate: result.duplicate, changed: result.events.length > 0 };
+    return { duplicate: result.duplicate, changed: result.events.length + forced > 0 };
   }
 
-  async forceSync(cause: string): Promise<void> {
-    this.log.execute({ type: "force-sync", at: now(), key: `force:${newDeployId()}`, deployId: newDeployId(), cause });
+  async forceSync(request: ForceSyncRequest): Promise<void> {
+    this.force(request);
     await this.schedule();
   }
 
@@ -118,6 +123,11 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       // After a throw the log still says what is left: come back soon rather than never.
       await this.schedule(next ?? this.pendingWakeup());
     }
+  }
+
+  /** Appends the force-sync; returns how many events it added. */
+  private force({ cause, key }: ForceSyncRequest): number {
+    return this.log.execute({ type: "force-sync", at: now(), key, deployId: newDeployId(), cause }).events.length;
   }
 
   private envRecord(): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { Diagnostic, ResolvedApp } from "../config/resolved-app";
+import type { StepOutcomeName } from "../fly/exec/step-outcome";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -55,10 +56,12 @@ export interface DeploySummary {
 
 export interface DeployStep {
   name: string;
-  outcome: "done" | "wait" | "retry" | "stalled";
+  outcome: StepOutcomeName;
   startedAt: string;
   finishedAt: string | null;
   message?: string;
+  /** wait/retry: how long the step asked to wait before the next attempt (ms). */
+  afterMs?: number;
 }
 
 export interface DeployDetail extends DeploySummary {
@@ -99,6 +102,23 @@ export interface DesiredNotice {
   sourceCommit: string | null;
   cause: string;
   key: string;
+  /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
+  force?: boolean;
+}
+
+/** An admin's force-sync: `key` makes a repeat of the same request a no-op. */
+export interface ForceSyncRequest {
+  cause: string;
+  key: string;
+}
+
+/** What a ProjectDO still owes: pushes to route, a delivery waiting for its retry, the next alarm. */
+export interface ProjectBacklog {
+  inbox: number;
+  deliveryRetry: { attempts: number } | null;
+  /** The latest repeat of the logged config failure (repeats move this, not the log). */
+  configFailure: { at: string; stage: string; commit: string | null; cause: string } | null;
+  alarmAt: number | null;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
@@ -110,7 +130,10 @@ export interface ProjectRpc {
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
   listApps(): Promise<AppSummary[]>;
+  /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
+  configuredApp(name: string): Promise<AppSummary | null>;
   configStatus(): Promise<ConfigStatus>;
+  backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
 }
 
@@ -120,8 +143,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
-  /** Admin force-sync: redeploy even when nothing changed. */
-  forceSync(cause: string): Promise<void>;
+  /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
+  forceSync(request: ForceSyncRequest): Promise<void>;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */

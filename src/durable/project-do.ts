@@ -2,15 +2,24 @@ import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../env";
 import { redact } from "../git";
 import { alarmNoLaterThan } from "./alarm";
-import type { AppSummary, ConfigStatus, ProjectRpc, PushReceived, RecordPushResult, StoredEvent } from "./contract";
+import type {
+  AppSummary,
+  ConfigStatus,
+  ProjectBacklog,
+  ProjectRpc,
+  PushReceived,
+  RecordPushResult,
+  StoredEvent,
+} from "./contract";
 import { EventStore } from "./event-store";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
+import { readRow, writeRow } from "./project/project-rows";
+import type { KnownApp } from "./project/state";
+import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
-
-const SETTINGS = "settings";
 
 /**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
@@ -27,10 +36,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const store = new EventStore(ctx.storage, projectUpcaster);
     this.ports = liveProjectPorts(env, () => this.settings());
     this.core = new ProjectCore(store, this.ports);
-    ctx.blockConcurrencyWhile(async () => {
-      store.migrate();
-      this.core.load();
-    });
+    ctx.blockConcurrencyWhile(async () => this.core.load());
   }
 
   /**
@@ -38,10 +44,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
    * root project normally runs on CONFIG_REPO/CONFIG_REF/CONFIG_PATH).
    */
   async configure(settings: Partial<ProjectSettings>): Promise<ProjectSettings> {
-    this.core.store.putState(SETTINGS, {
-      ...this.core.store.getState<Partial<ProjectSettings>>(SETTINGS),
-      ...settings,
-    });
+    writeRow(this.core.store, "settings", { ...readRow(this.core.store, "settings"), ...settings });
     return this.settings();
   }
 
@@ -72,13 +75,13 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async listApps(): Promise<AppSummary[]> {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    return mapLimit(apps, 6, async (app) => {
-      const summary = await this.ports.summary(app.name);
-      if (summary) return summary;
-      const desired = { configHash: app.hash, sourceCommit: app.sourceCommit };
-      const deployed = { configHash: null, sourceCommit: null };
-      return { name: app.name, org: app.org, status: "pending" as const, desired, deployed, lastDeploy: null };
-    });
+    return mapLimit(apps, 6, async (app) => (await this.ports.summary(app.name)) ?? configView(app));
+  }
+
+  /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
+  async configuredApp(name: string): Promise<AppSummary | null> {
+    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
+    return app ? configView(app) : null;
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -92,8 +95,25 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return this.core.store.read(STREAM, after, Math.min(limit, 1000));
   }
 
+  /** What the DO still owes, once the pass in flight has ended: for operators and tests. */
+  async backlog(): Promise<ProjectBacklog> {
+    await this.running;
+    return {
+      inbox: this.core.state.inbox.length,
+      deliveryRetry: readRow(this.core.store, "outbox-retry"),
+      configFailure: readRow(this.core.store, "config-failure"),
+      alarmAt: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  /** Test-only (see project/test-hooks.ts); refused unless TEST_HOOKS is "true". */
+  async testHook(hook: TestHook): Promise<void> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    runTestHook(this.core, this.ports, hook);
+  }
+
   settings(): ProjectSettings {
-    const stored = this.core.store.getState<Partial<ProjectSettings>>(SETTINGS) ?? {};
+    const stored = readRow(this.core.store, "settings") ?? {};
     return {
       repo: stored.repo ?? this.env.CONFIG_REPO,
       ref: stored.ref ?? (this.env.CONFIG_REF || "main"),
@@ -113,4 +133,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
+}
+
+/** An app before its AppDO has anything to say: pending, as config resolves it. */
+function configView(app: KnownApp): AppSummary {
+  const desired = { configHash: app.hash, sourceCommit: app.sourceCommit };
+  const deployed = { configHash: null, sourceCommit: null };
+  return { name: app.name, org: app.org, status: "pending", desired, deployed, lastDeploy: null };
 }

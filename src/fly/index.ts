@@ -7,7 +7,7 @@ export { isGone } from "./client/is-gone";
 export { createDeployRun, type DeployRun, type DeployRunOptions } from "./exec/deploy-run";
 export { type DeployJournal, newJournal } from "./exec/journal";
 export { type RunResult, runToCompletion } from "./exec/run-to-completion";
-export type { StepOutcome } from "./exec/step-outcome";
+export { delayAfter, type StepOutcome, type StepOutcomeName } from "./exec/step-outcome";
 export { readLiveApp } from "./live/read-live-app";
 export { machineConfigFor, sameConfig } from "./plan/machine-config";
 export { planDeploy } from "./plan/plan-deploy";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Reply, SimCore } from "./context";
-import type { Faults } from "./faults";
+import type { Faults, InjectedFailure } from "./faults";
 import { SimHttpError } from "./http-error";
 import type { RateLimiter } from "./rate-limit";
 import type { RequestLog } from "./request-log";
@@ -122,9 +122,9 @@ export async function dispatchV1(deps: DispatchDeps, req: V1Request): Promise<V1
   }
 }
 
-function injected(deps: DispatchDeps, app: string | undefined, f: { status: number; message: string }) {
+function injected(deps: DispatchDeps, app: string | undefined, f: InjectedFailure) {
   if (app) deps.core.bump("faultsInjected", app);
-  return new SimHttpError(f.status, f.message, f.status === 429 ? { "retry-after": "1" } : {});
+  return new SimHttpError(f.status, f.message, f.status === 429 ? { "retry-after": String(f.retryAfterS ?? 1) } : {});
 }
 
 function checkQuery(route: CompiledRoute, query: URLSearchParams) {

@@ -15,6 +15,11 @@ export interface FaultRule {
   app?: string;
   /** Answer with this status (default 500); 429 answers carry Retry-After. */
   status?: number;
+  /**
+   * Seconds sent as a 429's `Retry-After` (default 1). Fly's rate limiter answers 429 with it
+   * (../shared/reference/FLY-FACTS.md: "Honour 429 and `Retry-After`").
+   */
+  retryAfterS?: number;
   /** Fail this many times, then stop matching (default: every time). */
   times?: number;
   /** Chance of failing when matched (default 1). */
@@ -41,8 +46,14 @@ export interface FaultSettings {
 export interface FaultDecision {
   latencyMs: number;
   hang: boolean;
-  failBefore?: { status: number; message: string };
-  failAfter?: { status: number; message: string };
+  failBefore?: InjectedFailure;
+  failAfter?: InjectedFailure;
+}
+
+export interface InjectedFailure {
+  status: number;
+  message: string;
+  retryAfterS?: number;
 }
 
 export interface FaultRequest {
@@ -99,7 +110,11 @@ export class Faults {
         decision.latencyMs += rule.latencyMs ?? 0;
         if (rule.hang) decision.hang = true;
         if (rule.status !== undefined || (!rule.latencyMs && !rule.hang)) {
-          const fail = { status: rule.status ?? 500, message: rule.message ?? `injected failure of ${req.operation}` };
+          const fail: InjectedFailure = {
+            status: rule.status ?? 500,
+            message: rule.message ?? `injected failure of ${req.operation}`,
+            ...(rule.retryAfterS === undefined ? {} : { retryAfterS: rule.retryAfterS }),
+          };
           if (rule.after) decision.failAfter ??= fail;
           else decision.failBefore ??= fail;
         }

@@ -20,19 +20,17 @@ import {
   imageTag,
   launchBuildMachine,
   manifestDigest,
-  type SecretDigests,
 } from "../../fly/build";
 import { describeRepo, fetchCommit } from "../../git";
+import { readRow, writeRow } from "./app-rows";
 import type { BuildPort } from "./build-port";
-import type { DriverContext } from "./deploy-driver";
+import type { DriverContext } from "./driver-context";
 import { builtImage, type DeployRecord } from "./state";
 
 /** `failed`: the build failed and the log says so (deploy.failed included). */
 export type ImageOutcome = { image: string } | { reason: string } | { waitMs: number } | { failed: true };
 
 const POLL_MS = 1_000;
-/** `{app, digests}`: digests of the builder app's secrets as this AppDO last set or saw them. */
-const BUILDER_SECRETS = "builder-secrets";
 /** Longest one slice waits on a build machine before handing back. */
 const WAIT_SLICE_MS = 10_000;
 
@@ -116,10 +114,10 @@ async function startBuild(
   const gitAuth = gitAuthFor(builds, spec);
   // Credentials go to the builder app as secrets (only when changed); the machine names them.
   const values = builderSecrets(settings, { registryToken: builds.token, ...(gitAuth ? { gitAuth } : {}) });
-  const row = ctx.log.store.getState<{ app: string; digests: SecretDigests }>(BUILDER_SECRETS);
+  const row = readRow(ctx.log.store, "builder-secrets");
   const known = row?.app === settings.app ? row.digests : {};
   const digests = await ensureBuilderSecrets(builds.client, settings, values, known);
-  ctx.log.store.putState(BUILDER_SECRETS, { app: settings.app, digests });
+  writeRow(ctx.log.store, "builder-secrets", { app: settings.app, digests });
   const request = buildMachineRequest(settings, {
     spec,
     name: `build-${deploy.id}`.slice(0, 63),

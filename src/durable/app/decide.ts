@@ -5,7 +5,7 @@
  * the newest; force-sync redeploys an unchanged app; a deploy past its timeout fails.
  */
 import type { AppCommand } from "./commands";
-import type { AppEvent } from "./events";
+import { type AppEvent, event } from "./events";
 import { type AppState, builtImage, driftBase, findDeploy, sameTarget } from "./state";
 
 export function decide(command: AppCommand, state: AppState): AppEvent[] {
@@ -17,7 +17,7 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const { app, org, cause, deployId } = command;
       return [
         ...supersede(state, at, deployId),
-        { type: "desired.changed", v: 1, at, key: command.key, data: { ...command.target, app, org, cause, deployId } },
+        event({ type: "desired.changed", data: { ...command.target, app, org, cause, deployId } }, at, command.key),
       ];
     }
     case "force-sync": {
@@ -26,14 +26,14 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const queued = findDeploy(state, state.queued);
       if (queued || (running && sameTarget(running, state.desired))) return [];
       const { deployId, cause } = command;
-      return [{ type: "deploy.requested", v: 1, at, key: command.key, data: { deployId, cause } }];
+      return [event({ type: "deploy.requested", data: { deployId, cause } }, at, command.key)];
     }
     case "detect-drift": {
       const applied = driftBase(state);
       if (applied === null || command.version !== state.version) return [];
       const { deployId, cause, planSummary } = command;
       const data = { deployId, cause, appliedBy: applied.id, planSummary };
-      return [{ type: "drift.detected", v: 1, at, key: command.key, data }];
+      return [event({ type: "drift.detected", data }, at, command.key)];
     }
     case "tick": {
       if (running) {
@@ -48,7 +48,7 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const timeoutAt = new Date(Date.parse(at) + command.timeoutMs).toISOString();
       const release = state.lastRelease + 1;
       const data = { deployId, release, cause, timeoutAt, configHash, sourceCommit, secretsDigest };
-      return [{ type: "deploy.started", v: 1, at, key: `${deployId}:started`, data }];
+      return [event({ type: "deploy.started", data }, at, `${deployId}:started`)];
     }
     case "record-step": {
       if (running?.id !== command.deployId) return [];
@@ -56,32 +56,30 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const last = running.steps[running.steps.length - 1];
       // A step that keeps answering the same (a health wait) is recorded once, not once per slice.
       if (last && last.name === step.name && last.outcome === step.outcome && last.message === step.message) return [];
-      const event: AppEvent = {
-        type: "deploy.step",
-        v: 1,
+      const recorded = event(
+        { type: "deploy.step", data: { deployId, ...step } },
         at,
-        key: `${deployId}:step@${state.version}`,
-        data: { deployId, ...step },
-      };
-      if (step.outcome !== "stalled") return [event];
-      return [event, failed(deployId, at, step.name, step.message ?? "stalled")];
+        `${deployId}:step@${state.version}`,
+      );
+      if (step.outcome !== "stalled") return [recorded];
+      return [recorded, failed(deployId, at, step.name, step.message ?? "stalled")];
     }
     case "record-plan": {
       if (running?.id !== command.deployId) return [];
       const { deployId, image, planSummary } = command;
-      return [{ type: "deploy.planned", v: 1, at, key: `${deployId}:planned`, data: { deployId, image, planSummary } }];
+      return [event({ type: "deploy.planned", data: { deployId, image, planSummary } }, at, `${deployId}:planned`)];
     }
     case "succeed": {
       if (running?.id !== command.deployId) return [];
       const data = { deployId: running.id, release: running.release };
-      return [{ type: "deploy.succeeded", v: 1, at, key: `${running.id}:succeeded`, data }];
+      return [event({ type: "deploy.succeeded", data }, at, `${running.id}:succeeded`)];
     }
     case "record-build-start": {
       // Skip rule: an image of the same (commit, subdir, Dockerfile, args, target) exists already.
       if (running?.id !== command.deployId || running.build || builtImage(state, command.buildKey)) return [];
       const { deployId, buildKey, machineId, builderApp, image } = command;
       const data = { deployId, buildKey, machineId, builderApp, image };
-      return [{ type: "build.started", v: 1, at, key: `${deployId}:build.started`, data }];
+      return [event({ type: "build.started", data }, at, `${deployId}:build.started`)];
     }
     case "record-build-finish": {
       const build = running?.id === command.deployId ? running.build : undefined;
@@ -89,14 +87,14 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const { deployId, exitCode, digest, image } = command;
       const durationMs = Math.max(0, Date.parse(at) - Date.parse(build.startedAt));
       const data = { deployId, buildKey: build.key, exitCode, digest, image, durationMs };
-      return [{ type: "build.finished", v: 1, at, key: `${deployId}:build.finished`, data }];
+      return [event({ type: "build.finished", data }, at, `${deployId}:build.finished`)];
     }
     case "record-build-fail": {
       if (running?.id !== command.deployId || (running.build && running.build.outcome !== "running")) return [];
       const { deployId, buildKey, reason } = command;
       const data = { deployId, buildKey: running.build?.key ?? buildKey, reason };
       return [
-        { type: "build.failed", v: 1, at, key: `${deployId}:build.failed`, data },
+        event({ type: "build.failed", data }, at, `${deployId}:build.failed`),
         failed(deployId, at, "build", reason),
       ];
     }
@@ -106,12 +104,12 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       if (state.destroy !== null || state.name === null) return [];
       return [
         ...supersede(state, at, "destroy"),
-        { type: "app.destroy.requested", v: 1, at, key: command.key, data: { cause: command.cause } },
+        event({ type: "app.destroy.requested", data: { cause: command.cause } }, at, command.key),
       ];
     case "record-destroy": {
       if (state.destroy !== "requested" || running) return [];
       const data = { destroyed: command.destroyed, reason: command.reason };
-      return [{ type: "app.destroyed", v: 1, at, key: `destroyed@${state.version}`, data }];
+      return [event({ type: "app.destroyed", data }, at, `destroyed@${state.version}`)];
     }
     default: {
       const unhandled: never = command;
@@ -123,9 +121,9 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
 function supersede(state: AppState, at: string, by: string): AppEvent[] {
   if (state.queued === null) return [];
   const deployId = state.queued;
-  return [{ type: "deploy.superseded", v: 1, at, key: `${deployId}:superseded`, data: { deployId, by } }];
+  return [event({ type: "deploy.superseded", data: { deployId, by } }, at, `${deployId}:superseded`)];
 }
 
 function failed(deployId: string, at: string, step: string, reason: string): AppEvent {
-  return { type: "deploy.failed", v: 1, at, key: `${deployId}:failed`, data: { deployId, step, reason } };
+  return event({ type: "deploy.failed", data: { deployId, step, reason } }, at, `${deployId}:failed`);
 }

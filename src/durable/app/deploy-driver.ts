@@ -4,39 +4,17 @@
  * kept in state rows written in the same synchronous block as the events that refer to them. After
  * an eviction the next slice reads where the log says the deploy is and carries on.
  */
-import type { ResolvedApp } from "../../config/resolved-app";
 import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";
-import type { AppLog } from "./app-log";
+import { readRow, writeRow } from "./app-rows";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
-import type { BuildPort } from "./build-port";
-import type { DeployEngine, DeployInput } from "./deploy-engine";
+import type { DeployInput } from "./deploy-engine";
+import type { DriverContext } from "./driver-context";
 import { managedSecrets, rememberSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
 import { type DeployRecord, findDeploy } from "./state";
 
-export interface DriverContext {
-  log: AppLog;
-  /** Null when Fly is not configured: a deploy then fails naming the missing setting. */
-  engine: DeployEngine | null;
-  env: Record<string, unknown>;
-  now: () => number;
-  /** Longest a slice works before handing back. */
-  sliceMs: number;
-  /** Longest a whole deploy may take before it fails. */
-  timeoutMs: number;
-  /** Builds images on Fly for sources that need one; null or absent: such deploys fail. */
-  builds?: BuildPort | null;
-}
-
-/** State rows the driver keeps beside the log. */
-export const DESIRED_APP = "desired-app";
-/** `{deployId, app}`: the resolved app of the running (after it, the last) deploy. */
-export const DEPLOY_APP = "deploy-app";
-const JOURNAL = "journal";
-
-/** Delay before the next slice when a step is waiting on Fly (health checks, machine starts). */
-const WAIT_MS = 1_000;
+/** Delay before the next slice after an error no step classified (its own backoff does not apply). */
 const RETRY_MS = 5_000;
 
 /** Runs one slice; returns the delay until the next alarm, or null when there is nothing to do. */
@@ -45,7 +23,7 @@ export async function runSlice(ctx: DriverContext): Promise<number | null> {
   const started = log.execute({ type: "tick", at: iso(ctx.now()), timeoutMs: ctx.timeoutMs });
   for (const event of started.events)
     if (event.type === "deploy.started")
-      log.store.putState(DEPLOY_APP, { deployId: event.data.deployId, app: log.store.getState(DESIRED_APP) });
+      writeRow(log.store, "deploy-app", { deployId: event.data.deployId, app: readRow(log.store, "desired-app") });
   if (started.events.some((event) => event.type === "deploy.failed")) return 0;
 
   const running = findDeploy(log.state, log.state.running);
@@ -63,7 +41,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     record(ctx, deploy.id, step, "stalled", ctx.now(), message);
     return 0; // The next queued deploy may start at once.
   };
-  const stored = log.store.getState<{ deployId: string; app: ResolvedApp | null }>(DEPLOY_APP);
+  const stored = readRow(log.store, "deploy-app");
   if (stored?.deployId !== deploy.id || !stored.app) return fail("start", "the app's resolved config is missing");
   const app = stored.app;
 
@@ -83,6 +61,11 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     if ("reason" in resolution) return fail("resolve-image", resolution.reason);
     image = resolution.image;
   }
+  // A step that asked Fly's patience (Retry-After, backoff) is not retried early, even when a new
+  // desired state or a hand-run alarm wakes the DO before the alarm it set.
+  const held = readRow(log.store, "journal");
+  if (deploy.image !== null && held?.deployId === deploy.id && held.notBefore && held.notBefore > ctx.now())
+    return held.notBefore - ctx.now();
   const secrets = resolveSecrets(app.secrets, ctx.env);
   if ("reason" in secrets) return fail("resolve-secrets", secrets.reason);
 
@@ -102,7 +85,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
   try {
     if (deploy.image === null) {
       const planned = await ctx.engine.plan(input);
-      log.store.putState(JOURNAL, { deployId: deploy.id, journal: planned.journal });
+      writeRow(log.store, "journal", { deployId: deploy.id, journal: planned.journal });
       record(ctx, deploy.id, "plan", "done", begun);
       log.execute({
         type: "record-plan",
@@ -113,17 +96,21 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
       });
       return 0;
     }
-    const journal = log.store.getState<{ deployId: string; journal: unknown }>(JOURNAL);
-    if (journal?.deployId !== deploy.id) return fail("execute", "the deploy's journal is missing");
-    const advanced = await ctx.engine.advance(journal.journal, input);
-    log.store.putState(JOURNAL, { deployId: deploy.id, journal: advanced.journal });
+    if (held?.deployId !== deploy.id) return fail("execute", "the deploy's journal is missing");
+    const advanced = await ctx.engine.advance(held.journal, input);
+    const notBefore = advanced.delayMs > 0 ? ctx.now() + advanced.delayMs : undefined;
+    writeRow(log.store, "journal", {
+      deployId: deploy.id,
+      journal: advanced.journal,
+      ...(notBefore ? { notBefore } : {}),
+    });
     rememberSecrets(log.store, Object.keys(secrets.values), {
       setDone: advanced.outcomes.some((o) => o.name === "set-secrets" && o.outcome === "done"),
       finished: advanced.finished,
     });
     for (const outcome of advanced.outcomes) log.execute(stepCommand(ctx, deploy.id, outcome));
     if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
-    return advanced.outcomes.some((outcome) => outcome.outcome === "wait") ? WAIT_MS : 0;
+    return advanced.delayMs;
   } catch (error) {
     // A name that is someone else's never becomes ours: stop now, naming the app and the reason.
     if (isForeignAppError(error)) return fail(name, error.message);

@@ -34,6 +34,8 @@ export interface AdvancedDeploy {
   /** What each step did in this slice: done, wait (requeue), retry (transient), stalled (terminal). */
   outcomes: DeployStep[];
   finished: boolean;
+  /** The largest delay any step asked for (Fly's Retry-After, backoff, a held lease); 0: go on. */
+  delayMs: number;
 }
 
 export interface DeployEngine {

@@ -4,9 +4,9 @@
  * A plan that is not empty records `drift.detected`, which queues a deploy of that same state; the
  * normal deploy path then re-applies it. Reads only: the check itself changes nothing on Fly.
  */
-import type { ResolvedApp } from "../../config/resolved-app";
 import type { DriftCheck } from "../contract";
-import { DEPLOY_APP, type DriverContext } from "./deploy-driver";
+import { readRow } from "./app-rows";
+import type { DriverContext } from "./driver-context";
 import { managedSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
 import { driftBase } from "./state";
@@ -18,7 +18,7 @@ export async function checkDrift(ctx: DriftContext, cause: string, deployId: str
   const version = log.state.version;
   const base = driftBase(log.state);
   if (!base?.image) return { drift: false, skipped: "no successful deploy to compare with, or a deploy is pending" };
-  const stored = log.store.getState<{ deployId: string; app: ResolvedApp | null }>(DEPLOY_APP);
+  const stored = readRow(log.store, "deploy-app");
   if (stored?.deployId !== base.id || !stored.app) return { drift: false, skipped: "the applied config is not kept" };
   if (!ctx.engine) return { drift: false, skipped: "FLY_API_TOKEN is not set: Tower cannot reach Fly" };
   const secrets = resolveSecrets(stored.app.secrets, ctx.env);

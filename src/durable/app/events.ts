@@ -4,6 +4,7 @@
  * upcaster step in upcasters.ts for the old one.
  */
 import type { DeployStep } from "../contract";
+import { type Decided, eventBuilder } from "../event-sourced";
 
 /** What a deploy makes true: the deploy happens when this differs from the last successful one. */
 export interface Target {
@@ -12,9 +13,12 @@ export interface Target {
   secretsDigest: string;
 }
 
-type Event<T extends string, D> = { type: T; v: 1; at: string; key: string; data: D };
+type Event<T extends string, D> = { type: T; data: D };
 
-export type AppEvent =
+/** An AppDO event as decided and stored: its data, schema version, time and idempotency key. */
+export type AppEvent = Decided<AppEventData>;
+
+export type AppEventData =
   /** Config or source moved: the newest desired state. `deployId` is the deploy it queues. */
   | Event<"desired.changed", Target & { app: string; org: string; cause: string; deployId: string }>
   /** Admin force-sync: redeploy the newest desired state even when it is deployed already. */
@@ -44,4 +48,24 @@ export type AppEvent =
   | Event<"app.destroyed", { destroyed: boolean; reason: string }>;
 
 export type AppEventType = AppEvent["type"];
+
+/** Current schema version per type: bump one with an upcaster step in upcasters.ts. */
+const APP_EVENT_VERSION: Record<AppEventType, number> = {
+  "desired.changed": 1,
+  "deploy.requested": 1,
+  "drift.detected": 1,
+  "deploy.superseded": 1,
+  "deploy.started": 1,
+  "deploy.step": 1,
+  "deploy.planned": 1,
+  "deploy.succeeded": 1,
+  "deploy.failed": 1,
+  "build.started": 1,
+  "build.finished": 1,
+  "build.failed": 1,
+  "app.destroy.requested": 1,
+  "app.destroyed": 1,
+};
+
+export const event = eventBuilder<AppEventData>(APP_EVENT_VERSION);
 export const APP_STREAM = "app";

@@ -5,6 +5,7 @@ import {
   createDeployRun,
   createFlyClient,
   type DeployJournal,
+  delayAfter,
   type FlyClient,
   newJournal,
   type Plan,
@@ -23,13 +24,21 @@ interface EngineJournal {
   run: DeployJournal;
 }
 
+/** Longest the client sleeps inside one call before handing a transient error to the step. */
+const IN_CALL_SLEEP_MS = 2_000;
+
 /** Null when no Fly token is set: a deploy then fails naming the setting. */
 export function createFlyEngine(
   env: Pick<TowerEnv, "FLY_API_TOKEN" | "FLY_API_BASE">,
   options: { pollMs?: number } = {},
 ): DeployEngine | null {
   if (!env.FLY_API_TOKEN) return null;
-  const client = createFlyClient({ baseUrl: env.FLY_API_BASE, token: env.FLY_API_TOKEN });
+  // A wait Fly asks for beyond IN_CALL_SLEEP_MS is spent between alarms, not inside one.
+  const client = createFlyClient({
+    baseUrl: env.FLY_API_BASE,
+    token: env.FLY_API_TOKEN,
+    retry: { maxSleepMs: IN_CALL_SLEEP_MS },
+  });
   return flyEngine(client, options);
 }
 
@@ -59,6 +68,7 @@ export function flyEngine(client: FlyClient, options: { pollMs?: number } = {}):
         journal: { plan, run: deploy.journal } satisfies EngineJournal,
         outcomes: outcomes.map((outcome) => toStep(outcome, deploy.journal)),
         finished: deploy.journal.status === "succeeded",
+        delayMs: delayAfter(outcomes),
       };
     },
 
@@ -85,6 +95,11 @@ function toStep(outcome: StepOutcome, journal: DeployJournal): DeployStep {
   const record = journal.steps[outcome.step];
   const startedAt = new Date(record?.startedAt ?? Date.now()).toISOString();
   const finishedAt = record?.finishedAt ? new Date(record.finishedAt).toISOString() : null;
-  const step: DeployStep = { name: outcome.step, outcome: outcome.kind, startedAt, finishedAt };
-  return outcome.kind === "done" ? step : { ...step, message: outcome.reason };
+  const step: DeployStep = { name: outcome.step, outcome: outcome.outcome, startedAt, finishedAt };
+  if (outcome.outcome === "done") return step;
+  return {
+    ...step,
+    message: outcome.reason,
+    ...("afterMs" in outcome && outcome.afterMs > 0 ? { afterMs: outcome.afterMs } : {}),
+  };
 }

@@ -4,11 +4,10 @@
  * not in it (set by hand with `fly secrets set`) is never touched.
  */
 import type { EventStore } from "../event-store";
-
-const MANAGED_SECRETS = "managed-secrets";
+import { readRow, writeRow } from "./app-rows";
 
 export function managedSecrets(store: Pick<EventStore, "getState">): string[] {
-  return store.getState<string[]>(MANAGED_SECRETS) ?? [];
+  return readRow(store, "managed-secrets") ?? [];
 }
 
 /**
@@ -20,6 +19,7 @@ export function rememberSecrets(
   names: string[],
   progress: { setDone: boolean; finished: boolean },
 ): void {
-  if (progress.finished) store.putState(MANAGED_SECRETS, [...names].sort());
-  else if (progress.setDone) store.putState(MANAGED_SECRETS, [...new Set([...managedSecrets(store), ...names])].sort());
+  if (progress.finished) writeRow(store, "managed-secrets", [...names].sort());
+  else if (progress.setDone)
+    writeRow(store, "managed-secrets", [...new Set([...managedSecrets(store), ...names])].sort());
 }

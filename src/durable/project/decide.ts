@@ -114,7 +114,7 @@ function evaluation(command: RecordEvaluation, state: ProjectState): DecidedEven
   const kept = Object.values(state.apps)
     .filter((app) => !names.has(app.name) && errors.some((error) => error.file === app.file))
     .map((app) => app.name);
-  const events = [
+  const events: DecidedEvent[] = [
     event(
       { type: "config.evaluated", data: { commit, cause, apps, kept, errors, warnings } },
       at,

@@ -5,6 +5,7 @@
  */
 import type { AppSource, Diagnostic } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
+import { type Decided, eventBuilder } from "../event-sourced";
 
 /** An app as the evaluated config describes it, without its resolved config or secrets. */
 export interface AppEntry {
@@ -57,10 +58,10 @@ export type ProjectEvent =
 export type ProjectEventType = ProjectEvent["type"];
 
 /** An event as decided: the shell adds nothing but `seq` when it stores it. */
-export type DecidedEvent = ProjectEvent & { v: number; at: string; key: string };
+export type DecidedEvent = Decided<ProjectEvent>;
 
 /** Current schema version per type (bump with an upcaster in project-upcasters when data changes). */
-export const EVENT_VERSION: Record<ProjectEventType, number> = {
+const EVENT_VERSION: Record<ProjectEventType, number> = {
   "push.received": 1,
   "push.ignored": 1,
   "push.routed": 1,
@@ -72,6 +73,4 @@ export const EVENT_VERSION: Record<ProjectEventType, number> = {
   "app.removed": 1,
 };
 
-export function event<E extends ProjectEvent>(e: E, at: string, key: string): DecidedEvent {
-  return { ...e, v: EVENT_VERSION[e.type], at, key } as DecidedEvent;
-}
+export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

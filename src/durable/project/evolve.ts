@@ -15,11 +15,11 @@ export function evolve(
     case "push.routed": {
       const inbox = s.inbox.filter((p) => p.deliveryId !== e.data.deliveryId);
       if (e.type === "push.routed" && e.data.config)
-        return { ...s, inbox, wanted: { cause: `push:${e.data.deliveryId}`, force: false, commit: e.data.commit } };
+        return { ...s, inbox, wanted: { cause: `push:${e.data.deliveryId}`, force: false } };
       return { ...s, inbox };
     }
     case "sync.requested":
-      return { ...s, wanted: { cause: `sync:${e.data.id}`, force: e.data.force || !!s.wanted?.force, commit: null } };
+      return { ...s, wanted: { cause: `sync:${e.data.id}`, force: e.data.force || !!s.wanted?.force } };
     case "config.fetched":
       return { ...s, lastFailure: null, config: { ...s.config, commit: e.data.commit } };
     case "config.evaluated": {

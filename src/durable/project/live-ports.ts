@@ -36,9 +36,6 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
     async desire(notice) {
       await app(notice.app.name).desire(notice);
     },
-    async forceSync(name, cause) {
-      await app(name).forceSync(cause);
-    },
     async destroy(name, cause) {
       await app(name).destroyApp(cause);
     },

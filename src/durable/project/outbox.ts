@@ -3,14 +3,11 @@
  * AppDOs. The log is the outbox: a cursor in the state table marks what was delivered, and the
  * AppDO's `desire` is idempotent on the notice key, so a delivery repeated after a crash is safe.
  */
-import type { ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectEvent } from "./events";
 import { mapLimit, type ProjectPorts } from "./ports";
+import { readResolved, readRow, writeRow } from "./project-rows";
 
-const CURSOR = "outbox";
-/** `{attempts}` of the delivery failing since the last clean pass. */
-export const RETRY_ROW = "outbox-retry";
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 5 * 60_000;
 
@@ -53,16 +50,16 @@ export async function deliverOutbox(
   try {
     await deliverPending(store, stream, ports, parallel);
   } catch {
-    const attempts = (store.getState<{ attempts: number }>(RETRY_ROW)?.attempts ?? 0) + 1;
-    store.putState(RETRY_ROW, { attempts });
+    const attempts = (readRow(store, "outbox-retry")?.attempts ?? 0) + 1;
+    writeRow(store, "outbox-retry", { attempts });
     return retryDelay(attempts);
   }
-  if (store.getState(RETRY_ROW) !== null) store.putState(RETRY_ROW, null);
+  if (readRow(store, "outbox-retry") !== null) writeRow(store, "outbox-retry", null);
   return null;
 }
 
 async function deliverPending(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
-  const cursor = store.getState<number>(CURSOR) ?? 0;
+  const cursor = readRow(store, "outbox") ?? 0;
   const last = store.version(stream);
   if (last <= cursor) return;
   const events = [...readAfter(store, stream, cursor)] as unknown as (ProjectEvent & { key: string })[];
@@ -76,16 +73,16 @@ async function deliverPending(store: EventStore, stream: string, ports: ProjectP
   });
   // Only a clean pass moves the cursor; a failed one is retried whole (delivery is idempotent).
   if (failures.length > 0) throw failures[0];
-  store.putState(CURSOR, last);
+  writeRow(store, "outbox", last);
 }
 
 async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
   if (notice.kind === "forget") return;
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
-  const app = store.getState<ResolvedApp>(`app/${notice.app}`);
+  const app = readResolved(store, notice.app);
   if (!app) return;
-  await ports.desire({ app, sourceCommit: notice.sourceCommit, cause: notice.cause, key: notice.key });
-  if (notice.force) await ports.forceSync(notice.app, notice.cause);
+  const { sourceCommit, cause, key, force } = notice;
+  await ports.desire({ app, sourceCommit, cause, key, ...(force ? { force } : {}) });
 }
 
 function* readAfter(store: EventStore, stream: string, after: number) {

@@ -31,8 +31,8 @@ export interface ProjectPorts {
   listRefs(url: string, prefixes: string[]): Promise<Record<string, string>>;
   fetchConfig(url: string, ref: string): Promise<ConfigSnapshot>;
   evaluate(snapshot: ConfigSnapshot, previous: unknown): Promise<RecordedEvaluation>;
+  /** One call per notice; a forced one (`notice.force`) also redeploys, keyed by the notice. */
   desire(notice: DesiredNotice): Promise<void>;
-  forceSync(app: string, cause: string): Promise<void>;
   destroy(app: string, cause: string): Promise<void>;
   /** Asks the app's AppDO to compare Fly with what it last applied and re-apply on a difference. */
   checkDrift(app: string, cause: string): Promise<void>;

@@ -5,46 +5,47 @@
 import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
 import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
+import { EventSourced } from "../event-sourced";
 import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
-import type { ProjectEvent } from "./events";
+import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { readResolved, writeResolved, writeRow } from "./project-rows";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
 export const STREAM = "project";
-/** The latest repeat of the logged config failure (when, which cause). */
-export const FAILURE_ROW = "config-failure";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
 
 export class ProjectCore {
-  state: ProjectState = initialState();
+  private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
 
   constructor(
     readonly store: EventStore,
     private readonly ports: ProjectPorts,
-  ) {}
-
-  load(): void {
-    let state = initialState();
-    for (const stored of this.store.readAll(STREAM)) state = evolve(state, asEvent(stored));
-    this.state = state;
+  ) {
+    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
   }
 
-  /** Decides, appends (with the expected version) and folds in what was new. */
+  get state(): ProjectState {
+    return this.log.state;
+  }
+
+  /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
+  load(): void {
+    this.log.load();
+  }
+
+  /** Decides, appends (with the expected version) and folds in what was new: the shared shell. */
   apply(command: ProjectCommand): { duplicate: boolean; events: StoredEvent[] } {
-    const decided = decide(command, this.state);
-    if (decided.length === 0) return { duplicate: false, events: [] };
-    const result = this.store.append(STREAM, decided, this.state.version);
-    for (const stored of result.events)
-      if (stored.seq > this.state.version) this.state = evolve(this.state, asEvent(stored));
-    return result;
+    const { duplicate, stored } = this.log.execute(command);
+    return { duplicate, events: stored };
   }
 
   /**
@@ -62,11 +63,6 @@ export class ProjectCore {
       refs = await this.listAll(tickPlan(this.state, target));
       this.apply({ type: "record-refs", refs, cause: `tick:${at}`, at });
       moved = configMoved(this.state, refs, target);
-      this.store.putState("last-checked", {
-        at,
-        repos: Object.keys(refs).length,
-        configCommit: this.state.config.commit,
-      });
     }
     const wanted = this.state.wanted;
     if (wanted || moved || evaluationPending(this.state))
@@ -104,7 +100,7 @@ export class ProjectCore {
       const errors = [problem(error)];
       const { events } = this.apply({ type: "record-failure", stage, commit, errors, cause, at: now() });
       // A repeat of the logged failure only moves this row: the log does not grow with time.
-      if (events.length === 0) this.store.putState(FAILURE_ROW, { at: now(), stage, commit, cause, errors });
+      if (events.length === 0) writeRow(this.store, "config-failure", { at: now(), stage, commit, cause, errors });
     };
     let snapshot: Awaited<ReturnType<ProjectPorts["fetchConfig"]>>;
     try {
@@ -138,8 +134,7 @@ export class ProjectCore {
 
   /** Resolved apps (with raw test secrets) stay in the state table, never in the log. */
   private keepResolved(app: ResolvedApp): void {
-    const stored = this.store.getState<ResolvedApp>(`app/${app.name}`);
-    if (JSON.stringify(stored) !== JSON.stringify(app)) this.store.putState(`app/${app.name}`, app);
+    if (JSON.stringify(readResolved(this.store, app.name)) !== JSON.stringify(app)) writeResolved(this.store, app);
   }
 
   /** Lists each repo once, at most PARALLEL at a time; a repo that fails is left out (nothing moves). */
@@ -158,10 +153,6 @@ export class ProjectCore {
 
 export function configTarget(settings: ProjectSettings): ConfigTarget {
   return { repo: normaliseRepoUrl(settings.repo), ref: configRefName(settings.ref) };
-}
-
-function asEvent(stored: StoredEvent) {
-  return stored as unknown as ProjectEvent & { seq: number; at: string; key: string };
 }
 
 /** An error as a config problem: the place when it names one, the message always. */

@@ -21,7 +21,7 @@ export interface ProjectState {
   /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
   lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
   /** A config re-read someone asked for and nobody has done yet. */
-  wanted: { cause: string; force: boolean; commit: string | null } | null;
+  wanted: { cause: string; force: boolean } | null;
 }
 
 export function initialState(): ProjectState {

@@ -95,7 +95,9 @@ export function createFlyHttp(options: FlyClientOptions): FlyHttp {
       const r = await once<T>(req);
       if (!(r instanceof FlyApiError)) return r;
       if (attempt + 1 >= attempts || !isTransientStatus(r.data.status as number)) throw r;
-      await sleep(backoffMs(policy, attempt, random, r.data.retryAfter as string | null));
+      const wait = backoffMs(policy, attempt, random, r.data.retryAfter as string | null);
+      if (wait > policy.maxSleepMs) throw r;
+      await sleep(wait);
     }
   }
 
@@ -106,7 +108,9 @@ export function createFlyHttp(options: FlyClientOptions): FlyHttp {
       // 429 means the request was refused before doing anything; other failures may hide a success.
       const status = r.data.status as number;
       if (attempt + 1 >= policy.attempts || !isTransientStatus(status)) throw r;
-      await sleep(backoffMs(policy, attempt, random, r.data.retryAfter as string | null));
+      const wait = backoffMs(policy, attempt, random, r.data.retryAfter as string | null);
+      if (wait > policy.maxSleepMs) throw r;
+      await sleep(wait);
       if (status !== 429) {
         const found = await lookup();
         if (found) return found;

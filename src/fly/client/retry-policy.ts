@@ -4,9 +4,19 @@ export interface RetryPolicy {
   attempts: number;
   baseMs: number;
   maxMs: number;
+  /**
+   * Longest wait slept inside one call. A longer one (a server's Retry-After) ends the call with
+   * the error instead, so a caller with durable timers (the AppDO's alarm) waits between slices.
+   */
+  maxSleepMs: number;
 }
 
-export const defaultRetry: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8000 };
+export const defaultRetry: RetryPolicy = {
+  attempts: 5,
+  baseMs: 250,
+  maxMs: 8000,
+  maxSleepMs: Number.POSITIVE_INFINITY,
+};
 
 /** 429, 408 and 5xx are transient; a network error (status 0) too. */
 export function isTransientStatus(status: number): boolean {
@@ -15,7 +25,7 @@ export function isTransientStatus(status: number): boolean {
 
 /** Exponential backoff with full jitter; a server's `Retry-After` wins when it asks for longer. */
 export function backoffMs(
-  policy: RetryPolicy,
+  policy: Pick<RetryPolicy, "baseMs" | "maxMs">,
   attempt: number,
   random: () => number,
   retryAfter?: string | null,

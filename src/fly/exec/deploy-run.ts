@@ -51,14 +51,14 @@ export function createDeployRun(o: DeployRunOptions): DeployRun {
       if (o.plan.refused && j.status === "running") {
         j.status = "failed";
         j.failure = { step: "plan", reason: o.plan.refused };
-        return [{ step: "plan", kind: "stalled", reason: o.plan.refused }];
+        return [{ step: "plan", outcome: "stalled", reason: o.plan.refused }];
       }
       for (const step of o.plan.steps) {
         if (j.status !== "running") return out;
         const record = (j.steps[step.id] ??= { status: "running", startedAt: now(), retries: 0 });
         if (record.status === "done") continue;
         if (budget.deadline - now() < 1000) {
-          out.push({ step: step.id, kind: "wait", afterMs: 0, reason: "slice budget spent" });
+          out.push({ step: step.id, outcome: "wait", afterMs: 0, reason: "slice budget spent" });
           return out;
         }
         const ctx: StepContext = {
@@ -77,18 +77,18 @@ export function createDeployRun(o: DeployRunOptions): DeployRun {
           drainMs: o.drainMs ?? 10_000,
         };
         let outcome = await runStep(ctx, step);
-        if (outcome.kind === "retry" && ++record.retries > (o.maxRetries ?? 4))
+        if (outcome.outcome === "retry" && ++record.retries > (o.maxRetries ?? 4))
           outcome = {
             step: step.id,
-            kind: "stalled",
+            outcome: "stalled",
             reason: `${outcome.reason} (gave up after ${record.retries} attempts)`,
           };
         out.push(outcome);
-        if (outcome.kind === "done") {
+        if (outcome.outcome === "done") {
           Object.assign(record, { status: "done", finishedAt: now(), retries: 0 });
           continue;
         }
-        if (outcome.kind === "stalled") {
+        if (outcome.outcome === "stalled") {
           j.status = "failed";
           j.failure = { step: step.id, reason: outcome.reason, ...(outcome.gate ? { gate: outcome.gate } : {}) };
           await abandon(ctx, step.kind === "machines" ? step : undefined);

@@ -21,20 +21,21 @@ import { switchTraffic } from "./steps/switch-traffic-step";
 export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOutcome> {
   try {
     await dispatch(ctx, step);
-    return { step: step.id, kind: "done" };
+    return { step: step.id, outcome: "done" };
   } catch (err) {
-    if (err instanceof StepWaiting) return { step: step.id, kind: "wait", afterMs: err.afterMs, reason: err.message };
+    if (err instanceof StepWaiting)
+      return { step: step.id, outcome: "wait", afterMs: err.afterMs, reason: err.message };
     if (err instanceof GateFailed)
-      return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${err.message}`, gate: err.failure };
+      return { step: step.id, outcome: "stalled", reason: `${describe(step)}: ${err.message}`, gate: err.failure };
     if (err instanceof StepStalled)
-      return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${err.message}` };
+      return { step: step.id, outcome: "stalled", reason: `${describe(step)}: ${err.message}` };
     if (err instanceof FlyApiError && transient(err)) {
       const asked = parseRetryAfter(err.data.retryAfter as string | null, ctx.now());
       const afterMs = asked ? asked : Math.min(30_000, 1000 * 2 ** ctx.record.retries);
-      return { step: step.id, kind: "retry", afterMs, reason: `${describe(step)}: ${err.message}` };
+      return { step: step.id, outcome: "retry", afterMs, reason: `${describe(step)}: ${err.message}` };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return { step: step.id, kind: "stalled", reason: `${describe(step)}: ${message}` };
+    return { step: step.id, outcome: "stalled", reason: `${describe(step)}: ${message}` };
   }
 }
 

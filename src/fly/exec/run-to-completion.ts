@@ -1,6 +1,6 @@
 import type { DeployRun } from "./deploy-run";
 import type { DeployJournal } from "./journal";
-import type { StepOutcome } from "./step-outcome";
+import { delayAfter, type StepOutcome } from "./step-outcome";
 
 export interface RunResult {
   status: DeployJournal["status"];
@@ -21,8 +21,8 @@ export async function runToCompletion(
   while (run.journal.status === "running") {
     const slice = await run.advance({ deadline: now() + sliceMs });
     outcomes.push(...slice);
-    const last = slice.at(-1);
-    if (last && (last.kind === "wait" || last.kind === "retry") && last.afterMs > 0) await sleep(last.afterMs);
+    const delay = delayAfter(slice);
+    if (delay > 0) await sleep(delay);
   }
   return { status: run.journal.status, failure: run.journal.failure, outcomes };
 }

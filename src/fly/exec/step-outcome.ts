@@ -2,11 +2,14 @@ import type { GateFailure } from "./gates/gate-failure";
 
 /** What one step did in one slice: Flux's done / requeue / transient retry / terminal stall. */
 export type StepOutcome =
-  | { step: string; kind: "done" }
-  | { step: string; kind: "wait"; afterMs: number; reason: string }
-  | { step: string; kind: "retry"; afterMs: number; reason: string }
+  | { step: string; outcome: "done" }
+  | { step: string; outcome: "wait"; afterMs: number; reason: string }
+  | { step: string; outcome: "retry"; afterMs: number; reason: string }
   /** `gate`: the deploy stopped at a gate (gates/gate-failure.ts), not on an error. */
-  | { step: string; kind: "stalled"; reason: string; gate?: GateFailure };
+  | { step: string; outcome: "stalled"; reason: string; gate?: GateFailure };
+
+/** The name of what a step did: the same word in the journal, the log and the API (`DeployStep`). */
+export type StepOutcomeName = StepOutcome["outcome"];
 
 /** Thrown inside a step to end the deploy with a reason (the step is named by the runner). */
 export class StepStalled extends Error {}
@@ -19,4 +22,14 @@ export class StepWaiting extends Error {
   ) {
     super(reason);
   }
+}
+
+/**
+ * How long to wait before the next slice: the largest delay any step of this slice asked for (a
+ * server's Retry-After included), 0 when none did. Waiting less would only earn another 429.
+ */
+export function delayAfter(outcomes: readonly StepOutcome[]): number {
+  let delay = 0;
+  for (const o of outcomes) if (o.outcome === "wait" || o.outcome === "retry") delay = Math.max(delay, o.afterMs);
+  return delay;
 }

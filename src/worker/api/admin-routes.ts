@@ -7,7 +7,11 @@ import type { Api } from "./type";
 export function registerAdminRoutes(api: Api): void {
   api.openapi(syncAppRoute, async (c) => {
     const { name } = await knownApp(c.env, c.req.valid("param").app);
-    await appStub(c.env, name).forceSync("admin: POST /api/apps/:app/sync");
+    // Each POST is a new ask; the key keeps a retry of this one call (RPC) from redeploying twice.
+    await appStub(c.env, name).forceSync({
+      cause: "admin: POST /api/apps/:app/sync",
+      key: `admin:${crypto.randomUUID()}`,
+    });
     return c.json({ accepted: true as const }, 202);
   });
 

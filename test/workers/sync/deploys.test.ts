@@ -4,6 +4,7 @@ import type { TowerEnv } from "../../../src/env";
 import worker from "../../../src/worker/index";
 import { flySimControl } from "../../fly-sim/control";
 import { appStub, projectStub } from "../do-stubs";
+import { arrivedMidDeployWithoutOverlap, deployRunning, eventsOf } from "../durable/app/fixtures";
 import {
   deployCount,
   deploysSettled,
@@ -59,7 +60,7 @@ describe("ProjectDO → AppDO → Fly simulator", () => {
 });
 
 describe("pushes in quick succession", () => {
-  it("two config pushes 10 ms apart: deploys never overlap and the app ends at the second commit", async () => {
+  it("a config push arriving mid-deploy: deploys never overlap and the app ends at the second commit", async () => {
     const s = uniqueSuffix();
     const name = `twice-${s}`;
     const config = await newRepo("config");
@@ -67,9 +68,12 @@ describe("pushes in quick succession", () => {
     const stub = await project(config);
     await stub.tick(new Date().toISOString());
     await deploysSettled([name]);
+    // Slow Fly calls keep the deploy of `second` at work when `third` is pushed.
+    await fly().setFaults({ latencyMs: 100 }, name);
     const second = await config.commit({ "a/app.yaml": imageApp(name, "28") });
     await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await new Promise((r) => setTimeout(r, 10));
+    await settle(stub);
+    await deployRunning(appStub(env, name));
     const third = await config.commit({ "a/app.yaml": imageApp(name, "29") });
     await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
     await settle(stub);
@@ -78,6 +82,8 @@ describe("pushes in quick succession", () => {
     const summary = await appStub(env, name).summary();
     expect(summary?.status).toBe("synced");
     expect(summary?.deployed.configHash).toBe(summary?.desired.configHash);
+    await fly().clearFaults(name);
+    arrivedMidDeployWithoutOverlap(await eventsOf(appStub(env, name)), summary!.desired.configHash!);
     const evaluated = (await eventsAfter(stub, 0)).filter((e) => e.type === "config.evaluated").at(-1);
     expect((evaluated?.data.apps as { name: string; hash: string }[])[0]?.hash).toBe(summary?.desired.configHash);
     expect(await fly().leaseOverlaps(name)).toBe(0);

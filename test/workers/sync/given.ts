@@ -1,8 +1,7 @@
 /** A config repo, app repos and a ProjectDO pointed at them, for end-to-end sync tests in workerd. */
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { inject } from "vitest";
 import type { PushReceived, StoredEvent } from "../../../src/durable/contract";
-import { RETRY_ROW } from "../../../src/durable/project/outbox";
 import { normaliseRepoUrl } from "../../../src/git";
 import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
 import { appStub } from "../do-stubs";
@@ -38,18 +37,9 @@ export type ProjectStub = Awaited<ReturnType<typeof project>>;
 export async function settle(stub: ProjectStub): Promise<void> {
   for (let round = 0; round < 50; round++) {
     await runDurableObjectAlarm(stub);
-    const owed = await runInDurableObject(stub, async (instance, state) => {
-      // Test-only look at the pass chain and the inbox.
-      const look = instance as unknown as {
-        running: Promise<void>;
-        core: { state: { inbox: unknown[] }; store: { getState(name: string): unknown } };
-      };
-      await look.running;
-      const alarm = await state.storage.getAlarm();
-      // A failed delivery to an AppDO waits for its retry alarm (1 s at first): run it now.
-      const retrying = look.core.store.getState(RETRY_ROW) !== null;
-      return look.core.state.inbox.length > 0 || retrying || (alarm !== null && alarm <= Date.now() + 50);
-    });
+    const { inbox, deliveryRetry, alarmAt } = await stub.backlog();
+    // A failed delivery to an AppDO waits for its retry alarm (1 s at first): run it now.
+    const owed = inbox > 0 || deliveryRetry !== null || (alarmAt !== null && alarmAt <= Date.now() + 50);
     if (!owed) return;
     await new Promise((r) => setTimeout(r, 20));
   }

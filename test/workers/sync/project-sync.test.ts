@@ -1,6 +1,5 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ProjectCore } from "../../../src/durable/project/project-core";
 import { appStub } from "../do-stubs";
 import { eventsAfter, gitApp, imageApp, lastSeq, newRepo, project, pushOf, settle, told, uniqueSuffix } from "./given";
 
@@ -85,9 +84,8 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     const { config, stub, names } = await fiveApps();
     const second = await config.commit({ "apps/c/app.yaml": imageApp(names[2]!, "28") });
     // The eviction: the fetch of `second` is in the log, its evaluation never happened.
-    await runInDurableObject(stub, (instance) => {
-      const core = (instance as unknown as { core: ProjectCore }).core;
-      core.apply({ type: "record-fetch", commit: second, ref: "refs/heads/main", cause: "cut", at: "t" });
+    await stub.testHook({
+      apply: { type: "record-fetch", commit: second, ref: "refs/heads/main", cause: "cut", at: "t" },
     });
     const before = await lastSeq(stub);
     await stub.tick(new Date().toISOString());
@@ -101,10 +99,8 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     const { config, first, stub } = await fiveApps();
     const push = pushOf(config, "refs/heads/main", first, first);
     // The cut: the push is appended, the alarm never set.
-    await runInDurableObject(stub, async (instance, state) => {
-      (instance as unknown as { core: ProjectCore }).core.apply({ type: "record-push", push, at: "t" });
-      await state.storage.deleteAlarm();
-    });
+    await stub.testHook({ apply: { type: "record-push", push, at: "t" } });
+    await runInDurableObject(stub, (_, state) => state.storage.deleteAlarm());
     expect((await stub.recordPush(push)).duplicate).toBe(true);
     await settle(stub); // runs the alarm, if one is set; no tick
     const routed = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === push.deliveryId);

@@ -95,7 +95,7 @@ describe("ProjectDO decide: pushes", () => {
     expect(state.inbox).toHaveLength(1);
     const routed = run([{ type: "route-push", push: state.inbox[0]!, config: CONFIG, at: AT }], state).state;
     expect(routed.inbox).toEqual([]);
-    expect(routed.wanted).toEqual({ cause: "push:d1", force: false, commit: sha("9") });
+    expect(routed.wanted).toEqual({ cause: "push:d1", force: false });
   });
 
   it("tells the apps following the pushed branch, with the new commit", () => {

@@ -3,7 +3,7 @@ import { abortAllDurableObjects, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { flySimControl } from "../../../fly-sim/control";
 import { appStub } from "../../do-stubs";
-import { eventsOf, notice, resolvedApp, settle } from "./fixtures";
+import { arrivedMidDeployWithoutOverlap, deployRunning, eventsOf, notice, resolvedApp, settle } from "./fixtures";
 
 const sim = flySimControl(env.FLY_API_BASE);
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
@@ -36,11 +36,15 @@ describe("AppDO deploys to Fly (simulator)", () => {
     expect(count(types, "deploy.succeeded")).toBe(1);
   });
 
-  it("two desired states 10 ms apart never deploy at once, and the second wins", async () => {
+  it("a second desired state arriving mid-deploy never deploys at once with the first, and wins", async () => {
     const name = unique("overlap");
     const stub = appStub(env, name);
+    // Slow Fly calls keep the first deploy at work when the second state arrives.
+    await sim.setFaults({ latencyMs: 100 }, name);
     await stub.desire(notice(resolvedApp(name, { hash: "h1" }), "k1", "c1"));
+    await deployRunning(stub);
     await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await stub.summary())?.lastDeploy).toMatchObject({ configHash: "h1", outcome: "running" });
     await stub.desire(
       notice(
         resolvedApp(name, { hash: "h2", source: { type: "image", image: "registry.example/hello:2" } }),
@@ -49,14 +53,11 @@ describe("AppDO deploys to Fly (simulator)", () => {
       ),
     );
     const summary = await settle(stub);
+    await sim.clearFaults(name);
     expect(summary).toMatchObject({ status: "synced", deployed: { configHash: "h2", sourceCommit: "c2" } });
     expect(await sim.leaseOverlaps(name)).toBe(0);
-    // Deploys follow each other in the log: never a start while another runs.
-    let running = 0;
-    for (const event of await eventsOf(stub)) {
-      if (event.type === "deploy.started") expect(++running).toBe(1);
-      if (event.type === "deploy.succeeded" || event.type === "deploy.failed") running--;
-    }
+    // h2 was recorded while h1's deploy ran; deploys follow each other: never a start while another runs.
+    arrivedMidDeployWithoutOverlap(await eventsOf(stub), "h2");
     const machines = (await sim.state(name)).machines as unknown as { config: { image: string } }[];
     expect(machines.map((m) => m.config.image)).toEqual(["registry.example/hello:2"]);
   });
@@ -111,7 +112,7 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const stub = appStub(env, name);
     await stub.desire(notice(resolvedApp(name), "k1"));
     await settle(stub);
-    await stub.forceSync("admin sync");
+    await stub.forceSync({ cause: "admin sync", key: "admin-1" });
     const summary = await settle(stub);
     expect(summary).toMatchObject({
       status: "synced",
@@ -124,5 +125,23 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const detail = await stub.deploy(summary!.lastDeploy!.id);
     expect(detail).toMatchObject({ error: null, planSummary: { "machines.update": 1 } });
     expect(detail!.steps.map((s) => s.name)).toEqual(["plan", "machines-1"]);
+  });
+
+  it("a forced notice delivered twice (a retried sync pass) redeploys once", async () => {
+    const name = unique("force-once");
+    const stub = appStub(env, name);
+    await stub.desire(notice(resolvedApp(name), "k1"));
+    await settle(stub);
+    const forced = { ...notice(resolvedApp(name), "k2"), force: true };
+    expect(await stub.desire(forced)).toEqual({ duplicate: false, changed: true });
+    await settle(stub);
+    // The retry arrives after the first redeploy finished: it must not start another.
+    expect(await stub.desire(forced)).toMatchObject({ changed: false });
+    await stub.forceSync({ cause: "admin", key: "admin-1" });
+    await stub.forceSync({ cause: "admin", key: "admin-1" });
+    const summary = await settle(stub);
+    expect(summary).toMatchObject({ status: "synced", lastDeploy: { outcome: "succeeded", release: 3 } });
+    const types = (await eventsOf(stub)).map((e) => e.type);
+    expect(count(types, "deploy.started")).toBe(3);
   });
 });

@@ -32,7 +32,7 @@ describe("AppDO redeploys", () => {
     expect(before.map((m) => m.config?.metadata?.fly_release_version)).toEqual(["1", "1", "1"]);
     const from = (await sim.requests(name)).length;
 
-    await stub.forceSync("admin: POST /api/apps/:app/sync");
+    await stub.forceSync({ cause: "admin: POST /api/apps/:app/sync", key: "admin-1" });
     const summary = await settle(stub);
     expect(summary).toMatchObject({ status: "synced", lastDeploy: { outcome: "succeeded", release: 2 } });
     const deployId = summary!.lastDeploy!.id;

@@ -40,3 +40,33 @@ export async function settle(stub: AppStub, max = 200): Promise<AppSummary | nul
 export async function eventsOf(stub: AppStub, after = 0): Promise<StoredEvent[]> {
   return (await stub.events(after, 1000)) as unknown as StoredEvent[];
 }
+
+/** Waits until the app's log shows a deploy started and still running; fails after `ms`. */
+export async function deployRunning(stub: AppStub, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while ((await stub.summary())?.lastDeploy?.outcome !== "running") {
+    if (Date.now() > until) throw new Error(`no deploy started within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The log, checked: the desired state `configHash` was recorded while another deploy ran (after
+ * its deploy.started, before its end), and no two deploys ever ran at once.
+ */
+export function arrivedMidDeployWithoutOverlap(events: StoredEvent[], configHash: string): void {
+  const arrived = events.findIndex((e) => e.type === "desired.changed" && e.data.configHash === configHash);
+  if (arrived < 0) throw new Error(`no desired.changed for ${configHash}`);
+  let running: string | null = null;
+  let midDeploy = false;
+  for (const [index, event] of events.entries()) {
+    if (index === arrived) midDeploy = running !== null;
+    if (event.type === "deploy.started") {
+      if (running !== null) throw new Error(`${event.data.deployId} started while ${running} ran`);
+      running = String(event.data.deployId);
+    }
+    if ((event.type === "deploy.succeeded" || event.type === "deploy.failed") && event.data.deployId === running)
+      running = null;
+  }
+  if (!midDeploy) throw new Error(`${configHash} arrived while no deploy ran: the test proves nothing`);
+}

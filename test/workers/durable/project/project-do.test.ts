@@ -1,7 +1,6 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { StoredEvent } from "../../../../src/durable/contract";
-import type { ProjectPorts } from "../../../../src/durable/project/ports";
 import { createRepo } from "../../../support/fixture-repo";
 import { appStub } from "../../do-stubs";
 
@@ -68,12 +67,7 @@ describe("ProjectDO", () => {
       await stub.tick(at);
     const events = (await stub.events(0, 100)) as unknown as StoredEvent[];
     expect(events.map((e) => e.type)).toEqual(["config.failed"]);
-    const row = await runInDurableObject(stub, (instance) =>
-      (instance as unknown as { core: { store: { getState(n: string): unknown } } }).core.store.getState(
-        "config-failure",
-      ),
-    );
-    expect(row).toMatchObject({
+    expect((await stub.backlog()).configFailure).toMatchObject({
       at: "2026-01-01T00:02:00.000Z",
       stage: "fetch",
       cause: "initial:2026-01-01T00:02:00.000Z",
@@ -90,6 +84,24 @@ describe("ProjectDO", () => {
     expect(types.filter((t) => t === "config.failed")).toHaveLength(2);
   });
 
+  it("configuredApp answers from config alone: pending before its AppDO knows it, null for a name not in config", async () => {
+    const repo = await createRepo(inject("gitUrl"), "configured");
+    const name = `configured-${crypto.randomUUID().slice(0, 8)}`;
+    await repo.commit({
+      "project.yaml": "project: root\n",
+      "a/app.yaml": `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx\n`,
+    });
+    const stub = fresh("configured");
+    await stub.configure({ repo: repo.url });
+    // Every delivery fails: the AppDO never hears of the app, so the answer cannot come from it.
+    await stub.testHook({ refuseDeliveries: 100 });
+    await stub.tick(new Date().toISOString());
+    expect(await appStub(env, name).summary()).toBeNull();
+    expect(await stub.configuredApp(name)).toMatchObject({ name, status: "pending", lastDeploy: null });
+    expect(await stub.configuredApp(`${name}-typo`)).toBeNull();
+    expect(await stub.configuredApp("constructor")).toBeNull();
+  });
+
   it("an app that cannot be told is retried by an alarm with backoff, not at the next tick", async () => {
     const repo = await createRepo(inject("gitUrl"), "outbox");
     const name = `outbox-${crypto.randomUUID().slice(0, 8)}`;
@@ -99,22 +111,12 @@ describe("ProjectDO", () => {
     });
     const stub = fresh("outbox");
     await stub.configure({ repo: repo.url });
-    type Inside = { core: { ports: ProjectPorts; store: { getState(n: string): unknown } } };
     // The AppDO is unreachable for the first two deliveries.
-    let refusals = 2;
-    await runInDurableObject(stub, (instance) => {
-      const ports = (instance as unknown as Inside).core.ports;
-      const desire = ports.desire.bind(ports);
-      ports.desire = async (notice) => {
-        if (refusals-- > 0) throw new Error("AppDO unreachable");
-        return desire(notice);
-      };
-    });
-    const retryState = () =>
-      runInDurableObject(stub, async (instance, state) => ({
-        alarm: await state.storage.getAlarm(),
-        row: (instance as unknown as Inside).core.store.getState("outbox-retry"),
-      }));
+    await stub.testHook({ refuseDeliveries: 2 });
+    const retryState = async () => {
+      const { alarmAt, deliveryRetry } = await stub.backlog();
+      return { alarm: alarmAt, row: deliveryRetry };
+    };
     const before = Date.now();
     await stub.tick(new Date().toISOString());
     const first = await retryState();
@@ -140,7 +142,5 @@ describe("ProjectDO", () => {
 /** Runs the alarm now, unless it already fired by itself, and waits for its pass to end. */
 async function alarmNow(stub: ReturnType<typeof fresh>) {
   await runDurableObjectAlarm(stub);
-  await runInDurableObject(stub, async (instance) => {
-    await (instance as unknown as { running: Promise<void> }).running;
-  });
+  await stub.backlog(); // answers once the pass in flight has ended
 }

@@ -1,0 +1,32 @@
+/**
+ * The AppDO's state rows beside its log, named and typed in one place. Each is written in the same
+ * synchronous block as the event that refers to it, so the log and the rows never disagree.
+ */
+import type { ResolvedApp } from "../../config/resolved-app";
+import type { SecretDigests } from "../../fly/build";
+import type { EventStore } from "../event-store";
+
+type Rows = Pick<EventStore, "getState" | "putState">;
+
+interface RowTypes {
+  /** The resolved app of the newest desired state: copied into `deploy-app` when its deploy starts. */
+  "desired-app": ResolvedApp;
+  /** The resolved app of the running (after it, the last) deploy; drift checks compare against it. */
+  "deploy-app": { deployId: string; app: ResolvedApp | null };
+  /** The executor's journal of the running deploy, and the earliest time Fly may be called again. */
+  journal: { deployId: string; journal: unknown; notBefore?: number };
+  /** Secret names Tower has set on Fly (never values): see managed-secrets.ts. */
+  "managed-secrets": string[];
+  /** Digests of the builder app's secrets as this AppDO last set or saw them. */
+  "builder-secrets": { app: string; digests: SecretDigests };
+}
+
+export type AppRow = keyof RowTypes;
+
+export function readRow<K extends AppRow>(rows: Pick<Rows, "getState">, name: K): RowTypes[K] | null {
+  return rows.getState<RowTypes[K]>(name);
+}
+
+export function writeRow<K extends AppRow>(rows: Pick<Rows, "putState">, name: K, value: RowTypes[K]): void {
+  rows.putState(name, value);
+}

@@ -1,0 +1,79 @@
+/**
+ * The one event-sourced shell both Durable Objects use (Emmett's Decider): decide against the
+ * current state, append with the state's version as the expected version, fold what was stored.
+ * A command carrying a `key` that was stored before is a duplicate and decides nothing. The
+ * store upgrades old event versions when read (its upcaster), so `evolve` sees current ones only.
+ * Synchronous on purpose: between deciding and appending nothing else can run in the DO.
+ */
+import type { StoredEvent } from "./contract";
+import type { EventStore, NewEvent } from "./event-store";
+
+/** An event as decided: data at its current schema version `v`, time and idempotency key. */
+export type Decided<E extends { type: string; data: object }> = E & { v: number; at: string; key: string };
+
+/** Builds events of one union at their current versions: the only place `v` is written. */
+export function eventBuilder<E extends { type: string; data: object }>(versions: Record<E["type"], number>) {
+  return <T extends E>(event: T, at: string, key: string): Decided<T> => ({
+    ...event,
+    v: versions[event.type as E["type"]],
+    at,
+    key,
+  });
+}
+
+export interface Decider<C, E, S> {
+  decide(command: C, state: S): E[];
+  /** Folds one stored event (with its `seq`) into the state; the state's `version` becomes `seq`. */
+  evolve(state: S, event: E & { seq: number }, seq: number): S;
+  initialState(): S;
+}
+
+export interface Executed<E> {
+  /** The events as decided (empty for a duplicate or a no-op). */
+  events: E[];
+  /** The same events as stored, with their `seq`. */
+  stored: StoredEvent[];
+  /** The command's (or its events') key was stored before: nothing was appended. */
+  duplicate: boolean;
+}
+
+export class EventSourced<C extends object, E extends NewEvent, S extends { version: number }> {
+  state: S;
+
+  constructor(
+    readonly store: EventStore,
+    readonly stream: string,
+    private readonly decider: Decider<C, E, S>,
+  ) {
+    this.state = decider.initialState();
+  }
+
+  /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
+  load(): void {
+    this.store.migrate();
+    let state = this.decider.initialState();
+    for (const stored of this.store.readAll(this.stream))
+      state = this.decider.evolve(state, asEvent<E>(stored), stored.seq);
+    this.state = state;
+  }
+
+  execute(command: C): Executed<E> {
+    const key = "key" in command && typeof command.key === "string" ? command.key : null;
+    if (key !== null && this.store.byKey(key)) return { events: [], stored: [], duplicate: true };
+    const events = this.decider.decide(command, this.state);
+    if (events.length === 0) return { events, stored: [], duplicate: false };
+    const result = this.store.append(this.stream, events, this.state.version);
+    for (const stored of result.events)
+      if (stored.seq > this.state.version) this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+    return { events, stored: result.events, duplicate: result.duplicate };
+  }
+
+  read(after: number, limit: number): StoredEvent[] {
+    return this.store.read(this.stream, after, limit);
+  }
+}
+
+/** Rows of a stream were written from its event union and upgraded by the store's upcaster on read. */
+function asEvent<E>(stored: StoredEvent): E & { seq: number } {
+  return stored as unknown as E & { seq: number };
+}

@@ -1,0 +1,51 @@
+/**
+ * The ProjectDO's state rows beside its log, named and typed in one place. The log says what
+ * happened; these rows hold what must not be in it (resolved apps with secret references, the
+ * settings) or what changes without being news (the outbox cursor, a repeated failure).
+ */
+import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
+import type { EventStore } from "../event-store";
+import type { ProjectSettings } from "./ports";
+
+type Rows = Pick<EventStore, "getState" | "putState">;
+
+export interface ConfigFailureRow {
+  at: string;
+  stage: "fetch" | "evaluate";
+  commit: string | null;
+  cause: string;
+  errors: Omit<Diagnostic, "severity">[];
+}
+
+interface RowTypes {
+  /** What `configure()` set over the env's CONFIG_REPO/REF/PATH and FLY_ORG. */
+  settings: Partial<ProjectSettings>;
+  /** The latest repeat of the logged config failure (when, which cause): the log does not grow. */
+  "config-failure": ConfigFailureRow;
+  /** The outbox cursor: the last log position every app was told about. */
+  outbox: number;
+  /** Failed deliveries in a row since the last clean pass (null after one). */
+  "outbox-retry": { attempts: number } | null;
+}
+
+export type ProjectRow = keyof RowTypes;
+
+export function readRow<K extends ProjectRow>(rows: Pick<Rows, "getState">, name: K): RowTypes[K] | null {
+  return rows.getState<RowTypes[K]>(name);
+}
+
+export function writeRow<K extends ProjectRow>(rows: Pick<Rows, "putState">, name: K, value: RowTypes[K]): void {
+  rows.putState(name, value);
+}
+
+/**
+ * The app as config resolved it, per app: the ProjectDO's copy, which it sends with each notice
+ * (the AppDO keeps its own; see docs/architecture.md).
+ */
+export function readResolved(rows: Pick<Rows, "getState">, app: string): ResolvedApp | null {
+  return rows.getState<ResolvedApp>(`app/${app}`);
+}
+
+export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
+  rows.putState(`app/${app.name}`, app);
+}
