@@ -21,6 +21,10 @@ export interface OptionalVars {
   FLY_BUILDER_PREFIX?: string;
   /** Time limit of one image build in ms (default 20 minutes). */
   BUILD_TIMEOUT_MS?: string;
+  /** How long a machine without checks is watched for a crash loop after it starts, ms (default 10000, as flyctl). */
+  SMOKE_WINDOW_MS?: string;
+  /** Blue-green: how long cordoned blue machines drain before they stop, ms (default 10000, as flyctl). */
+  BLUEGREEN_DRAIN_MS?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
 }
