@@ -26,11 +26,11 @@ export function notice(app: ResolvedApp, key: string, sourceCommit: string | nul
 
 type AppStub = DurableObjectStub<import("../../../../src/durable/app-do").AppDO>;
 
-/** Runs alarms until the app is neither deploying nor waiting to (or `max` slices pass). */
+/** Runs alarms until the app is neither deploying, restoring nor waiting to (or `max` slices pass). */
 export async function settle(stub: AppStub, max = 200): Promise<AppSummary | null> {
   for (let slice = 0; slice < max; slice++) {
     const summary = await stub.summary();
-    if (summary && summary.status !== "deploying" && summary.status !== "pending") return summary;
+    if (summary && !["deploying", "pending", "degraded"].includes(summary.status)) return summary;
     if (!(await runDurableObjectAlarm(stub))) await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`app did not settle within ${max} slices: ${JSON.stringify(await stub.summary())}`);
