@@ -7,7 +7,7 @@
 import type { AppCommand } from "./commands";
 import { type AppEvent, event } from "./events";
 import { failedEvents, ROLLBACK_PREFIX, rollbackSource } from "./restore";
-import { type AppState, builtImage, driftBase, findDeploy, sameTarget } from "./state";
+import { type AppState, builtImage, driftBase, findDeploy, newCommit, sameTarget } from "./state";
 
 export function decide(command: AppCommand, state: AppState): AppEvent[] {
   const { at } = command;
@@ -21,8 +21,8 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
         at,
         command.key,
       );
-      // Pinned by a rollback: the same commit (a sync, a cron tick) is recorded but changes nothing.
-      if (state.pin && command.target.sourceCommit === state.pin.commit) return [desired];
+      // Pinned by a rollback: what is not a new commit (a secrets change) is recorded, not deployed.
+      if (state.pin && !newCommit(state, command.target)) return [desired];
       const unpinned = state.pin
         ? [
             event(

@@ -93,7 +93,9 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
         release,
         by: deployId,
         since: event.at,
-        commit: state.desired?.sourceCommit ?? null,
+        wanted: state.desired
+          ? { configHash: state.desired.configHash, sourceCommit: state.desired.sourceCommit }
+          : null,
       };
       return { ...putBack(next, deployId, from, cause, event.at), pin };
     }

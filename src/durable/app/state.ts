@@ -61,7 +61,7 @@ export interface AppState {
   /** Images built so far by build key (`registry.fly.io/<app>@sha256:…`): a same-key build is skipped. */
   builds: Record<string, string>;
   /** After a rollback: syncs leave the app on this release until a new commit or an unpin. */
-  pin: (AppPin & { commit: string | null }) | null;
+  pin: (AppPin & { wanted: { configHash: string; sourceCommit: string | null } | null }) | null;
 }
 
 export function initialState(): AppState {
@@ -79,6 +79,15 @@ export function initialState(): AppState {
     builds: {},
     pin: null,
   };
+}
+
+/**
+ * Whether `target` is new to a pinned app: a config or source commit other than the one wanted
+ * when the pin was set (a secrets change or a repeated sync is not).
+ */
+export function newCommit(state: AppState, target: Target): boolean {
+  const wanted = state.pin?.wanted;
+  return !wanted || wanted.configHash !== target.configHash || wanted.sourceCommit !== target.sourceCommit;
 }
 
 /** The last deploy that succeeded with a known image: what a restore puts back. */

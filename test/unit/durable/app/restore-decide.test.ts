@@ -133,7 +133,12 @@ describe("rollback and pin", () => {
   it("redeploys the named release exactly and pins the app; syncs of the same commit leave it, a new commit unpins", () => {
     const rolled = given(...v2ok, rollback({ release: 1 }, ["d-k1", "d-k2"]));
     expect(types(rolled.events).at(-1)).toBe("rollback.requested");
-    expect(rolled.state.pin).toMatchObject({ deployId: "d-k1", release: 1, by: "rb-50", commit: "c2" });
+    expect(rolled.state.pin).toMatchObject({
+      deployId: "d-k1",
+      release: 1,
+      by: "rb-50",
+      wanted: { configHash: "h2", sourceCommit: "c2" },
+    });
     expect(rolled.state.deploys.at(-1)).toMatchObject({
       cause: "rollback:d-k1",
       configHash: "h1",
