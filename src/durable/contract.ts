@@ -1,6 +1,5 @@
 import type { Diagnostic, ResolvedApp } from "../config/resolved-app";
-import type { GateFailure } from "../fly/exec/gates/gate-failure";
-import type { StepOutcomeName } from "../fly/exec/step-outcome";
+import type { GateFailure, StepOutcomeName } from "../fly/exec/step-outcome";
 
 export type { GateFailure };
 

@@ -1,4 +1,4 @@
-import type { GateFailure } from "./gates/gate-failure";
+import type { GateFailure } from "./step-outcome";
 
 /**
  * The executor's memory, plain JSON the caller persists after each `advance` (e.g. in Durable

@@ -1,9 +1,8 @@
 import { FlyApiError } from "../../errors";
 import { isTransientStatus, parseRetryAfter } from "../client/retry-policy";
 import type { PlanStep } from "../plan/plan-types";
-import { GateFailed } from "./gates/gate-failure";
 import type { StepContext } from "./step-context";
-import { type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
+import { GateFailed, type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
 import { runMachines } from "./steps/machines-step";
 import { runReleaseCommand } from "./steps/release-command-step";
 import {

@@ -3,9 +3,9 @@ import { isGone } from "../../client/is-gone";
 import { configuredChecks } from "../../plan/configured-checks";
 import type { MachineRecord } from "../journal";
 import { requireTime, type StepContext } from "../step-context";
-import { StepStalled } from "../step-outcome";
+import { GateFailed, StepStalled } from "../step-outcome";
+import { boundedOutput } from "./bounded-output";
 import { crashLoopExitCode } from "./crash-loop";
-import { boundedOutput, GateFailed } from "./gate-failure";
 
 /**
  * The gate a started machine passes before the rollout goes on. With checks in its config: wait

@@ -1,8 +1,7 @@
 import { exitCodeOf } from "../../client/exit-code";
 import type { PlanStep } from "../../plan/plan-types";
-import { GateFailed } from "../gates/gate-failure";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
-import { StepStalled } from "../step-outcome";
+import { GateFailed, StepStalled } from "../step-outcome";
 import { findByName, waitFor } from "./machine-ops";
 
 type ReleaseStep = Extract<PlanStep, { kind: "release-command" }>;
