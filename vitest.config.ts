@@ -30,6 +30,15 @@ export default defineConfig({
                 SMOKE_WINDOW_MS: "1000",
                 BLUEGREEN_DRAIN_MS: "300",
                 FLY_API_TOKEN: "tower-test-token",
+                FEEDBACK_TEST_URL: inject("hostsUrl"),
+                // A token for the recording git-host APIs (which also pass `/git/...` on to the git
+                // server: a config repo there has a host with an API). Other repos need none.
+                GIT_CREDENTIALS: JSON.stringify({ [new URL(inject("hostsUrl")).host]: "ghp_feedbackTestToken0001" }),
+                PUBLIC_URL: "https://tower.test",
+                FEEDBACK_RETRY_MS: "200",
+                NOTIFY_HOOK: `${inject("hostsUrl")}/hooks/generic`,
+                NOTIFY_HOOK_KEY: "hook-signing-key",
+                NOTIFY_CHAT: `${inject("hostsUrl")}/hooks/chat`,
                 PUBLIC_API: "false",
                 TEST_HOOKS: "true",
               },

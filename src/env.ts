@@ -25,6 +25,15 @@ export interface OptionalVars {
   SMOKE_WINDOW_MS?: string;
   /** Blue-green: how long cordoned blue machines drain before they stop, ms (default 10000, as flyctl). */
   BLUEGREEN_DRAIN_MS?: string;
+  /**
+   * Tower's own public base URL (e.g. https://tower.example.workers.dev): commit statuses and
+   * notifications link to `<PUBLIC_URL>/api/apps/<app>/deploys/<id>`. Unset: no links.
+   */
+  PUBLIC_URL?: string;
+  /** First retry delay of a feedback delivery in ms (default 10000; it triples per attempt). */
+  FEEDBACK_RETRY_MS?: string;
+  /** "log": feedback deliveries are printed as log lines instead of sent (`npm start`). */
+  FEEDBACK_MODE?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
 }

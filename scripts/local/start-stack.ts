@@ -71,6 +71,9 @@ export async function startStack(root: string): Promise<void> {
       FLY_API_BASE: flyApi,
       FLY_ORG: s.fly.mode === "real" ? s.fly.org : "personal",
       PUBLIC_API: "true",
+      PUBLIC_URL: api,
+      // The local git server has no status API: print the statuses and Deployments instead.
+      FEEDBACK_MODE: "log",
       // The simulator's registry: where a finished build's image is looked up.
       ...(sim ? { FLY_REGISTRY_BASE: sim.url } : {}),
     },

@@ -145,6 +145,11 @@ export interface DesiredNotice {
   sourceCommit: string | null;
   cause: string;
   key: string;
+  /**
+   * The commit this desired state came from, reported on when it deploys: the app repo's commit
+   * for git sources, else the config commit. Absent: nothing is reported on a commit.
+   */
+  origin?: { url: string; sha: string } | null;
   /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
   force?: boolean;
 }

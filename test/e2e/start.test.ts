@@ -97,6 +97,10 @@ describe("npm start and npm run demo:push", () => {
     expect(await printed(/tower-demo-site\s+build\.finished\s+registry\.fly\.io\/tower-demo-site@sha256:/)).toMatch(
       /tower-demo-site\s+build\.finished\s+registry\.fly\.io\/tower-demo-site@sha256:/,
     );
+    // The statuses a git host would get (the local git server has no API), printed as log lines.
+    const status =
+      /\[feedback\] would POST log:\/\/\S+\/statuses\/[0-9a-f]{40} \{"state":"success","context":"tower\/tower-demo-hello"/;
+    expect(await printed(status)).toMatch(status);
     // The Fly token (in the env file wrangler reads) is never printed, by the script or the Worker.
     const flyToken = /^FLY_API_TOKEN="(.+)"$/m.exec(readFileSync(join(dir, "dev.vars"), "utf8"))?.[1];
     expect(flyToken).toMatch(/^dev-fly-token-/);

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { acquireSharedFlySim } from "../fly-sim/shared-instance";
+import { startFeedbackHosts } from "./feedback-hosts/server";
 import { startGitServer } from "./git-server";
 
 declare module "vitest" {
@@ -9,6 +10,8 @@ declare module "vitest" {
     gitUrl: string;
     /** The Fly simulator's base URL (no /v1), shared by both projects: FLY_API_BASE in workerd. */
     flyUrl: string;
+    /** The recording git-host APIs and chat webhooks (test/support/feedback-hosts). */
+    hostsUrl: string;
   }
 }
 
@@ -16,13 +19,18 @@ export default async function setup(project: TestProject) {
   const git = await startGitServer();
   project.provide("gitUrl", git.url);
   // One Fly simulator for the run; its request log is checked by .ci/run against Fly's description.
-  // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist.
+  // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist; likewise a new app
+  // answers 404 for a quarter of Fly's second (every first deploy still meets it).
   const fly = await acquireSharedFlySim({
     record: resolve(project.config.root, ".tower-local/fly-requests.jsonl"),
     rateLimit: { scale: 10 },
+    timings: { appReadyMs: 250 },
   });
   project.provide("flyUrl", fly.sim.url);
+  const hosts = await startFeedbackHosts(git.url);
+  project.provide("hostsUrl", hosts.url);
   return async () => {
+    await hosts.close();
     await git.close();
     await fly.release();
   };

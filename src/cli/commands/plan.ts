@@ -46,7 +46,7 @@ printed: only their names and digest. Exits 1 when the config has errors.
         for (const g of app.groups) {
           const guest = g.config.guest;
           process.stdout.write(
-            `  ${g.processGroup} in ${g.region}: ${g.count} × ${guest?.cpu_kind} ${guest?.cpus} cpu ${guest?.memory_mb} MB\n`,
+            `  ${g.processGroup} in ${g.region}: ${g.count} × ${guest ? `${guest.cpu_kind} ${guest.cpus} cpu ${guest.memory_mb} MB` : "guest as the machine has it (new: shared-cpu-1x)"}\n`,
           );
           process.stdout.write(`${JSON.stringify(g.config, null, 2).replace(/^/gm, "    ")}\n`);
         }

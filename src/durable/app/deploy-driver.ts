@@ -4,7 +4,6 @@
  * kept in state rows written in the same synchronous block as the events that refer to them. After
  * an eviction the next slice reads where the log says the deploy is and carries on.
  */
-
 import type { ResolvedApp } from "../../config/resolved-app";
 import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";

@@ -3,7 +3,6 @@
  * the build machine (looking for it by name first, so a resumed build never starts a second one),
  * wait a bounded time for it to end and read its exit code from its events, destroy it.
  */
-
 import { ensureApp as ensureAppReady } from "../client/app-ready";
 import { exitCodeOf } from "../client/exit-code";
 import type { FlyClient } from "../client/fly-client";

@@ -39,11 +39,14 @@ export async function ensureApp(client: AppClient, name: string, org: string, wa
   return (await waitForApp(client, name, org, wait)) !== null;
 }
 
-/** Looks until the app answers (404 and 401 mean "not yet"); null when `until` passed first. */
+/**
+ * Looks until the app answers (404 and 401 mean "not yet"), backing off from `pollMs` (100 ms) to
+ * 500 ms as fly-go's Retry does (flaps/retry.go); null when `until` passed first.
+ */
 export async function waitForApp(client: AppClient, name: string, org: string, wait: AppWait): Promise<FlyApp | null> {
   const now = wait.now ?? Date.now;
   const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const pollMs = wait.pollMs ?? 250;
+  let pollMs = wait.pollMs ?? 100;
   for (;;) {
     const app = await client.getApp(name).catch((err: unknown) => {
       if (err instanceof FlyApiError && err.data.status === 401) return null;
@@ -52,6 +55,7 @@ export async function waitForApp(client: AppClient, name: string, org: string, w
     if (app) return inOrg(app, name, org) ? app : null;
     if (now() + pollMs > wait.until) return null;
     await sleep(pollMs);
+    pollMs = Math.min(500, pollMs * 2);
   }
 }
 

@@ -26,32 +26,9 @@ export function equivalentForm(value: unknown, key = ""): unknown {
   return value;
 }
 
-/** Whether `a` and `b` mean the same once spelling is set aside (key order and empty values too). */
+/** Whether `a` and `b` mean the same once spelling (and key order) is set aside. */
 export function sameMeaning(a: unknown, b: unknown): boolean {
-  return (
-    canonicalJson(withoutEmpty(equivalentForm(a)) ?? null) === canonicalJson(withoutEmpty(equivalentForm(b)) ?? null)
-  );
-}
-
-/**
- * `value` without null, undefined, empty objects and empty arrays: Fly leaves unset fields out of
- * the config it returns, so an empty field Tower sent and one Fly dropped compare equal.
- */
-export function withoutEmpty(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) {
-    const items = value.map((v) => withoutEmpty(v) ?? null);
-    return items.length ? items : undefined;
-  }
-  if (typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const kept = withoutEmpty(v);
-      if (kept !== undefined) out[k] = kept;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return value;
+  return canonicalJson(equivalentForm(a)) === canonicalJson(equivalentForm(b));
 }
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };

@@ -2,9 +2,7 @@ import { canonicalJson } from "../../base/canonical";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
-import { sameMeaning, withoutEmpty } from "./config-equivalence";
-
-export const releaseCommandGroup = "fly_app_release_command";
+import { equivalentForm } from "./config-equivalence";
 
 /** Keys that change with every release or are set by others: never a reason to update. */
 const volatile = new Set<string>([
@@ -57,7 +55,10 @@ export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | unde
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
   const w = comparable(want);
-  return sameMeaning(w, project(comparable(live), w, ""));
+  const seen = project(comparable(live), w, "");
+  return (
+    canonicalJson(withoutEmpty(equivalentForm(w)) ?? null) === canonicalJson(withoutEmpty(equivalentForm(seen)) ?? null)
+  );
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */
@@ -99,6 +100,27 @@ function project(live: unknown, want: unknown, path: string): unknown {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `value` without null, undefined, empty objects and empty arrays: Fly leaves unset fields out of
+ * the config it returns, so an empty field Tower sent and one Fly dropped compare equal.
+ */
+function withoutEmpty(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => withoutEmpty(v) ?? null);
+    return items.length ? items : undefined;
+  }
+  if (typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const kept = withoutEmpty(v);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return value;
 }
 
 /**

@@ -20,13 +20,13 @@ const token = "sim-build-token";
 const settings = builderSettings({ org: "personal", app: "unit-builder" });
 
 beforeAll(async () => {
-  sim = await startFlySim({ token, rateLimit: false, timings: { transitionMs: 5, secondMs: 100 } });
+  sim = await startFlySim({ token, rateLimit: false, timings: { transitionMs: 5, secondMs: 100, appReadyMs: 200 } });
 });
 afterAll(() => sim.close());
 
 async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; header: string }) {
   const client = createFlyClient({ baseUrl: sim.url, token });
-  await ensureApp(client, settings.app, settings.org);
+  expect(await ensureApp(client, settings.app, settings.org)).toBe(true);
   const values = builderSecrets(settings, { registryToken: token, ...(gitAuth ? { gitAuth } : {}) });
   await ensureBuilderSecrets(client, settings, values, {});
   const tag = `registry.fly.io/web:deployment-${name}`;
@@ -51,7 +51,7 @@ async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; he
 }
 
 describe("simulated BuildKit builds", () => {
-  it("builds a git context at a commit and subdir: exit 0, digest in the registry", async () => {
+  it("builds a git context at a commit and subdir: exit 0, digest in the registry", { timeout: 15_000 }, async () => {
     const repo = await createRepo(inject("gitUrl"), "app-src");
     const commit = await repo.commit({ "web/Dockerfile": "FROM scratch\n", "README.md": "hi\n" });
     const spec: BuildSpec = {

@@ -18,7 +18,7 @@ export async function createApp(ctx: StepContext, step: Of<"create-app">) {
     await ctx.client.createApp({ name: ctx.app, org_slug: step.org });
     ctx.journal.made[step.id] = ctx.app;
   }
-  const wait = { until: ctx.deadline - 500, now: ctx.now, sleep: ctx.sleep, pollMs: Math.min(ctx.pollMs, 250) };
+  const wait = { until: ctx.deadline - 500, now: ctx.now, sleep: ctx.sleep, pollMs: Math.min(ctx.pollMs, 100) };
   if (await waitForApp(ctx.client, ctx.app, step.org, wait)) return;
   checkTimeout(ctx, `the new app ${ctx.app} to answer`);
   throw new StepWaiting(250, `the new app ${ctx.app} does not answer yet`);
@@ -57,6 +57,9 @@ export async function createVolume(ctx: StepContext, step: Of<"create-volume">) 
     region: step.region,
     size_gb: step.sizeGb,
     ...(step.encrypted === undefined ? {} : { encrypted: step.encrypted }),
+    ...(step.compute ? { compute: step.compute } : {}),
+    ...(step.snapshotRetention === undefined ? {} : { snapshot_retention: step.snapshotRetention }),
+    ...(step.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: step.autoBackupEnabled }),
   };
   const vol = orphan ?? (await ctx.client.createVolume(ctx.app, body, listed));
   ctx.journal.made[step.id] = vol.id;

@@ -73,6 +73,24 @@ describe("a first deploy against Fly's answers", () => {
   }, 30_000);
 });
 
+describe("broken releases, chosen by image name", () => {
+  for (const image of ["registry.fly.io/shop:crash-loop", "registry.fly.io/shop:unhealthy"])
+    it(`a rolling deploy of ${image.split(":")[1]} stops at the first machine: its checks never pass`, async () => {
+      const app = `broken-${image.split(":")[1]}`;
+      const deploy_ = { ...shopApp().deploy, waitTimeoutMs: 1500, releaseCommand: undefined };
+      const v1 = shopApp({ name: app, deploy: deploy_, volumes: [] });
+      v1.groups = v1.groups.filter((g) => g.processGroup === "web");
+      const client = clientFor(sim);
+      expect((await deploy(client, v1, { release: 1 })).result.status).toBe("succeeded");
+      const v2 = { ...v1, groups: v1.groups.map((g) => ({ ...g, config: { ...g.config, image } })) };
+      const r = await deploy(client, v2, { release: 2 });
+      expect(r.result.status).toBe("failed");
+      expect(r.result.failure?.reason).toMatch(/waiting for the checks of machine/);
+      const images = (await client.listMachines(app)).map((m) => m.config?.image);
+      expect(images.filter((i) => i === image)).toHaveLength(1);
+    }, 30_000);
+});
+
 describe("exit events and waits as Fly answers them", () => {
   it("a release command that exits 0 has no exit_code, and its wait for destroyed may answer 404: it succeeded", async () => {
     const app = "release-zero";
