@@ -27,7 +27,7 @@ export default defineConfig({
                 FLY_REGISTRY_BASE: inject("flyUrl"),
                 BUILD_TIMEOUT_MS: "5000",
                 // Gate windows shortened for tests (defaults: 10 s each, as flyctl).
-                SMOKE_WINDOW_MS: "300",
+                SMOKE_WINDOW_MS: "1000",
                 BLUEGREEN_DRAIN_MS: "300",
                 FLY_API_TOKEN: "tower-test-token",
                 FEEDBACK_TEST_URL: inject("hostsUrl"),
