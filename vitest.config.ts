@@ -57,6 +57,8 @@ export default defineConfig({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          // Each file runs a whole stack (wrangler dev, simulator, git server, a browser): one at a time.
+          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 30_000,
         },

@@ -142,6 +142,10 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
     return this.log.read(after, Math.min(Math.max(limit, 1), 1000));
   }
 
+  async latestEvents(limit: number): Promise<StoredEvent[]> {
+    return this.log.readLatest(Math.min(Math.max(limit, 1), 1000));
+  }
+
   override async alarm(): Promise<void> {
     if (this.slicing) return;
     this.slicing = true;

@@ -3,6 +3,8 @@ import type { GateFailure, StepOutcomeName } from "../fly/exec/step-outcome";
 
 export type { GateFailure };
 
+import type { ImagesStatus } from "./images/images-status";
+
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
  * the read-only API shows. Plain, structured-clonable data; no secret values anywhere.
@@ -87,6 +89,8 @@ export interface DeploySummary {
   sourceCommit: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The image the deploy runs (a digest once built or resolved); null until planned. */
+  image: string | null;
 }
 
 export interface DeployStep {
@@ -102,7 +106,6 @@ export interface DeployStep {
 }
 
 export interface DeployDetail extends DeploySummary {
-  image: string | null;
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
@@ -183,6 +186,10 @@ export interface ProjectRpc {
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Image automation: each followed image and app, the tags seen, the choice and why, errors. */
+  images(): Promise<ImagesStatus>;
+  /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */
@@ -191,6 +198,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first. */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
   /** Admin: redeploy an earlier release exactly (its image and config) and pin the app to it. */

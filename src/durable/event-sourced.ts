@@ -81,6 +81,11 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
   read(after: number, limit: number): StoredEvent[] {
     return this.store.read(this.stream, after, limit);
   }
+
+  /** The last `limit` events, newest first. */
+  readLatest(limit: number): StoredEvent[] {
+    return this.store.readLatest(this.stream, limit);
+  }
 }
 
 /** Rows of a stream were written from its event union and upgraded by the store's upcaster on read. */
