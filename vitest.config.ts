@@ -26,6 +26,9 @@ export default defineConfig({
                 // The simulator also serves the registry's /v2; builds get a short limit in tests.
                 FLY_REGISTRY_BASE: inject("flyUrl"),
                 BUILD_TIMEOUT_MS: "5000",
+                // Gate windows shortened for tests (defaults: 10 s each, as flyctl).
+                SMOKE_WINDOW_MS: "1000",
+                BLUEGREEN_DRAIN_MS: "300",
                 FLY_API_TOKEN: "tower-test-token",
                 // An app secret the operator marked (APP_SECRET_ prefix): what apps may read.
                 APP_SECRET_TEST_DB: "app-secret-test-value",

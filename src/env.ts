@@ -21,6 +21,10 @@ export interface OptionalVars {
   FLY_BUILDER_PREFIX?: string;
   /** Time limit of one image build in ms (default 20 minutes). */
   BUILD_TIMEOUT_MS?: string;
+  /** How long a machine without checks is watched for a crash loop after it starts, ms (default 10000, as flyctl). */
+  SMOKE_WINDOW_MS?: string;
+  /** Blue-green: how long cordoned blue machines drain before they stop, ms (default 10000, as flyctl). */
+  BLUEGREEN_DRAIN_MS?: string;
   /**
    * Tower's own public base URL (e.g. https://tower.example.workers.dev): commit statuses and
    * notifications link to `<PUBLIC_URL>/api/apps/<app>/deploys/<id>`. Unset: no links.
@@ -94,6 +98,8 @@ const SETTINGS = {
   PUBLIC_URL: true,
   FEEDBACK_RETRY_MS: true,
   FEEDBACK_MODE: true,
+  SMOKE_WINDOW_MS: true,
+  BLUEGREEN_DRAIN_MS: true,
   FLY_API_TOKEN: true,
   WEBHOOK_SECRET: true,
   WEBHOOK_SECRET_PREVIOUS: true,

@@ -74,6 +74,8 @@ export async function startStack(root: string): Promise<void> {
       PUBLIC_URL: api,
       // The local git server has no status API: print the statuses and Deployments instead.
       FEEDBACK_MODE: "log",
+      // The simulator's crash loops show within a second: a short smoke window keeps the demo quick.
+      SMOKE_WINDOW_MS: "1000",
       // The simulator's registry: where a finished build's image is looked up.
       ...(sim ? { FLY_REGISTRY_BASE: sim.url } : {}),
     },

@@ -6,9 +6,12 @@ import { AppLog } from "./app/app-log";
 import { writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
 import { runSlice } from "./app/deploy-driver";
+import { newDeployId } from "./app/deploy-id";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
+import { keptReleases } from "./app/kept-releases";
 import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
+import { rollbackSource } from "./app/restore";
 import type {
   AppNoticeRpc,
   AppRpc,
@@ -20,6 +23,8 @@ import type {
   DriftCheck,
   ForceSyncRequest,
   Page,
+  RollbackRequest,
+  RollbackResult,
   StoredEvent,
 } from "./contract";
 import { FeedbackOutbox } from "./feedback/outbox-table";
@@ -77,6 +82,28 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
   async forceSync(request: ForceSyncRequest): Promise<void> {
     this.force(request);
     await this.schedule();
+  }
+
+  async rollback(request: RollbackRequest): Promise<RollbackResult> {
+    const from = "deploy" in request ? { deploy: request.deploy } : { release: request.release };
+    const kept = keptReleases(this.log.store);
+    const source = rollbackSource(this.log.state, from, kept);
+    if (!("id" in source)) return { ok: false, ...source };
+    this.log.execute({ type: "rollback", at: now(), key: request.key, deployId: newDeployId(), from, kept });
+    await this.schedule();
+    const pin = this.log.state.pin;
+    if (!pin) return { ok: false, code: "not_restorable", message: "the app is being destroyed" };
+    return {
+      ok: true,
+      deployId: pin.by,
+      pin: { deployId: pin.deployId, release: pin.release, by: pin.by, since: pin.since },
+    };
+  }
+
+  async unpin(key: string): Promise<{ unpinned: boolean }> {
+    const result = this.log.execute({ type: "unpin", at: now(), key, deployId: newDeployId() });
+    await this.schedule();
+    return { unpinned: result.events.length > 0 };
   }
 
   async destroyApp(cause: string): Promise<void> {
@@ -169,9 +196,4 @@ function earliest(a: number | null, b: number | null): number | null {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-/** Sortable by time, unique enough per app: base36 milliseconds plus random hex. */
-function newDeployId(): string {
-  return `d${Date.now().toString(36)}${crypto.randomUUID().slice(0, 8)}`;
 }

@@ -1,5 +1,8 @@
 import type { Diagnostic, ResolvedApp } from "../config/resolved-app";
-import type { StepOutcomeName } from "../fly/exec/step-outcome";
+import type { GateFailure, StepOutcomeName } from "../fly/exec/step-outcome";
+
+export type { GateFailure };
+
 import type { ImagesStatus } from "./images/images-status";
 
 /**
@@ -30,7 +33,11 @@ export interface RecordPushResult {
   seq: number;
 }
 
-export type AppStatusName = "synced" | "deploying" | "failed" | "pending";
+/**
+ * `degraded`: a gate failed and Tower is restoring the last good release; `failed`: the wanted
+ * release is not running (see `failure`); `pinned`: a rollback holds the app on an earlier release.
+ */
+export type AppStatusName = "synced" | "deploying" | "failed" | "pending" | "degraded" | "pinned";
 
 export interface AppSummary {
   name: string;
@@ -39,7 +46,36 @@ export interface AppSummary {
   desired: { configHash: string | null; sourceCommit: string | null };
   deployed: { configHash: string | null; sourceCommit: string | null };
   lastDeploy: DeploySummary | null;
+  /** Why the wanted release is not running: the deploy that failed, where, and the gate's findings. */
+  failure: AppFailure | null;
+  /** Set after a rollback: syncs leave the app on this release until a new commit or an unpin. */
+  pin: AppPin | null;
 }
+
+export interface AppFailure {
+  deployId: string;
+  step: string;
+  reason: string;
+  gate?: GateFailure;
+  /** The restore that followed, if any, and how it went. */
+  restore?: { deployId: string; outcome: DeployOutcome | "queued" };
+}
+
+export interface AppPin {
+  /** The deploy whose release the app is held on. */
+  deployId: string;
+  release: number;
+  /** The rollback deploy that put it back. */
+  by: string;
+  since: string;
+}
+
+/** `POST /api/apps/{app}/rollback`: one of the two names the release to go back to. */
+export type RollbackRequest = { deploy: string; key: string } | { release: number; key: string };
+
+export type RollbackResult =
+  | { ok: true; deployId: string; pin: AppPin }
+  | { ok: false; code: "not_found" | "not_restorable"; message: string };
 
 export type DeployOutcome = "running" | "succeeded" | "failed" | "superseded";
 
@@ -65,12 +101,20 @@ export interface DeployStep {
   message?: string;
   /** wait/retry: how long the step asked to wait before the next attempt (ms). */
   afterMs?: number;
+  /** stalled at a gate: which one, the machine, the check and its output. */
+  gate?: GateFailure;
 }
 
 export interface DeployDetail extends DeploySummary {
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
+  /** How it failed: the step, the reason and, at a gate, what the gate saw. */
+  failure: { step: string; reason: string; gate?: GateFailure } | null;
+  /** Restore or rollback: the deploy whose release this one put back. */
+  restoreOf: string | null;
+  /** A failed deploy: the restore that followed it. */
+  restoredBy: string | null;
 }
 
 export interface StoredEvent {
@@ -158,6 +202,10 @@ export interface AppRpc {
   latestEvents(limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
+  /** Admin: redeploy an earlier release exactly (its image and config) and pin the app to it. */
+  rollback(request: RollbackRequest): Promise<RollbackResult>;
+  /** Admin: end a pin; the app follows git again (its newest desired state deploys if it differs). */
+  unpin(key: string): Promise<{ unpinned: boolean }>;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */

@@ -170,5 +170,14 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 function configView(app: KnownApp): AppSummary {
   const desired = { configHash: app.hash, sourceCommit: app.sourceCommit };
   const deployed = { configHash: null, sourceCommit: null };
-  return { name: app.name, org: app.org, status: "pending", desired, deployed, lastDeploy: null };
+  return {
+    name: app.name,
+    org: app.org,
+    status: "pending",
+    desired,
+    deployed,
+    lastDeploy: null,
+    failure: null,
+    pin: null,
+  };
 }

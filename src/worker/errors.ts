@@ -26,6 +26,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   unknown_app: 404,
   unknown_deploy: 404,
   method_not_allowed: 405,
+  not_restorable: 409,
   payload_too_large: 413,
   api_not_configured: 503,
   webhook_not_configured: 503,

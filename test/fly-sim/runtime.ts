@@ -83,6 +83,9 @@ export class MachineRuntime {
   /** After an update: the machine restarts on the new version, or stays stopped with skip_launch. */
   replace(m: SimMachine, launch: boolean) {
     this.abortProgram(m);
+    // Fly lists an `update` event (status `replacing`) when a machine's config is replaced, as
+    // `fly machine status` shows it; exit events before it belong to the previous version.
+    this.event(m, "update", "replacing", "user");
     this.set(m, "replacing");
     if (launch) this.run(m, [["starting"], ["started", (mm) => this.onStarted(mm)]]);
     else this.run(m, [["stopped"]]);

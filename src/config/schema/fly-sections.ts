@@ -143,6 +143,11 @@ export const deploy = z.strictObject({
   release_command: z.string().optional(),
   release_command_timeout: duration.optional(),
   release_command_vm: vm.omit({ processes: true }).optional(),
+  /** Tower only (app.yaml): false leaves a release that failed a gate as it stopped, no restore. */
+  auto_restore: z
+    .boolean()
+    .describe("Tower only: restore the last good release when a gate fails (default true)")
+    .optional(),
 });
 
 export const build = z.strictObject({

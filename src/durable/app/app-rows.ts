@@ -22,6 +22,8 @@ interface RowTypes {
   journal: { deployId: string; journal: unknown; notBefore?: number };
   /** Secret names Tower has set on Fly (never values): see managed-secrets.ts. */
   "managed-secrets": string[];
+  /** The resolved config of the last successful releases (kept-releases.ts): restores and rollbacks. */
+  releases: { deployId: string; app: ResolvedApp }[];
   /** Digests of the builder app's secrets as this AppDO last set or saw them. */
   "builder-secrets": { app: string; digests: SecretDigests };
   /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */

@@ -2,6 +2,12 @@
 import type { DeployStep } from "../contract";
 import type { Target } from "./events";
 
+export interface RestoreOptions {
+  enabled: boolean;
+  deployId: string;
+  kept: string[];
+}
+
 export type AppCommand =
   /** From ProjectDO: the app's newest desired state. `key` makes a repeat a no-op. */
   | {
@@ -31,7 +37,23 @@ export type AppCommand =
     }
   /** The alarm: start the queued deploy when none runs; fail a running one past its timeout. */
   | { type: "tick"; at: string; timeoutMs: number }
-  | { type: "record-step"; at: string; deployId: string; step: DeployStep }
+  /**
+   * `restore`: for a gate failure — whether the app restores (`deploy.auto_restore`, default on),
+   * the id for the restore deploy, and the deploys whose config is still kept (only those can be
+   * put back exactly).
+   */
+  | { type: "record-step"; at: string; deployId: string; step: DeployStep; restore?: RestoreOptions }
+  /** Admin: redeploy release `from` (a deploy id, or found by its release number) and pin to it. */
+  | {
+      type: "rollback";
+      at: string;
+      key: string;
+      deployId: string;
+      from: { deploy: string } | { release: number };
+      kept: string[];
+    }
+  /** Admin: end the pin. */
+  | { type: "unpin"; at: string; key: string; deployId: string }
   | { type: "record-plan"; at: string; deployId: string; image: string; planSummary: Record<string, number> }
   | { type: "succeed"; at: string; deployId: string }
   /** The deploy's image needs a build: a machine was started for it (refused when the key is built). */

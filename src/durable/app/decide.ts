@@ -6,7 +6,8 @@
  */
 import type { AppCommand } from "./commands";
 import { type AppEvent, event } from "./events";
-import { type AppState, builtImage, driftBase, findDeploy, sameTarget } from "./state";
+import { failedEvents, ROLLBACK_PREFIX, rollbackSource } from "./restore";
+import { type AppState, builtImage, driftBase, findDeploy, newCommit, sameTarget } from "./state";
 
 export function decide(command: AppCommand, state: AppState): AppEvent[] {
   const { at } = command;
@@ -15,13 +16,29 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
     case "desire": {
       if (sameTarget(state.desired, command.target) && state.destroy === null) return [];
       const { app, org, cause, deployId } = command;
-      return [
-        ...supersede(state, at, deployId),
-        event({ type: "desired.changed", data: { ...command.target, app, org, cause, deployId } }, at, command.key),
-      ];
+      const desired = event(
+        { type: "desired.changed", data: { ...command.target, app, org, cause, deployId } },
+        at,
+        command.key,
+      );
+      // Pinned by a rollback: what is not a new commit (a secrets change) is recorded, not deployed.
+      if (state.pin && !newCommit(state, command.target)) return [desired];
+      const unpinned = state.pin
+        ? [
+            event(
+              {
+                type: "app.unpinned",
+                data: { reason: `new commit ${command.target.sourceCommit ?? "?"}`, deployId: null },
+              },
+              at,
+              `${command.key}:unpin`,
+            ),
+          ]
+        : [];
+      return [...unpinned, ...supersede(state, at, deployId), desired];
     }
     case "force-sync": {
-      if (!state.desired || state.destroy !== null) return [];
+      if (!state.desired || state.destroy !== null || state.pin) return [];
       // A deploy of the same target already running or queued satisfies the request.
       const queued = findDeploy(state, state.queued);
       if (queued || (running && sameTarget(running, state.desired))) return [];
@@ -62,7 +79,8 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
         `${deployId}:step@${state.version}`,
       );
       if (step.outcome !== "stalled") return [recorded];
-      return [recorded, failed(deployId, at, step.name, step.message ?? "stalled")];
+      const failure = { step: step.name, reason: step.message ?? "stalled", ...(step.gate ? { gate: step.gate } : {}) };
+      return [recorded, ...failedEvents(state, running, at, failure, command.restore)];
     }
     case "record-plan": {
       if (running?.id !== command.deployId) return [];
@@ -100,6 +118,21 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
     }
     case "fail":
       return running?.id === command.deployId ? [failed(running.id, at, command.step, command.reason)] : [];
+    case "rollback": {
+      if (state.destroy !== null) return [];
+      const source = rollbackSource(state, command.from, command.kept);
+      if (!("id" in source)) return [];
+      const { deployId } = command;
+      const data = { deployId, from: source.id, release: source.release, cause: `${ROLLBACK_PREFIX}${source.id}` };
+      return [...supersede(state, at, deployId), event({ type: "rollback.requested", data }, at, command.key)];
+    }
+    case "unpin": {
+      if (!state.pin) return [];
+      const follow = state.desired && !sameTarget(state.desired, state.deployed) ? command.deployId : null;
+      return [
+        event({ type: "app.unpinned", data: { reason: "unpinned by an admin", deployId: follow } }, at, command.key),
+      ];
+    }
     case "destroy":
       if (state.destroy !== null || state.name === null) return [];
       return [
@@ -128,6 +161,7 @@ function supersede(state: AppState, at: string, by: string): AppEvent[] {
   return [event({ type: "deploy.superseded", data: { deployId, by } }, at, `${deployId}:superseded`)];
 }
 
+/** deploy.failed for a failure that is not a gate's: no restore follows. */
 function failed(deployId: string, at: string, step: string, reason: string): AppEvent {
   return event({ type: "deploy.failed", data: { deployId, step, reason } }, at, `${deployId}:failed`);
 }

@@ -4,12 +4,16 @@
  * kept in state rows written in the same synchronous block as the events that refer to them. After
  * an eviction the next slice reads where the log says the deploy is and carries on.
  */
+import type { ResolvedApp } from "../../config/resolved-app";
 import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";
 import { readRow, secretsKey, writeRow } from "./app-rows";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
+import type { AppCommand } from "./commands";
 import type { DeployInput } from "./deploy-engine";
+import { newDeployId } from "./deploy-id";
 import type { DriverContext } from "./driver-context";
+import { keepRelease, keptRelease, keptReleases } from "./kept-releases";
 import { managedSecrets, rememberSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
 import { type DeployRecord, findDeploy } from "./state";
@@ -22,8 +26,12 @@ export async function runSlice(ctx: DriverContext): Promise<number | null> {
   const { log } = ctx;
   const started = log.execute({ type: "tick", at: iso(ctx.now()), timeoutMs: ctx.timeoutMs });
   for (const event of started.events)
-    if (event.type === "deploy.started")
-      writeRow(log.store, "deploy-app", { deployId: event.data.deployId, app: readRow(log.store, "desired-app") });
+    if (event.type === "deploy.started") {
+      // A restore or rollback deploys a kept release's config, not the newest desired one.
+      const from = findDeploy(log.state, event.data.deployId)?.from;
+      const app = from ? keptRelease(log.store, from.deployId) : readRow(log.store, "desired-app");
+      writeRow(log.store, "deploy-app", { deployId: event.data.deployId, app });
+    }
   if (started.events.some((event) => event.type === "deploy.failed")) return 0;
 
   const running = findDeploy(log.state, log.state.running);
@@ -45,7 +53,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
   if (stored?.deployId !== deploy.id || !stored.app) return fail("start", "the app's resolved config is missing");
   const app = stored.app;
 
-  let image = deploy.image;
+  let image = deploy.image ?? deploy.from?.image ?? null;
   if (image === null) {
     let resolution: ImageOutcome;
     try {
@@ -109,8 +117,11 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
       setDone: advanced.outcomes.some((o) => o.name === "set-secrets" && o.outcome === "done"),
       finished: advanced.finished,
     });
-    for (const outcome of advanced.outcomes) log.execute(stepCommand(ctx, deploy.id, outcome));
-    if (advanced.finished) log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
+    for (const outcome of advanced.outcomes) log.execute(stepCommand(ctx, deploy.id, outcome, app));
+    if (advanced.finished) {
+      log.execute({ type: "succeed", at: iso(ctx.now()), deployId: deploy.id });
+      keepRelease(log.store, deploy.id, app);
+    }
     return advanced.delayMs;
   } catch (error) {
     // A name that is someone else's never becomes ours: stop now, naming the app and the reason.
@@ -139,8 +150,18 @@ function record(
   ctx.log.execute(stepCommand(ctx, deployId, step));
 }
 
-function stepCommand(ctx: DriverContext, deployId: string, step: DeployStep) {
-  return { type: "record-step", at: iso(ctx.now()), deployId, step } as const;
+/** A gate's stall carries what a restore needs: whether the app wants one, its id, the kept releases. */
+function stepCommand(ctx: DriverContext, deployId: string, step: DeployStep, app?: ResolvedApp): AppCommand {
+  const at = iso(ctx.now());
+  if (!step.gate || !app) return { type: "record-step", at, deployId, step };
+  const restore = { enabled: autoRestore(app), deployId: newDeployId(), kept: keptReleases(ctx.log.store) };
+  return { type: "record-step", at, deployId, step, restore };
+}
+
+/** `deploy.auto_restore` (Tower only; default true): false leaves a failed release as it stopped. */
+function autoRestore(app: ResolvedApp): boolean {
+  const deploy = app.config.deploy as { auto_restore?: unknown } | undefined;
+  return deploy?.auto_restore !== false;
 }
 
 function iso(ms: number): string {

@@ -3,7 +3,7 @@
  * values (secrets enter only as digests). Add a new version by bumping `v` here and adding an
  * upcaster step in upcasters.ts for the old one.
  */
-import type { DeployStep } from "../contract";
+import type { DeployStep, GateFailure } from "../contract";
 import { type Decided, eventBuilder } from "../event-sourced";
 
 /** What a deploy makes true: the deploy happens when this differs from the last successful one. */
@@ -32,8 +32,21 @@ export type AppEventData =
   /** The image is known and the plan made: execution may begin. */
   | Event<"deploy.planned", { deployId: string; image: string; planSummary: Record<string, number> }>
   | Event<"deploy.succeeded", { deployId: string; release: number }>
-  /** `step` names where it failed; `reason` says why (never with secret values). */
-  | Event<"deploy.failed", { deployId: string; step: string; reason: string }>
+  /**
+   * `step` names where it failed; `reason` says why (never with secret values). `gate`: a gate
+   * stopped it (machine, check, output, exit code); `changed`: what this deploy changed against the
+   * last successful one.
+   */
+  | Event<"deploy.failed", { deployId: string; step: string; reason: string; gate?: GateFailure; changed?: Changed }>
+  /**
+   * A gate failed: `deployId` (cause `restore:<failed>`) puts back release `release` (deploy `from`):
+   * its image and config, through the same strategy and gates. Never follows a failed restore.
+   */
+  | Event<"restore.requested", { deployId: string; failed: string; from: string; release: number; cause: string }>
+  /** Admin rollback to release `release` (deploy `from`); the app stays pinned to it. */
+  | Event<"rollback.requested", { deployId: string; from: string; release: number; cause: string }>
+  /** The pin ended (`reason`: a new commit or an admin unpin); `deployId` follows git again, if needed. */
+  | Event<"app.unpinned", { reason: string; deployId: string | null }>
   /** A build machine was started for the deploy's image; `buildKey` names what it builds. */
   | Event<"build.started", { deployId: string; buildKey: string; machineId: string; builderApp: string; image: string }>
   /** The build pushed `image` (by digest) and exited 0; a later deploy of the same key reuses it. */
@@ -54,6 +67,14 @@ export type AppEventData =
 
 export type AppEventType = AppEvent["type"];
 
+/** What a deploy changed against the last successful one: shown in deploy.failed. */
+export interface Changed {
+  image?: { from: string | null; to: string | null };
+  configHash?: { from: string; to: string };
+  sourceCommit?: { from: string | null; to: string | null };
+  secrets?: boolean;
+}
+
 /** Current schema version per type: bump one with an upcaster step in upcasters.ts. */
 const APP_EVENT_VERSION: Record<AppEventType, number> = {
   "desired.changed": 1,
@@ -65,6 +86,9 @@ const APP_EVENT_VERSION: Record<AppEventType, number> = {
   "deploy.planned": 1,
   "deploy.succeeded": 1,
   "deploy.failed": 1,
+  "restore.requested": 1,
+  "rollback.requested": 1,
+  "app.unpinned": 1,
   "build.started": 1,
   "build.finished": 1,
   "build.failed": 1,

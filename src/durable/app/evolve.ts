@@ -8,7 +8,8 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
     case "desired.changed": {
       const { app, org, cause, deployId, ...target } = event.data;
       const base = findDeploy(state, state.running) ?? state.deployed;
-      const changed = !sameTarget(target, base);
+      // While pinned by a rollback the new desired state is remembered, not deployed.
+      const changed = !sameTarget(target, base) && state.pin === null;
       return {
         ...next,
         name: app,
@@ -69,15 +70,43 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
         running: state.running === event.data.deployId ? null : state.running,
       };
     }
-    case "deploy.failed":
+    case "deploy.failed": {
+      const { step, reason, gate } = event.data;
       return {
         ...update(next, event.data.deployId, {
           outcome: "failed",
           finishedAt: event.at,
-          error: `${event.data.step}: ${event.data.reason}`,
+          error: `${step}: ${reason}`,
+          failure: { step, reason, ...(gate ? { gate } : {}) },
         }),
         running: state.running === event.data.deployId ? null : state.running,
       };
+    }
+    case "restore.requested": {
+      const restored = putBack(next, event.data.deployId, event.data.from, event.data.cause, event.at);
+      return update(restored, event.data.failed, { restoredBy: event.data.deployId });
+    }
+    case "rollback.requested": {
+      const { deployId, from, release, cause } = event.data;
+      const pin = {
+        deployId: from,
+        release,
+        by: deployId,
+        since: event.at,
+        wanted: state.desired
+          ? { configHash: state.desired.configHash, sourceCommit: state.desired.sourceCommit }
+          : null,
+      };
+      return { ...putBack(next, deployId, from, cause, event.at), pin };
+    }
+    case "app.unpinned": {
+      const unpinned = { ...next, pin: null };
+      const { deployId } = event.data;
+      if (deployId === null || !state.desired) return unpinned;
+      const { cause: _cause, ...target } = state.desired;
+      const record = queuedDeploy(deployId, target, "unpin", false, event.at);
+      return { ...unpinned, queued: deployId, deploys: [...state.deploys, record] };
+    }
     case "build.started": {
       const { deployId, buildKey: key, machineId, builderApp, image } = event.data;
       return update(next, deployId, {
@@ -107,6 +136,14 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
       throw new Error(`unhandled event ${(unhandled as AppEvent).type}`);
     }
   }
+}
+
+/** Queues a deploy of release `from` exactly: its target, image and (kept) config. */
+function putBack(state: AppState, deployId: string, from: string, cause: string, at: string): AppState {
+  const source = findDeploy(state, from);
+  if (!source || source.image === null) return state;
+  const record = { ...queuedDeploy(deployId, source, cause, true, at), from: { deployId: from, image: source.image } };
+  return { ...state, queued: deployId, deploys: [...state.deploys, record] };
 }
 
 function queuedDeploy(id: string, target: Target, cause: string, force: boolean, at: string): DeployRecord {

@@ -29,8 +29,8 @@ const IN_CALL_SLEEP_MS = 2_000;
 
 /** Null when no Fly token is set: a deploy then fails naming the setting. */
 export function createFlyEngine(
-  env: Pick<TowerEnv, "FLY_API_TOKEN" | "FLY_API_BASE">,
-  options: { pollMs?: number } = {},
+  env: Pick<TowerEnv, "FLY_API_TOKEN" | "FLY_API_BASE" | "SMOKE_WINDOW_MS" | "BLUEGREEN_DRAIN_MS">,
+  options: EngineOptions = {},
 ): DeployEngine | null {
   if (!env.FLY_API_TOKEN) return null;
   // A wait Fly asks for beyond IN_CALL_SLEEP_MS is spent between alarms, not inside one.
@@ -39,10 +39,23 @@ export function createFlyEngine(
     token: env.FLY_API_TOKEN,
     retry: { maxSleepMs: IN_CALL_SLEEP_MS },
   });
-  return flyEngine(client, options);
+  const ms = (v: string | undefined) => (v && Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) : undefined);
+  const smokeMs = options.smokeMs ?? ms(env.SMOKE_WINDOW_MS);
+  const drainMs = options.drainMs ?? ms(env.BLUEGREEN_DRAIN_MS);
+  return flyEngine(client, {
+    ...options,
+    ...(smokeMs !== undefined ? { smokeMs } : {}),
+    ...(drainMs !== undefined ? { drainMs } : {}),
+  });
 }
 
-export function flyEngine(client: FlyClient, options: { pollMs?: number } = {}): DeployEngine {
+interface EngineOptions {
+  pollMs?: number;
+  smokeMs?: number;
+  drainMs?: number;
+}
+
+export function flyEngine(client: FlyClient, options: EngineOptions = {}): DeployEngine {
   return {
     async plan(input) {
       const live = await readLiveApp(client, input.app.name);
@@ -62,6 +75,8 @@ export function flyEngine(client: FlyClient, options: { pollMs?: number } = {}):
         desired: desiredOf(input),
         journal: structuredClone(run),
         ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+        ...(options.smokeMs !== undefined ? { smokeMs: options.smokeMs } : {}),
+        ...(options.drainMs !== undefined ? { drainMs: options.drainMs } : {}),
       });
       const outcomes = await deploy.advance({ deadline: input.deadline });
       return {
@@ -102,5 +117,6 @@ function toStep(outcome: StepOutcome, journal: DeployJournal): DeployStep {
     ...step,
     message: outcome.reason,
     ...("afterMs" in outcome && outcome.afterMs > 0 ? { afterMs: outcome.afterMs } : {}),
+    ...(outcome.outcome === "stalled" && outcome.gate ? { gate: outcome.gate } : {}),
   };
 }

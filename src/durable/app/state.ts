@@ -1,5 +1,5 @@
 /** The AppDO's state: a fold of its events (see evolve.ts). Plain data, rebuilt on every wake. */
-import type { DeployStep } from "../contract";
+import type { AppPin, DeployStep, GateFailure } from "../contract";
 import type { Target } from "./events";
 
 export interface DeployRecord extends Target {
@@ -24,6 +24,12 @@ export interface DeployRecord extends Target {
   error: string | null;
   /** The build of this deploy's image, when it needed one (absent for image sources and reuses). */
   build?: BuildRecord;
+  /** Restore or rollback: the deploy whose image and config this one puts back exactly. */
+  from?: { deployId: string; image: string };
+  /** How it failed, when it did (deploy.failed). */
+  failure?: { step: string; reason: string; gate?: GateFailure };
+  /** A failed deploy: the restore that followed it. */
+  restoredBy?: string;
 }
 
 export interface BuildRecord {
@@ -54,6 +60,8 @@ export interface AppState {
   destroy: "requested" | "done" | null;
   /** Images built so far by build key (`registry.fly.io/<app>@sha256:…`): a same-key build is skipped. */
   builds: Record<string, string>;
+  /** After a rollback: syncs leave the app on this release until a new commit or an unpin. */
+  pin: (AppPin & { wanted: { configHash: string; sourceCommit: string | null } | null }) | null;
 }
 
 export function initialState(): AppState {
@@ -69,7 +77,26 @@ export function initialState(): AppState {
     running: null,
     destroy: null,
     builds: {},
+    pin: null,
   };
+}
+
+/**
+ * Whether `target` is new to a pinned app: a config or source commit other than the one wanted
+ * when the pin was set (a secrets change or a repeated sync is not).
+ */
+export function newCommit(state: AppState, target: Target): boolean {
+  const wanted = state.pin?.wanted;
+  return !wanted || wanted.configHash !== target.configHash || wanted.sourceCommit !== target.sourceCommit;
+}
+
+/** The last deploy that succeeded with a known image: what a restore puts back. */
+export function lastGood(state: AppState): DeployRecord | null {
+  for (let i = state.deploys.length - 1; i >= 0; i--) {
+    const d = state.deploys[i]!;
+    if (d.outcome === "succeeded" && d.image !== null) return d;
+  }
+  return null;
 }
 
 export function sameTarget(a: Target | null, b: Target | null): boolean {

@@ -5,7 +5,7 @@ import type { DeployJournal } from "./journal";
 import { runStep } from "./run-step";
 import type { StepContext } from "./step-context";
 import type { StepOutcome } from "./step-outcome";
-import { releaseAll } from "./steps/machines-step";
+import { abandon } from "./steps/machines-step";
 
 export interface DeployRunOptions {
   client: FlyClient;
@@ -22,6 +22,10 @@ export interface DeployRunOptions {
   pollMs?: number;
   /** Transient failures of one step in a row before it stalls. */
   maxRetries?: number;
+  /** How long a machine without checks is watched for a crash loop (ms; flyctl: 10 s). */
+  smokeMs?: number;
+  /** Blue-green: how long cordoned blue machines drain before they stop (ms; flyctl: 10 s). */
+  drainMs?: number;
 }
 
 export interface DeployRun {
@@ -44,6 +48,11 @@ export function createDeployRun(o: DeployRunOptions): DeployRun {
     journal: j,
     async advance(budget) {
       const out: StepOutcome[] = [];
+      if (o.plan.refused && j.status === "running") {
+        j.status = "failed";
+        j.failure = { step: "plan", reason: o.plan.refused };
+        return [{ step: "plan", outcome: "stalled", reason: o.plan.refused }];
+      }
       for (const step of o.plan.steps) {
         if (j.status !== "running") return out;
         const record = (j.steps[step.id] ??= { status: "running", startedAt: now(), retries: 0 });
@@ -64,6 +73,8 @@ export function createDeployRun(o: DeployRunOptions): DeployRun {
           deadline: budget.deadline,
           leaseTtlS: o.leaseTtlS ?? 30,
           pollMs: o.pollMs ?? 500,
+          smokeMs: o.smokeMs ?? 10_000,
+          drainMs: o.drainMs ?? 10_000,
         };
         let outcome = await runStep(ctx, step);
         if (outcome.outcome === "retry" && ++record.retries > (o.maxRetries ?? 4))
@@ -79,8 +90,8 @@ export function createDeployRun(o: DeployRunOptions): DeployRun {
         }
         if (outcome.outcome === "stalled") {
           j.status = "failed";
-          j.failure = { step: step.id, reason: outcome.reason };
-          await releaseAll(ctx);
+          j.failure = { step: step.id, reason: outcome.reason, ...(outcome.gate ? { gate: outcome.gate } : {}) };
+          await abandon(ctx, step.kind === "machines" ? step : undefined);
         }
         return out;
       }

@@ -1,3 +1,5 @@
+import type { GateFailure } from "./step-outcome";
+
 /**
  * The executor's memory, plain JSON the caller persists after each `advance` (e.g. in Durable
  * Object storage). It only ever speeds things up: every step also looks at Fly before acting, so
@@ -9,7 +11,8 @@ export interface DeployJournal {
   runId: string;
   release: { id: string; version: number };
   status: "running" | "succeeded" | "failed";
-  failure?: { step: string; reason: string };
+  /** Why it failed; `gate` when a gate (health, smoke, release command) stopped it. */
+  failure?: { step: string; reason: string; gate?: GateFailure };
   steps: Record<string, StepRecord>;
   /** create-volume / assign-ip step id → what it made. */
   made: Record<string, string>;
@@ -37,6 +40,10 @@ export interface MachineRecord {
   applied?: boolean;
   started?: boolean;
   healthy?: boolean;
+  /** When the gate wait began (epoch ms): `wait_timeout` and the smoke window count from here. */
+  gateSince?: number;
+  /** Blue-green: the blue machine was stopped (gracefully) before its destruction. */
+  stopped?: boolean;
   released?: boolean;
   /** Updated with `skip_launch` (it was stopped or suspended): stays down, nothing to wait for. */
   asleep?: boolean;

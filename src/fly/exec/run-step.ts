@@ -2,7 +2,7 @@ import { FlyApiError } from "../../errors";
 import { isTransientStatus, parseRetryAfter } from "../client/retry-policy";
 import type { PlanStep } from "../plan/plan-types";
 import type { StepContext } from "./step-context";
-import { type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
+import { GateFailed, type StepOutcome, StepStalled, StepWaiting } from "./step-outcome";
 import { runMachines } from "./steps/machines-step";
 import { runReleaseCommand } from "./steps/release-command-step";
 import {
@@ -24,6 +24,8 @@ export async function runStep(ctx: StepContext, step: PlanStep): Promise<StepOut
   } catch (err) {
     if (err instanceof StepWaiting)
       return { step: step.id, outcome: "wait", afterMs: err.afterMs, reason: err.message };
+    if (err instanceof GateFailed)
+      return { step: step.id, outcome: "stalled", reason: `${describe(step)}: ${err.message}`, gate: err.failure };
     if (err instanceof StepStalled)
       return { step: step.id, outcome: "stalled", reason: `${describe(step)}: ${err.message}` };
     if (err instanceof FlyApiError && transient(err)) {

@@ -19,6 +19,10 @@ export interface StepContext {
   leaseTtlS: number;
   /** How often to look again while waiting for checks (ms). */
   pollMs: number;
+  /** How long a machine without checks is watched for a crash loop after it starts (ms). */
+  smokeMs: number;
+  /** Blue-green: how long blue machines keep draining after the traffic switch before they stop (ms). */
+  drainMs: number;
 }
 
 /** Milliseconds left in this slice; below `need` the step yields and comes back. */

@@ -8,7 +8,7 @@ type MachineStep = Extract<PlanStep, { kind: "machines" | "switch-traffic" }>;
  * alone, then batches of `max_unavailable` of that group's machines (flyctl plan.go
  * `updateMachinesWRecovery` sizes the pool per group and rolls the groups side by side, so step n
  * holds batch n of every group); immediate: everything at once, no waiting; canary: one, then the
- * rest; bluegreen: all green machines, a traffic switch, then the blue ones destroyed.
+ * rest; bluegreen: all green machines, a traffic switch, then the blue ones stopped and destroyed.
  */
 export function layOutStrategy(
   changes: MachineChange[],
@@ -18,7 +18,7 @@ export function layOutStrategy(
   if (!changes.length) return [];
   const rank = { replace: 0, update: 0, create: 1, destroy: 2 } as const;
   const ordered = [...changes].sort((a, b) => rank[a.op] - rank[b.op]);
-  const step = (i: number, list: MachineChange[], wait: boolean): MachineStep => ({
+  const step = (i: number, list: MachineChange[], wait: boolean): Extract<MachineStep, { kind: "machines" }> => ({
     id: `machines-${i}`,
     kind: "machines",
     changes: list,
@@ -42,7 +42,8 @@ export function layOutStrategy(
         green: green.map((c) => c.name),
         blue: blue.map((c) => (c as { machineId: string }).machineId),
       });
-      if (blue.length) out.push(step(2, blue, false));
+      // Blue machines stop gracefully after a drain, then go (flyctl strategy_bluegreen.go Deploy).
+      if (blue.length) out.push({ ...step(2, blue, false), graceful: true });
       return out;
     }
     case "rolling": {

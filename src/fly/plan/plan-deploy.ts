@@ -1,4 +1,5 @@
 import type { DesiredApp } from "../../config/desired-app";
+import { configuredChecks } from "./configured-checks";
 import { layOutStrategy } from "./lay-out-strategy";
 import { planIps } from "./plan-ips";
 import { planMachines } from "./plan-machines";
@@ -50,6 +51,11 @@ export function planDeploy(desired: DesiredApp, live: LiveApp, options: PlanOpti
   const perGroup: Record<string, number> = {};
   for (const g of desired.groups) perGroup[g.processGroup] = (perGroup[g.processGroup] ?? 0) + g.count;
   steps.push(...layOutStrategy(changes, deploy, perGroup));
+  // Green machines must prove themselves before traffic moves: no checks, nothing to prove.
+  const refused =
+    deploy.strategy === "bluegreen" && changes.length > 0 && !desired.groups.some((g) => configuredChecks(g.config) > 0)
+      ? "bluegreen needs at least one health check ([checks], [[services.*_checks]] or [[http_service.checks]]) to know green machines are healthy before traffic moves; add one or choose another strategy"
+      : undefined;
   return {
     app: desired.name,
     configHash: desired.configHash,
@@ -58,5 +64,6 @@ export function planDeploy(desired: DesiredApp, live: LiveApp, options: PlanOpti
     steps,
     known: { volumes: live.volumes.map((v) => v.id).sort(), ips: live.ips.map((a) => a.ip).sort() },
     notes,
+    ...(refused ? { refused } : {}),
   };
 }

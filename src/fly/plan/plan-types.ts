@@ -76,8 +76,12 @@ export type PlanStep =
       region: string;
       timeoutMs?: number;
     }
-  /** A batch of machine changes; `wait` adds wait-started and checks-passing under leases. */
-  | { id: string; kind: "machines"; changes: MachineChange[]; wait: boolean }
+  /**
+   * A batch of machine changes. Changed machines are always waited for until started; `wait` adds
+   * the gates (checks, or the smoke window). `graceful` (blue-green's blue machines): after a
+   * drain, each is stopped and waited for before it is destroyed, never force-destroyed.
+   */
+  | { id: string; kind: "machines"; changes: MachineChange[]; wait: boolean; graceful?: boolean }
   /** Blue-green switch: green machines (by name) start taking traffic, blue ones stop. */
   | { id: string; kind: "switch-traffic"; green: string[]; blue: string[] };
 
@@ -104,4 +108,6 @@ export interface Plan {
   known: { volumes: string[]; ips: string[] };
   /** Why the plan differs from what was asked (e.g. bluegreen with volumes runs rolling). */
   notes: string[];
+  /** Set when the deploy cannot run as configured (bluegreen without checks): it fails at once. */
+  refused?: string;
 }

@@ -22,7 +22,7 @@ const READ_PATHS = [
   "/config",
   "/openapi.json",
 ];
-const WRITE_PATHS = ["/apps/:app/sync", "/sync"];
+const WRITE_PATHS = ["/apps/:app/sync", "/apps/:app/rollback", "/apps/:app/unpin", "/sync"];
 
 export function createApi() {
   const api = new OpenAPIHono<{ Bindings: TowerEnv }>({

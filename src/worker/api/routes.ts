@@ -11,6 +11,9 @@ import {
   ErrorSchema,
   EventListSchema,
   ImagesSchema,
+  RollbackAcceptedSchema,
+  RollbackBodySchema,
+  UnpinResultSchema,
 } from "./schemas";
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({
@@ -152,4 +155,34 @@ export const syncAllRoute = createRoute({
   security: adminSecurity,
   request: { query: z.object({ force: z.enum(["true", "false"]).default("false") }) },
   responses: { 202: json(AcceptedSchema, "Sync scheduled"), ...refusals },
+});
+
+export const rollbackRoute = createRoute({
+  method: "post",
+  path: "/apps/{app}/rollback",
+  summary: "Admin: redeploy an earlier release exactly (image and config) and pin the app to it",
+  security: adminSecurity,
+  request: {
+    params: appParam,
+    body: { content: { "application/json": { schema: RollbackBodySchema } }, required: true },
+  },
+  responses: {
+    202: json(RollbackAcceptedSchema, "Rollback queued; the app is pinned"),
+    404: json(ErrorSchema, "Not an app in config, or no such deploy/release"),
+    409: json(ErrorSchema, "That release cannot be put back (it failed, or its config is no longer kept)"),
+    ...refusals,
+  },
+});
+
+export const unpinRoute = createRoute({
+  method: "post",
+  path: "/apps/{app}/unpin",
+  summary: "Admin: end a rollback's pin; the app follows git again",
+  security: adminSecurity,
+  request: { params: appParam },
+  responses: {
+    200: json(UnpinResultSchema, "Whether a pin was ended"),
+    404: json(ErrorSchema, "Not an app in config"),
+    ...refusals,
+  },
 });

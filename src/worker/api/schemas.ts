@@ -28,6 +28,16 @@ export const DeploySummarySchema = z
   })
   .openapi("DeploySummary");
 
+export const GateFailureSchema = z
+  .strictObject({
+    gate: z.enum(["health", "smoke", "release-command", "bluegreen"]),
+    machine: z.string().optional(),
+    check: z.string().optional(),
+    output: z.string().optional(),
+    exitCode: z.number().int().optional(),
+  })
+  .openapi("GateFailure");
+
 export const DeployStepSchema = z
   .strictObject({
     name: z.string(),
@@ -35,8 +45,12 @@ export const DeployStepSchema = z
     startedAt: time,
     finishedAt: time.nullable(),
     message: z.string().optional(),
+    afterMs: z.number().optional(),
+    gate: GateFailureSchema.optional(),
   })
   .openapi("DeployStep");
+
+const FailureSchema = z.strictObject({ step: z.string(), reason: z.string(), gate: GateFailureSchema.optional() });
 
 export const DeployDetailSchema = z
   .strictObject({
@@ -44,17 +58,37 @@ export const DeployDetailSchema = z
     planSummary: z.record(z.string(), z.number()),
     steps: z.array(DeployStepSchema),
     error: z.string().nullable(),
+    failure: FailureSchema.nullable(),
+    restoreOf: z.string().nullable().openapi({ description: "Restore or rollback: the deploy it put back" }),
+    restoredBy: z.string().nullable().openapi({ description: "A failed deploy: the restore that followed" }),
   })
   .openapi("DeployDetail");
+
+export const AppPinSchema = z
+  .strictObject({ deployId: z.string(), release: z.number().int(), by: z.string(), since: time })
+  .openapi("AppPin");
 
 export const AppSummarySchema = z
   .strictObject({
     name: z.string(),
     org: z.string(),
-    status: z.enum(["synced", "deploying", "failed", "pending"]),
+    status: z.enum(["synced", "deploying", "failed", "pending", "degraded", "pinned"]),
     desired: z.strictObject({ configHash: hash, sourceCommit: hash }),
     deployed: z.strictObject({ configHash: hash, sourceCommit: hash }),
     lastDeploy: DeploySummarySchema.nullable(),
+    failure: z
+      .strictObject({
+        deployId: z.string(),
+        ...FailureSchema.shape,
+        restore: z
+          .strictObject({
+            deployId: z.string(),
+            outcome: z.enum(["queued", "running", "succeeded", "failed", "superseded"]),
+          })
+          .optional(),
+      })
+      .nullable(),
+    pin: AppPinSchema.nullable(),
   })
   .openapi("AppSummary");
 
@@ -111,6 +145,16 @@ export const ConfigStatusSchema = z
     ),
   })
   .openapi("ConfigStatus");
+
+export const RollbackBodySchema = z
+  .union([z.strictObject({ deploy: z.string().min(1).max(64) }), z.strictObject({ release: z.number().int().min(1) })])
+  .openapi("RollbackRequest", { description: 'The release to go back to: {"deploy": "<id>"} or {"release": N}' });
+
+export const RollbackAcceptedSchema = z
+  .strictObject({ accepted: z.literal(true), deployId: z.string(), pin: AppPinSchema })
+  .openapi("RollbackAccepted");
+
+export const UnpinResultSchema = z.strictObject({ unpinned: z.boolean() }).openapi("UnpinResult");
 
 export const AcceptedSchema = z.strictObject({ accepted: z.literal(true) }).openapi("Accepted");
 

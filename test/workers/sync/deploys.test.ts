@@ -60,34 +60,39 @@ describe("ProjectDO → AppDO → Fly simulator", () => {
 });
 
 describe("pushes in quick succession", () => {
-  it("a config push arriving mid-deploy: deploys never overlap and the app ends at the second commit", async () => {
-    const s = uniqueSuffix();
-    const name = `twice-${s}`;
-    const config = await newRepo("config");
-    const first = await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(name) });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
-    // Slow Fly calls keep the deploy of `second` at work when `third` is pushed.
-    await fly().setFaults({ latencyMs: 100 }, name);
-    const second = await config.commit({ "a/app.yaml": imageApp(name, "28") });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
-    await deployRunning(appStub(env, name));
-    const third = await config.commit({ "a/app.yaml": imageApp(name, "29") });
-    await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
-    await settle(stub);
-    await deploysSettled([name]);
-    expect((await stub.configStatus()).commit).toBe(third);
-    const summary = await appStub(env, name).summary();
-    expect(summary?.status).toBe("synced");
-    expect(summary?.deployed.configHash).toBe(summary?.desired.configHash);
-    await fly().clearFaults(name);
-    arrivedMidDeployWithoutOverlap(await eventsOf(appStub(env, name)), summary!.desired.configHash!);
-    const evaluated = (await eventsAfter(stub, 0)).filter((e) => e.type === "config.evaluated").at(-1);
-    expect((evaluated?.data.apps as { name: string; hash: string }[])[0]?.hash).toBe(summary?.desired.configHash);
-    expect(await fly().leaseOverlaps(name)).toBe(0);
-  });
+  // Machines without checks pass the smoke gate first (SMOKE_WINDOW_MS, 1 s in tests).
+  it(
+    "a config push arriving mid-deploy: deploys never overlap and the app ends at the second commit",
+    { timeout: 20_000 },
+    async () => {
+      const s = uniqueSuffix();
+      const name = `twice-${s}`;
+      const config = await newRepo("config");
+      const first = await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(name) });
+      const stub = await project(config);
+      await stub.tick(new Date().toISOString());
+      await deploysSettled([name]);
+      // Slow Fly calls keep the deploy of `second` at work when `third` is pushed.
+      await fly().setFaults({ latencyMs: 100 }, name);
+      const second = await config.commit({ "a/app.yaml": imageApp(name, "28") });
+      await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
+      await settle(stub);
+      await deployRunning(appStub(env, name));
+      const third = await config.commit({ "a/app.yaml": imageApp(name, "29") });
+      await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
+      await settle(stub);
+      await deploysSettled([name]);
+      expect((await stub.configStatus()).commit).toBe(third);
+      const summary = await appStub(env, name).summary();
+      expect(summary?.status).toBe("synced");
+      expect(summary?.deployed.configHash).toBe(summary?.desired.configHash);
+      await fly().clearFaults(name);
+      arrivedMidDeployWithoutOverlap(await eventsOf(appStub(env, name)), summary!.desired.configHash!);
+      const evaluated = (await eventsAfter(stub, 0)).filter((e) => e.type === "config.evaluated").at(-1);
+      expect((evaluated?.data.apps as { name: string; hash: string }[])[0]?.hash).toBe(summary?.desired.configHash);
+      expect(await fly().leaseOverlaps(name)).toBe(0);
+    },
+  );
 });
 
 describe("cron, admin sync and prune", () => {
@@ -167,53 +172,62 @@ async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
 }
 
 describe("app-repo pushes reach Fly", () => {
-  it("a push on the tracked branch deploys that app at the new commit; another branch deploys nothing", async () => {
-    const s = uniqueSuffix();
-    const name = `src-${s}`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
-    const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
-    expect(await attempts()).toEqual([c1]);
-    expect((await appStub(env, name).summary())?.deployed.sourceCommit).toBe(c1);
+  // Machines without checks pass the smoke gate first (SMOKE_WINDOW_MS, 1 s in tests).
+  it(
+    "a push on the tracked branch deploys that app at the new commit; another branch deploys nothing",
+    { timeout: 20_000 },
+    async () => {
+      const s = uniqueSuffix();
+      const name = `src-${s}`;
+      const api = await newRepo("api");
+      const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+      const config = await newRepo("config");
+      await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
+      const stub = await project(config);
+      await stub.tick(new Date().toISOString());
+      await deploysSettled([name]);
+      const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
+      expect(await attempts()).toEqual([c1]);
+      expect((await appStub(env, name).summary())?.deployed.sourceCommit).toBe(c1);
 
-    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
-    await stub.recordPush(pushOf(api, "refs/heads/main", c1, c2));
-    const c3 = await api.commit({ Dockerfile: "FROM nginx:3\n" }, { branch: "feature", parent: c2 });
-    await stub.recordPush(pushOf(api, "refs/heads/feature", c2, c3));
-    await settle(stub);
-    await deploysSettled([name]);
-    expect(await attempts()).toEqual([c2, c1]);
-    expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
-  });
+      const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
+      await stub.recordPush(pushOf(api, "refs/heads/main", c1, c2));
+      const c3 = await api.commit({ Dockerfile: "FROM nginx:3\n" }, { branch: "feature", parent: c2 });
+      await stub.recordPush(pushOf(api, "refs/heads/feature", c2, c3));
+      await settle(stub);
+      await deploysSettled([name]);
+      expect(await attempts()).toEqual([c2, c1]);
+      expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
+    },
+  );
 
-  it("a push is a doorbell: an old commit in the payload deploys what the branch points to; a replay deploys nothing", async () => {
-    const s = uniqueSuffix();
-    const name = `bell-${s}`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
-    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
-    // A forged or replayed delivery naming c1 (a rollback by replay) only rings the bell.
-    await stub.recordPush(pushOf(api, "refs/heads/main", c2, c1));
-    await settle(stub);
-    await deploysSettled([name]);
-    const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
-    expect(await attempts()).toEqual([c2, c1]);
-    // The same push under a new delivery id: one ref listing, nothing routed, no deploy.
-    const replay = pushOf(api, "refs/heads/main", c1, c2);
-    await stub.recordPush(replay);
-    await settle(stub);
-    const handled = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === replay.deliveryId);
-    expect(handled.map((e) => e.type)).toEqual(["push.ignored"]);
-    expect(await attempts()).toEqual([c2, c1]);
-  });
+  it(
+    "a push is a doorbell: an old commit in the payload deploys what the branch points to; a replay deploys nothing",
+    { timeout: 20_000 },
+    async () => {
+      const s = uniqueSuffix();
+      const name = `bell-${s}`;
+      const api = await newRepo("api");
+      const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+      const config = await newRepo("config");
+      await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
+      const stub = await project(config);
+      await stub.tick(new Date().toISOString());
+      await deploysSettled([name]);
+      const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
+      // A forged or replayed delivery naming c1 (a rollback by replay) only rings the bell.
+      await stub.recordPush(pushOf(api, "refs/heads/main", c2, c1));
+      await settle(stub);
+      await deploysSettled([name]);
+      const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
+      expect(await attempts()).toEqual([c2, c1]);
+      // The same push under a new delivery id: one ref listing, nothing routed, no deploy.
+      const replay = pushOf(api, "refs/heads/main", c1, c2);
+      await stub.recordPush(replay);
+      await settle(stub);
+      const handled = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === replay.deliveryId);
+      expect(handled.map((e) => e.type)).toEqual(["push.ignored"]);
+      expect(await attempts()).toEqual([c2, c1]);
+    },
+  );
 });

@@ -89,7 +89,9 @@ export async function deploysSettled(names: string[], ms = 30_000): Promise<void
   const until = Date.now() + ms;
   for (;;) {
     const summaries = await Promise.all(names.map((name) => appStub(env, name).summary()));
-    const busy = summaries.filter((s) => !s || s.status === "deploying" || s.status === "pending");
+    const busy = summaries.filter(
+      (s) => !s || s.status === "deploying" || s.status === "pending" || s.status === "degraded",
+    );
     if (busy.length === 0) return;
     if (Date.now() > until) throw new Error(`still deploying after ${ms} ms: ${JSON.stringify(busy)}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -62,7 +62,7 @@ export function tag(ctx: StepContext): string {
 export async function waitFor(
   ctx: StepContext,
   id: string,
-  state: "started" | "destroyed",
+  state: "started" | "stopped" | "destroyed",
   version?: string,
   tick?: () => Promise<unknown>,
   limitMs?: number,
@@ -79,30 +79,8 @@ export async function waitFor(
       continue;
     }
     const m = await ctx.client.getMachine(ctx.app, id);
-    if (state === "destroyed" ? isGone(m) : m?.state === "started" && (!version || m.instance_id === version)) return;
+    if (state === "destroyed" ? isGone(m) : m?.state === state && (!version || m.instance_id === version)) return;
     requireTime(ctx, ctx.pollMs + 200, `waiting for machine ${id} to be ${state}`);
-    await ctx.sleep(ctx.pollMs);
-  }
-}
-
-/**
- * Polls the machine until every check passes (none configured counts as healthy). A freshly
- * started machine has no check results yet, so with checks configured at least one result must
- * be in (flyctl internal/machine/leasable_machine.go WaitForHealthchecksToPass).
- */
-export async function waitHealthy(ctx: StepContext, id: string, tick?: () => Promise<unknown>) {
-  for (;;) {
-    checkTimeout(ctx, `the checks of machine ${id} to pass`);
-    await tick?.();
-    const m = await ctx.client.getMachine(ctx.app, id);
-    if (isGone(m)) throw new StepStalled(`machine ${id} disappeared while waiting for its checks`);
-    if (m!.state === "failed") throw new StepStalled(`machine ${id} failed to start`);
-    const checks = m!.checks ?? [];
-    const configured =
-      Object.keys(m!.config?.checks ?? {}).length +
-      (m!.config?.services ?? []).reduce((n, s) => n + (s.checks?.length ?? 0), 0);
-    if ((configured === 0 || checks.length > 0) && checks.every((c) => c.status === "passing")) return;
-    requireTime(ctx, ctx.pollMs + 500, `waiting for the checks of machine ${id}`);
     await ctx.sleep(ctx.pollMs);
   }
 }

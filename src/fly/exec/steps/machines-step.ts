@@ -1,34 +1,53 @@
 import { isGone } from "../../client/is-gone";
 import { sameConfig } from "../../plan/machine-config";
 import type { MachineChange, PlanStep } from "../../plan/plan-types";
+import { passGate } from "../gates/health-gate";
 import type { MachineRecord } from "../journal";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
-import { StepStalled } from "../step-outcome";
+import { StepStalled, StepWaiting } from "../step-outcome";
 import { runMachineChecks } from "./machine-checks";
-import { findByName, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
+import { findByName, holdLease, releaseLease, waitFor } from "./machine-ops";
 
 type MachinesStep = Extract<PlanStep, { kind: "machines" }>;
 
 /**
- * One batch of machine changes: apply each (under a lease where a machine exists), then, when the
- * strategy waits, wait until each new or changed machine has started and its checks pass; then
- * let the leases go. Every change looks at Fly first, so repeating the batch is safe.
+ * One batch of machine changes: apply each (under a lease where a machine exists), then wait until
+ * each new or changed machine has started and, when the strategy gates, passed its gate (checks,
+ * or the smoke window: gates/health-gate.ts); then let the leases go. Immediate waits for the
+ * start only: it has no gates, as with flyctl, but a deploy whose machines never start has not
+ * succeeded. Every change looks at Fly first, so repeating the batch is safe.
  */
 export async function runMachines(ctx: StepContext, step: MachinesStep) {
   const recs = (ctx.record.machines ??= {});
   const rec = (i: number) => (recs[i] ??= {});
-  await all(step.changes.map((c, i) => apply(ctx, c, rec(i))));
-  if (step.wait)
-    await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, c, rec(i)))));
+  if (step.graceful) await drained(ctx);
+  await all(step.changes.map((c, i) => apply(ctx, c, rec(i), step.graceful ?? false)));
+  await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, c, rec(i), step.wait))));
   await all(step.changes.map((_c, i) => releaseLease(ctx, rec(i).id, rec(i))));
 }
 
-/** Lets go of every lease a step holds (when it stalls). */
-export async function releaseAll(ctx: StepContext) {
-  for (const r of Object.values(ctx.record.machines ?? {})) await releaseLease(ctx, r.id, r).catch(() => {});
+/**
+ * After a stall: lets go of every lease the step holds, and destroys the blue-green machines it
+ * created that never took traffic (created dark), so a failed green leaves blue as it was.
+ */
+export async function abandon(ctx: StepContext, step: MachinesStep | undefined) {
+  const recs = ctx.record.machines ?? {};
+  for (const r of Object.values(recs)) await releaseLease(ctx, r.id, r).catch(() => {});
+  if (!step) return;
+  for (const [i, c] of step.changes.entries()) {
+    const id = recs[i]?.id;
+    if (c.op !== "create" || !c.skipServiceRegistration || !id) continue;
+    await ctx.client.deleteMachine(ctx.app, id, { force: true }).catch(() => {});
+  }
 }
 
-async function apply(ctx: StepContext, c: MachineChange, rec: MachineRecord) {
+/** Blue-green: blue machines were cordoned by the switch; they finish in-flight work before they stop. */
+async function drained(ctx: StepContext) {
+  const left = ctx.record.startedAt + ctx.drainMs - ctx.now();
+  if (left > 0) throw new StepWaiting(left, `blue machines draining for ${Math.ceil(left / 1000)}s more`);
+}
+
+async function apply(ctx: StepContext, c: MachineChange, rec: MachineRecord, graceful: boolean) {
   if (rec.applied) return;
   switch (c.op) {
     case "create":
@@ -45,7 +64,8 @@ async function apply(ctx: StepContext, c: MachineChange, rec: MachineRecord) {
       await create(ctx, { ...c, op: "create" }, rec);
       break;
     case "destroy":
-      await destroy(ctx, c.machineId, rec);
+      if (graceful) await stopGracefully(ctx, c.machineId, rec);
+      await destroy(ctx, c.machineId, rec, !graceful);
       break;
     default: {
       const never: never = c;
@@ -91,12 +111,27 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
 /** States in which flyctl updates a machine and lets it start (shouldSkipLaunch). */
 const awake = new Set(["started", "starting", "failed"]);
 
-async function destroy(ctx: StepContext, id: string, rec: MachineRecord) {
+async function destroy(ctx: StepContext, id: string, rec: MachineRecord, force = true) {
   const live = await ctx.client.getMachine(ctx.app, id);
   if (isGone(live)) return;
   const nonce = await holdLease(ctx, id, rec);
-  await ctx.client.deleteMachine(ctx.app, id, { force: true, nonce });
+  await ctx.client.deleteMachine(ctx.app, id, { force, nonce });
   delete rec.lease; // the lease ends with the machine
+}
+
+/**
+ * Stops a machine the way it asks to be stopped (its `stop_config` signal and timeout apply) and
+ * waits until it has, so it can finish what it is doing (flyctl strategy_bluegreen.go
+ * StopBlueMachines, WaitForBlueMachinesToBeStopped); only then is it destroyed.
+ */
+async function stopGracefully(ctx: StepContext, id: string, rec: MachineRecord) {
+  if (rec.stopped) return;
+  const live = await ctx.client.getMachine(ctx.app, id);
+  if (isGone(live)) return;
+  const nonce = await holdLease(ctx, id, rec);
+  if (live!.state === "started" || live!.state === "starting") await ctx.client.stopMachine(ctx.app, id, {}, nonce);
+  if (live!.state !== "stopped") await waitFor(ctx, id, "stopped", live!.instance_id, () => holdLease(ctx, id, rec));
+  rec.stopped = true;
 }
 
 async function volumesBusy(ctx: StepContext, machineId: string) {
@@ -104,10 +139,10 @@ async function volumesBusy(ctx: StepContext, machineId: string) {
 }
 
 /**
- * Waits for started and passing checks, then runs the group's machine checks, keeping the
+ * Waits for started and (when `gated`) the gate, then runs the group's machine checks, keeping the
  * machine's lease (if any) alive meanwhile.
  */
-async function settle(ctx: StepContext, change: MachineChange, rec: MachineRecord) {
+async function settle(ctx: StepContext, change: MachineChange, rec: MachineRecord, gated: boolean) {
   const id = rec.id;
   if (!id || rec.asleep) return;
   const tick = async () => {
@@ -117,11 +152,11 @@ async function settle(ctx: StepContext, change: MachineChange, rec: MachineRecor
     await waitFor(ctx, id, "started", rec.version, tick);
     rec.started = true;
   }
-  if (!rec.healthy) {
-    await waitHealthy(ctx, id, tick);
+  if (gated && !rec.healthy) {
+    await passGate(ctx, id, rec, tick);
     rec.healthy = true;
   }
-  if (!rec.checked) {
+  if (gated && !rec.checked) {
     await runMachineChecks(ctx, change, rec);
     rec.checked = true;
   }

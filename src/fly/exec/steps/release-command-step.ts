@@ -1,7 +1,7 @@
 import { exitCodeOf } from "../../client/exit-code";
 import type { PlanStep } from "../../plan/plan-types";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
-import { StepStalled } from "../step-outcome";
+import { GateFailed, StepStalled } from "../step-outcome";
 import { findByName, waitFor } from "./machine-ops";
 
 type ReleaseStep = Extract<PlanStep, { kind: "release-command" }>;
@@ -34,6 +34,12 @@ export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
   await waitFor(ctx, id, "destroyed", undefined, undefined, step.timeoutMs);
   const events = await ctx.client.machineEvents(ctx.app, id, 50);
   const code = exitCodeOf(events);
-  if (code === undefined) throw new StepStalled(`release command machine ${id} ended without an exit event`);
-  if (code !== 0) throw new StepStalled(`release command \`${step.command}\` exited with code ${code}`);
+  // The Machines API has no logs: say where to read them (flyctl prints them from its log stream).
+  const logs = `its output: \`fly logs -a ${ctx.app} -i ${id}\``;
+  if (code === undefined) throw new StepStalled(`release command machine ${id} ended without an exit event; ${logs}`);
+  if (code !== 0)
+    throw new GateFailed(
+      { gate: "release-command", machine: id, exitCode: code },
+      `release command \`${step.command}\` exited with code ${code} on machine ${id}; ${logs}`,
+    );
 }

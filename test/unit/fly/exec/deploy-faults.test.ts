@@ -92,9 +92,11 @@ describe("deploys when Fly misbehaves", () => {
     sim.addExitRule({ app, command: "migrate", exitCode: 3 });
     const r = await deploy(client, shopApp({ name: app }, "registry.fly.io/shop:v2"), { release: 2 });
     expect(r.result.status).toBe("failed");
+    const id = r.journal.steps["release-command"]?.machineId;
     expect(r.result.failure).toEqual({
       step: "release-command",
-      reason: "step release-command (release-command): release command `npm run migrate` exited with code 3",
+      reason: `step release-command (release-command): release command \`npm run migrate\` exited with code 3 on machine ${id}; its output: \`fly logs -a ${app} -i ${id}\``,
+      gate: { gate: "release-command", machine: id, exitCode: 3 },
     });
     const after = await images(app);
     expect(after).toEqual(before);
@@ -121,7 +123,15 @@ describe("deploys when Fly misbehaves", () => {
     const v2 = shopApp({ name: app, deploy: desired.deploy }, "registry.fly.io/shop:v2");
     const r = await deploy(client, v2, { release: 2 });
     expect(r.result.failure?.step).toBe("machines-1");
-    expect(r.result.failure?.reason).toMatch(/timed out after 2s waiting for the checks of machine/);
+    // The health gate names the machine, the check and what the check said.
+    expect(r.result.failure?.reason).toMatch(
+      /machine \w+: check \S+ is critical after 2s \(wait_timeout\): check failed/,
+    );
+    expect(r.result.failure?.gate).toMatchObject({
+      gate: "health",
+      check: expect.any(String),
+      output: expect.stringContaining("check failed"),
+    });
     const now = await images(app);
     // Only the first batch was touched: the first machine of each process group.
     expect(Object.values(now).filter((i) => i === "registry.fly.io/shop:v2")).toHaveLength(2);

@@ -85,7 +85,7 @@ describe("broken releases, chosen by image name", () => {
       const v2 = { ...v1, groups: v1.groups.map((g) => ({ ...g, config: { ...g.config, image } })) };
       const r = await deploy(client, v2, { release: 2 });
       expect(r.result.status).toBe("failed");
-      expect(r.result.failure?.reason).toMatch(/waiting for the checks of machine/);
+      expect(r.result.failure?.reason).toMatch(/check \S+ is critical after|the app appears to be crashing/);
       const images = (await client.listMachines(app)).map((m) => m.config?.image);
       expect(images.filter((i) => i === image)).toHaveLength(1);
     }, 30_000);

@@ -27,7 +27,7 @@ export function notice(app: ResolvedApp, key: string, sourceCommit: string | nul
 type AppStub = DurableObjectStub<import("../../../../src/durable/app-do").AppDO>;
 
 /**
- * Runs alarms until the app is neither deploying nor waiting to, for up to `timeoutMs`. Bounded by
+ * Runs alarms until the app is neither deploying, restoring nor waiting to, for up to `timeoutMs`. Bounded by
  * time, not by a count of alarms: an alarm run before the time a step asked for (Fly's Retry-After,
  * a backoff, stored as the journal's `notBefore`) does nothing, so a count would run out early.
  */
@@ -35,7 +35,7 @@ export async function settle(stub: AppStub, timeoutMs = 60_000): Promise<AppSumm
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const summary = await stub.summary();
-    if (summary && summary.status !== "deploying" && summary.status !== "pending") return summary;
+    if (summary && !["deploying", "pending", "degraded"].includes(summary.status)) return summary;
     await runDurableObjectAlarm(stub);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

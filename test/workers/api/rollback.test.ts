@@ -1,0 +1,129 @@
+// Rollback and pin through the admin API, over real history: a config repo on the test git server,
+// pushes through POST /webhook, the real ProjectDO and AppDO deploying to the Fly simulator.
+
+import { env } from "cloudflare:test";
+import examples from "@octokit/webhooks-examples";
+import { sign } from "@octokit/webhooks-methods";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { TowerEnv } from "../../../src/env";
+import { createFlyClient } from "../../../src/fly";
+import {
+  AppSummarySchema,
+  ErrorSchema,
+  RollbackAcceptedSchema,
+  UnpinResultSchema,
+} from "../../../src/worker/api/schemas";
+import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
+import { appStub, projectStub } from "../do-stubs";
+import { deploysSettled, settle } from "../sync/given";
+import { deliveryId, SECRET, send, webhookRequest } from "../webhook/deliver";
+
+const API_TOKEN = `api-${crypto.randomUUID()}`;
+const ADMIN_TOKEN = `admin-${crypto.randomUUID()}`;
+const app = `rb-${Date.now().toString(36)}`;
+const appYaml = (tag: string) =>
+  `app: ${app}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1.${tag}\n`;
+
+let config: FixtureRepo;
+let settings: Partial<TowerEnv>;
+
+async function call(method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+  const res = await send(new Request(`https://tower.test/api${path}`, init), settings);
+  return { status: res.status, json: (await res.json()) as unknown };
+}
+
+async function pushConfig(files: Record<string, string>) {
+  const before = (await config.refs())["refs/heads/main"] ?? "0".repeat(40);
+  const after = await config.commit(files);
+  const real = examples.find((e) => e.name === "push")!.examples[4] as unknown as { repository: object };
+  const payload = {
+    ...real,
+    ref: "refs/heads/main",
+    before,
+    after,
+    created: false,
+    repository: { ...real.repository, clone_url: config.url },
+  };
+  const body = JSON.stringify(payload);
+  const headers = {
+    "x-github-event": "push",
+    "x-github-delivery": deliveryId(),
+    "x-hub-signature-256": await sign(SECRET, body),
+  };
+  expect((await send(webhookRequest(body, headers), settings)).status).toBe(202);
+  await settle(projectStub({ ...env, ...settings } as typeof env));
+  await deploysSettled([app]);
+}
+
+async function images(): Promise<string[]> {
+  const fly = createFlyClient({ baseUrl: env.FLY_API_BASE, token: env.FLY_API_TOKEN ?? "" });
+  return (await fly.listMachines(app)).filter((m) => m.state !== "destroyed").map((m) => m.config?.image ?? "");
+}
+
+const summary = async () => AppSummarySchema.parse((await call("GET", `/apps/${app}`, undefined, API_TOKEN)).json);
+
+beforeAll(async () => {
+  config = await createRepo(inject("gitUrl"), "rollback-config");
+  settings = { CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: ".", API_TOKEN, ADMIN_TOKEN };
+  await config.commit({ "project.yaml": "project: root\n", [`apps/${app}/app.yaml`]: appYaml("25") });
+  const project = projectStub({ ...env, ...settings } as typeof env);
+  await project.configure({ repo: config.url, ref: "main", path: "." });
+  await project.tick(new Date().toISOString());
+  await deploysSettled([app]);
+  await pushConfig({ [`apps/${app}/app.yaml`]: appYaml("26") });
+}, 60_000);
+
+describe("rollback and pin (admin API)", { timeout: 60_000 }, () => {
+  it("rolls back to release 1 exactly, pins the app through syncs, and a push afterwards unpins and deploys", async () => {
+    expect(await images()).toEqual(["nginx:1.26"]);
+    expect((await call("POST", `/apps/${app}/rollback`, { release: 1 }, API_TOKEN)).status).toBe(401);
+    const accepted = await call("POST", `/apps/${app}/rollback`, { release: 1 });
+    expect(accepted.status).toBe(202);
+    const body = RollbackAcceptedSchema.parse(accepted.json);
+    expect(body.pin).toMatchObject({ release: 1, by: body.deployId });
+    await deploysSettled([app]);
+    expect(await images()).toEqual(["nginx:1.25"]);
+    const pinned = await summary();
+    expect(pinned).toMatchObject({ status: "pinned", pin: { release: 1, by: body.deployId } });
+    const rolled = await appStub(env, app).deploy(body.deployId);
+    expect(rolled).toMatchObject({ outcome: "succeeded", cause: `rollback:${body.pin.deployId}`, image: "nginx:1.25" });
+
+    // A sync (forced too) does not undo the rollback.
+    expect((await call("POST", "/sync?force=true")).status).toBe(202);
+    await settle(projectStub({ ...env, ...settings } as typeof env));
+    await deploysSettled([app]);
+    expect((await call("POST", `/apps/${app}/sync`)).status).toBe(202);
+    await deploysSettled([app]);
+    expect(await images()).toEqual(["nginx:1.25"]);
+    expect((await summary()).pin).not.toBeNull();
+
+    // A new commit for the app ends the pin and deploys it.
+    await pushConfig({ [`apps/${app}/app.yaml`]: appYaml("27") });
+    expect(await images()).toEqual(["nginx:1.27"]);
+    expect(await summary()).toMatchObject({ status: "synced", pin: null });
+  });
+
+  it("unpin: the app follows git again", async () => {
+    const accepted = RollbackAcceptedSchema.parse((await call("POST", `/apps/${app}/rollback`, { release: 2 })).json);
+    await deploysSettled([app]);
+    expect(await images()).toEqual(["nginx:1.26"]);
+    const unpinned = await call("POST", `/apps/${app}/unpin`);
+    expect(UnpinResultSchema.parse(unpinned.json)).toEqual({ unpinned: true });
+    await deploysSettled([app]);
+    expect(await images()).toEqual(["nginx:1.27"]);
+    expect(await summary()).toMatchObject({ status: "synced", pin: null });
+    expect(accepted.pin.release).toBe(2);
+    expect(UnpinResultSchema.parse((await call("POST", `/apps/${app}/unpin`)).json)).toEqual({ unpinned: false });
+  });
+
+  it("refuses an unknown release (naming it) and a malformed body", async () => {
+    const missing = await call("POST", `/apps/${app}/rollback`, { release: 99 });
+    expect(missing.status).toBe(404);
+    expect(ErrorSchema.parse(missing.json).error.message).toMatch(/release 99/);
+    const bad = await call("POST", `/apps/${app}/rollback`, { release: "one" });
+    expect(bad.status).toBe(400);
+  });
+});
