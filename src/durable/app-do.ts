@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppLog } from "./app/app-log";
-import { writeRow } from "./app/app-rows";
+import { readRow, writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
 import { runSlice } from "./app/deploy-driver";
 import { checkDrift } from "./app/drift-check";
@@ -21,9 +21,12 @@ import type {
   Page,
   StoredEvent,
 } from "./contract";
+import { projectStubById } from "./stubs";
 
 /** A deploy that has not finished after this long fails (health waits included). */
 const DEPLOY_TIMEOUT_MS = 30 * 60_000;
+/** A summary report the ProjectDO did not take is sent again this much later. */
+const REPORT_RETRY_MS = 5_000;
 /** One alarm works this long, then re-arms: well inside the 15-minute alarm limit. */
 const SLICE_MS = 20_000;
 
@@ -56,6 +59,8 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
     });
     // Same synchronous block as the append: the row and the event land together.
     if (result.events.length > 0) writeRow(this.log.store, "desired-app", app);
+    if (notice.project && readRow(this.log.store, "project")?.id !== notice.project)
+      writeRow(this.log.store, "project", { id: notice.project, reported: 0 });
     // A forced notice redeploys in the same call, keyed by the notice: a retried delivery repeats neither.
     const forced =
       notice.force && !result.duplicate ? this.force({ cause: notice.cause, key: `${notice.key}:force` }) : 0;
@@ -122,6 +127,27 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       this.slicing = false;
       // After a throw the log still says what is left: come back soon rather than never.
       await this.schedule(next ?? this.pendingWakeup());
+      await this.report();
+    }
+  }
+
+  /**
+   * Tells the ProjectDO that told this app its desired state what the app's summary now is, when
+   * the log moved since the last report: the list and per-app reads answer from that projection.
+   * AppDO → ProjectDO only (an AppDO never calls another AppDO). Every RPC that changes the log
+   * schedules an alarm, and every alarm ends here, so no change goes unreported for long.
+   */
+  private async report(): Promise<void> {
+    const row = readRow(this.log.store, "project");
+    const { version } = this.log.state;
+    const summary = toSummary(this.log.state);
+    if (!row || row.reported >= version || !summary) return;
+    try {
+      await projectStubById(this.env, row.id).reportSummary({ version, summary });
+      writeRow(this.log.store, "project", { id: row.id, reported: version });
+    } catch {
+      // The projection lags until the next report: try again shortly.
+      await this.schedule(REPORT_RETRY_MS);
     }
   }
 

@@ -104,6 +104,14 @@ export interface DesiredNotice {
   key: string;
   /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
   force?: boolean;
+  /** The telling ProjectDO's id: the AppDO reports its summary there (`reportSummary`). */
+  project?: string;
+}
+
+/** An AppDO's summary at its log `version`: what the ProjectDO's projection keeps per app. */
+export interface SummaryReport {
+  version: number;
+  summary: AppSummary;
 }
 
 /** An admin's force-sync: `key` makes a repeat of the same request a no-op. */
@@ -129,9 +137,14 @@ export interface ProjectRpc {
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
+  /** Every app in config, as its AppDO last reported it (else as config holds it): no AppDO asked. */
   listApps(): Promise<AppSummary[]>;
   /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
+  /** One app in config as its AppDO last reported it (else as config holds it), or null. */
+  appSummary(name: string): Promise<AppSummary | null>;
+  /** From an AppDO after its state changed: keeps the projection; an older version is ignored. */
+  reportSummary(report: SummaryReport): Promise<void>;
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;

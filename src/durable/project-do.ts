@@ -10,13 +10,13 @@ import type {
   PushReceived,
   RecordPushResult,
   StoredEvent,
+  SummaryReport,
 } from "./contract";
 import { EventStore } from "./event-store";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
-import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
-import { readRow, writeRow } from "./project/project-rows";
+import { readRow, readSummary, writeRow, writeSummary } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
@@ -34,7 +34,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   constructor(ctx: DurableObjectState, env: TowerEnv) {
     super(ctx, env);
     const store = new EventStore(ctx.storage, projectUpcaster);
-    this.ports = liveProjectPorts(env, () => this.settings());
+    this.ports = liveProjectPorts(env, () => this.settings(), ctx.id.toString());
     this.core = new ProjectCore(store, this.ports);
     ctx.blockConcurrencyWhile(async () => this.core.load());
   }
@@ -75,7 +75,16 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async listApps(): Promise<AppSummary[]> {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    return mapLimit(apps, 6, async (app) => (await this.ports.summary(app.name)) ?? configView(app));
+    return apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
+  }
+
+  async appSummary(name: string): Promise<AppSummary | null> {
+    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
+    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : null;
+  }
+
+  async reportSummary(report: SummaryReport): Promise<void> {
+    writeSummary(this.core.store, report);
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */

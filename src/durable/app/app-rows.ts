@@ -19,6 +19,8 @@ interface RowTypes {
   "managed-secrets": string[];
   /** Digests of the builder app's secrets as this AppDO last set or saw them. */
   "builder-secrets": { app: string; digests: SecretDigests };
+  /** The ProjectDO that last told this app its desired state, and the log version last reported to it. */
+  project: { id: string; reported: number };
 }
 
 export type AppRow = keyof RowTypes;

@@ -7,7 +7,7 @@ import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
 import { trackedRef } from "./repo-index";
 
-export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings): ProjectPorts {
+export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings, self: string): ProjectPorts {
   const credentials = () => parseGitCredentials(env.GIT_CREDENTIALS);
   const app = (name: string) => appStub(env, name);
   return {
@@ -34,7 +34,7 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
       return evaluation;
     },
     async desire(notice) {
-      await app(notice.app.name).desire(notice);
+      await app(notice.app.name).desire({ ...notice, project: self });
     },
     async destroy(name, cause) {
       await app(name).destroyApp(cause);

@@ -4,7 +4,9 @@
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
 import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
+import type { SummaryReport } from "../contract";
 import type { EventStore } from "../event-store";
+import type { RefListings } from "./decide";
 import type { ProjectSettings } from "./ports";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
@@ -26,6 +28,34 @@ interface RowTypes {
   outbox: number;
   /** Failed deliveries in a row since the last clean pass (null after one). */
   "outbox-retry": { attempts: number } | null;
+  /**
+   * A cron tick whose ref listings do not fit one invocation's subrequest budget: the repos still
+   * to list and what was listed so far. The next alarm goes on from here; null when none runs.
+   */
+  tick: TickProgress | null;
+  /** How the last finished tick went: for operators (`GET /api/config`) and the scale bench. */
+  "last-tick": TickReport;
+}
+
+export interface TickProgress {
+  cause: string;
+  at: string;
+  /** Repo keys still to list, in order. */
+  pending: string[];
+  refs: RefListings;
+  slices: number;
+  /** Subrequests of the busiest slice so far. */
+  maxSubrequests: number;
+}
+
+export interface TickReport {
+  at: string;
+  finishedAt: string;
+  repos: number;
+  /** Invocations (the cron's RPC and the alarms after it) the tick's listings were spread over. */
+  slices: number;
+  /** The most subrequests (ref listings, config fetches, AppDO calls) any one of them made. */
+  maxSubrequests: number;
 }
 
 export type ProjectRow = keyof RowTypes;
@@ -48,4 +78,20 @@ export function readResolved(rows: Pick<Rows, "getState">, app: string): Resolve
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
   rows.putState(`app/${app.name}`, app);
+}
+
+/**
+ * The app's summary as its AppDO last reported it (`reportSummary`): the projection the list and
+ * per-app reads answer from without asking every AppDO. A report older than the kept one (lower
+ * `version`, the AppDO's log version) is dropped, so reports arriving out of order are harmless.
+ */
+export function readSummary(rows: Pick<Rows, "getState">, app: string): SummaryReport | null {
+  return rows.getState<SummaryReport>(`summary/${app}`);
+}
+
+export function writeSummary(rows: Pick<Rows, "getState" | "putState">, report: SummaryReport): boolean {
+  const kept = readSummary(rows, report.summary.name);
+  if (kept && kept.version >= report.version) return false;
+  rows.putState(`summary/${report.summary.name}`, report);
+  return true;
 }
