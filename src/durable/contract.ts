@@ -88,6 +88,8 @@ export interface ConfigStatus {
   lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
   /** The evaluation's errors: config Diagnostics without the severity (all are errors). */
   errors: Omit<Diagnostic, "severity">[];
+  /** The last finished cron tick: repos listed, invocations (slices) it took, most subrequests in one. */
+  lastTick: { at: string; finishedAt: string; repos: number; slices: number; maxSubrequests: number } | null;
 }
 
 export interface Page<T> {

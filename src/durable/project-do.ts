@@ -97,7 +97,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const { repo, ref, path } = this.settings();
     const { commit, lastEvaluation, errors } = this.core.state.config;
     // A CONFIG_REPO written with credentials in it must not hand them to API readers.
-    return { repo: redact(repo), ref, path, commit, lastEvaluation, errors };
+    const lastTick = readRow(this.core.store, "last-tick");
+    return { repo: redact(repo), ref, path, commit, lastEvaluation, errors, lastTick };
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {

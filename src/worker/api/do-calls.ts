@@ -15,31 +15,25 @@ export const countDoCalls: MiddlewareHandler<{ Bindings: TowerEnv }> = async (c,
   c.header(DO_CALLS_HEADER, String(counter.calls));
 };
 
-/** The namespace, whose stubs count each method call (an RPC or a fetch) once. */
+/**
+ * The namespace, counting each stub it hands out: every route makes exactly one call per stub it
+ * gets (wrapping the stubs themselves breaks their RPC), so stubs handed out = calls made.
+ */
 function counted<T>(namespace: T, counter: { calls: number }): T {
   if (!namespace) return namespace;
   const ns = namespace as unknown as DurableObjectNamespace;
-  return new Proxy(ns, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop) as unknown;
-      if (typeof value !== "function") return value;
-      if (prop !== "get") return value.bind(target);
-      return (...args: Parameters<DurableObjectNamespace["get"]>) => countedStub(target.get(...args), counter);
+  return {
+    idFromName: (name: string) => ns.idFromName(name),
+    idFromString: (id: string) => ns.idFromString(id),
+    newUniqueId: (options?: DurableObjectNamespaceNewUniqueIdOptions) => ns.newUniqueId(options),
+    jurisdiction: (where: DurableObjectJurisdiction) => ns.jurisdiction(where),
+    get: (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => {
+      counter.calls += 1;
+      return ns.get(id, options);
     },
-  }) as unknown as T;
-}
-
-function countedStub(stub: DurableObjectStub, counter: { calls: number }): DurableObjectStub {
-  return new Proxy(stub, {
-    get(target, prop) {
-      // Not a thenable: `await stub` must not look like a call.
-      if (prop === "then" || typeof prop === "symbol") return Reflect.get(target, prop);
-      const method = Reflect.get(target, prop) as unknown;
-      if (typeof method !== "function") return method;
-      return (...args: unknown[]) => {
-        counter.calls += 1;
-        return (method as (...a: unknown[]) => unknown).apply(target, args);
-      };
+    getByName: (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => {
+      counter.calls += 1;
+      return ns.getByName(name, options);
     },
-  });
+  } as unknown as T;
 }
