@@ -12,13 +12,13 @@
  * first Fly call: the bench measures Tower's reads and ticks, not 1,000 builds on this machine.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../scripts/local/ports";
 import { stopGroup } from "../scripts/local/process-group";
-import { startWranglerReady } from "../scripts/local/wrangler";
+import { startWrangler, waitForHealth } from "../scripts/local/wrangler";
 import type { AppSummary, ConfigStatus } from "../src/durable/contract";
 import { startFlySim } from "../test/fly-sim";
 import { createRepo } from "../test/support/fixture-repo";
@@ -58,10 +58,14 @@ await config.commit(files);
 const dir = mkdtempSync(join(tmpdir(), "tower-bench-scale-"));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const wrangler = await startWranglerReady({
+// wrangler's output goes to a file in the bench's folder, for when the runtime gives up under load.
+const wranglerLog = join(dir, "wrangler.log");
+console.log(`wrangler output: ${wranglerLog}`);
+const wrangler = await startWrangler({
   root: ROOT,
   dir,
   port,
+  onLine: (line) => appendFileSync(wranglerLog, `${line}\n`),
   vars: {
     CONFIG_REPO: config.url,
     CONFIG_REF: "main",
@@ -75,6 +79,7 @@ const wrangler = await startWranglerReady({
     API_TOKEN: TOKEN,
   },
 });
+await waitForHealth(base, wrangler, 60_000);
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 try {

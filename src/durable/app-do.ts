@@ -7,7 +7,7 @@ import { createBuildPort } from "./app/build-port";
 import { runSlice } from "./app/deploy-driver";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
-import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
+import { toSummary } from "./app/projections";
 import type {
   AppNoticeRpc,
   AppRpc,
@@ -98,11 +98,11 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
   }
 
   async deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>> {
-    return toDeployPage(this.log.state, query);
+    return this.log.history.page(query);
   }
 
   async deploy(id: string): Promise<DeployDetail | null> {
-    return toDeployDetail(this.log.state, id);
+    return this.log.history.detail(id);
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {
