@@ -8,8 +8,8 @@
  *  2. Reads: GET /api/apps and GET /api/apps/{app}: p50/p99 and the Durable Object calls each
  *     request made (the Worker's `X-Tower-DO-Calls`).
  *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99 pair.
- * The AppDOs are given a Fly token the simulator refuses, so each first deploy fails at its
- * first Fly call: the bench measures Tower's reads and ticks, not 1,000 builds on this machine.
+ * No FLY_API_TOKEN is set, so each app's first deploy fails before its build ("FLY_API_TOKEN is
+ * not set"): the bench measures Tower's reads and ticks, not 1,000 builds on this shared machine.
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -34,6 +34,11 @@ const flag = (name: string, fallback: number) => {
 const APPS = flag("apps", 1000);
 const REPOS = flag("repos", 100);
 const READS = flag("reads", 200);
+
+if (args.includes("--history-only")) {
+  console.log(JSON.stringify(await historyPhase()));
+  process.exit(0);
+}
 
 const git = await startGitServer();
 const sim = await startFlySim({ record: false, rateLimit: false, token: `sim-${crypto.randomUUID()}` });
@@ -138,8 +143,8 @@ try {
   console.log(
     `AppDO SQLite after one (failed) deploy each: ${bytes.toFixed(0)} bytes per AppDO (${appFiles.length} files)`,
   );
-  console.log("history (wake_ratio, bytes after 10,000 deploys): not measured yet (no snapshot/seeding in this build)");
   await stopGroup(wrangler.pid!);
+  const history = await historyPhase();
 
   // 5. Webhook under load, side by side with /healthz (its own wrangler dev).
   const duration = flag("duration", 10);
@@ -172,8 +177,11 @@ try {
       api_apps_p50_ms: round(list.p50),
       api_apps_p99_ms: round(list.p99),
       api_app_p99_ms: round(one.p99),
-      wake_ratio: null,
-      bytes_per_app_do: null,
+      wake_ratio: history.wake_ratio,
+      wake_history_ms: history.wake_history_ms,
+      wake_fresh_ms: history.wake_fresh_ms,
+      history_events: history.events,
+      bytes_per_app_do: history.bytes_per_app_do,
       bytes_per_app_do_one_deploy: Math.round(bytes),
       webhook_p99_ms: hook.p99_ms ?? null,
       healthz_p99_ms: hook.healthz_p99_ms ?? null,
@@ -247,4 +255,69 @@ async function until(check: () => Promise<boolean>, timeoutMs: number) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * History: one AppDO given 10,000 finished deploys (`--deploys N`; about 11 events each, so over
+ * 100,000 events) through the real decider, one given a single deploy. After each restart of
+ * `wrangler dev` (persisted state, so both objects are cold) the first call to each is timed: the
+ * object's construction (snapshot + the events after it) and one round trip. Ratio of medians.
+ */
+async function historyPhase() {
+  const deploys = flag("deploys", 10_000);
+  const dir = mkdtempSync(join(tmpdir(), "tower-bench-history-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const start = async () => {
+    const child = await startWrangler({
+      root: ROOT,
+      dir,
+      port,
+      vars: { TEST_HOOKS: "true" },
+      secrets: { API_TOKEN: TOKEN },
+      onLine: (line) => appendFileSync(join(dir, "wrangler.log"), `${line}\n`),
+    });
+    await waitForHealth(base, child, 60_000);
+    return child;
+  };
+  const seed = async (app: string, n: number) => {
+    const t = performance.now();
+    const res = await fetch(`${base}/__test/apps/${app}/history?deploys=${n}`, { method: "POST" });
+    if (!res.ok) throw new Error(`seed ${app}: ${res.status} ${await res.text()}`);
+    return { ...((await res.json()) as { version: number; bytes: number }), ms: performance.now() - t };
+  };
+  let child = await start();
+  let big = { version: 0, bytes: 0, ms: 0 };
+  try {
+    const t = performance.now();
+    for (let done = 0; done < deploys; done += 500) big = await seed("history-big", Math.min(500, deploys - done));
+    await seed("history-fresh", 1);
+    console.log(
+      `history: ${deploys} deploys = ${big.version} events seeded in ${((performance.now() - t) / 1000).toFixed(1)} s; database ${big.bytes} bytes`,
+    );
+  } finally {
+    await stopGroup(child.pid!);
+  }
+  const wakes = { big: [] as number[], fresh: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    child = await start();
+    try {
+      const order = round % 2 === 0 ? (["big", "fresh"] as const) : (["fresh", "big"] as const);
+      for (const which of order) wakes[which].push((await seed(`history-${which}`, 0)).ms);
+    } finally {
+      await stopGroup(child.pid!);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const [h, f] = [median(wakes.big), median(wakes.fresh)];
+  console.log(
+    `cold first call: ${big.version} events ${h.toFixed(1)} ms vs one deploy ${f.toFixed(1)} ms: ×${(h / f).toFixed(2)} (goal ≤ 1.5)  [${wakes.big.map(Math.round)} / ${wakes.fresh.map(Math.round)}]`,
+  );
+  return {
+    wake_ratio: Number((h / f).toFixed(2)),
+    wake_history_ms: round(h),
+    wake_fresh_ms: round(f),
+    events: big.version,
+    bytes_per_app_do: big.bytes,
+  };
 }

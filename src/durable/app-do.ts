@@ -8,6 +8,7 @@ import { runSlice } from "./app/deploy-driver";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { toSummary } from "./app/projections";
+import { seedHistory } from "./app/test-hooks";
 import type {
   AppNoticeRpc,
   AppRpc,
@@ -103,6 +104,16 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
 
   async deploy(id: string): Promise<DeployDetail | null> {
     return this.log.history.detail(id);
+  }
+
+  /**
+   * Bench-only (see app/test-hooks.ts); refused unless TEST_HOOKS is "true". Seeds `deploys` more
+   * finished deploys (0: only wakes the object); answers the log version and the database size.
+   */
+  async testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    const version = seedHistory(this.log, name, deploys, Date.parse("2024-01-01T00:00:00Z"));
+    return { version, bytes: this.ctx.storage.sql.databaseSize };
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {

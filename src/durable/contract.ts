@@ -160,6 +160,8 @@ export interface AppRpc {
   events(after: number, limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
+  /** Benches only, refused unless TEST_HOOKS is "true": seeds finished deploys (see app/test-hooks.ts). */
+  testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }>;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */
