@@ -79,7 +79,6 @@ const wrangler = await startWrangler({
     FLY_REGISTRY_BASE: sim.url,
   },
   secrets: {
-    FLY_API_TOKEN: "refused-by-the-simulator",
     WEBHOOK_SECRET: `bench-${crypto.randomUUID()}`,
     API_TOKEN: TOKEN,
   },
