@@ -17,3 +17,13 @@ export const MACHINE_METADATA = {
   /** Digest of the app's secrets when this machine was last updated. */
   secretsDigest: "tower_secrets",
 } as const;
+
+/**
+ * Process groups of one-off machines, destroyed when they exit and never planned as the app's:
+ * the release command's and machine checks' (fly-go `MachineProcessGroupFlyAppReleaseCommand`,
+ * `MachineProcessGroupFlyAppTestMachineCommand`).
+ */
+export const ONE_OFF_GROUPS = {
+  releaseCommand: "fly_app_release_command",
+  machineCheck: "fly_app_test_machine_command",
+} as const;

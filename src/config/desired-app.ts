@@ -1,4 +1,5 @@
-import type { FlyMachineConfig } from "./fly-machine-config";
+import type { FlyMachineConfig, FlyMachineGuest } from "./fly-machine-config";
+import type { MachineCheckSpec } from "./machine/machine-checks";
 
 /**
  * What one Fly app should look like: the contract between `src/config` (which produces it from a
@@ -28,7 +29,15 @@ export interface DesiredGroup {
   processGroup: string;
   region: string;
   count: number;
+  /**
+   * Without a guest (no `[[vm]]` for the group, no `vm_size`), a live machine keeps its own and a
+   * new one gets shared-cpu-1x, as with flyctl; the planner fills it in.
+   */
   config: FlyMachineConfig;
+  /** The app's (or the group's compute section's) `host_dedication_id`, also when there is no guest. */
+  hostDedicationId?: string;
+  /** `machine_checks`: test machines run against each updated machine before the rollout goes on. */
+  machineChecks?: MachineCheckSpec[];
 }
 
 export interface DesiredVolume {
@@ -38,6 +47,11 @@ export interface DesiredVolume {
   /** How many volumes of this name the region needs (one per machine that mounts it). */
   count: number;
   encrypted?: boolean;
+  /** The guest of the machines it is for: Fly places the volume where such a machine fits. */
+  compute?: FlyMachineGuest;
+  snapshotRetention?: number;
+  /** `[mounts] scheduled_snapshots`. */
+  autoBackupEnabled?: boolean;
 }
 
 export interface DesiredIp {
@@ -53,4 +67,12 @@ export interface DeploySettings {
   maxUnavailable: number;
   waitTimeoutMs: number;
   releaseCommand?: string;
+  /** `release_command_timeout`; absent means flyctl's default, 5 minutes. */
+  releaseCommandTimeoutMs?: number;
+  /**
+   * The release-command machine's config (flyctl `ToReleaseMachineConfig`). Without a guest (no
+   * `release_command_vm`) the planner gives it that of the largest live machine of the default
+   * group, else shared-cpu-2x (flyctl `inferReleaseCommandGuest`).
+   */
+  releaseMachine?: FlyMachineConfig;
 }

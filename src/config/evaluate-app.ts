@@ -4,6 +4,7 @@ import type { StackedCommon } from "./common";
 import { diagnostic, formatPath, type Locate, type Position } from "./diagnostic";
 import type { CachedAppFile, EvaluateOptions, EvaluationCache } from "./evaluation";
 import type { FileTree } from "./file-tree";
+import { readLocalFiles } from "./local-files";
 import { isPlainObject, type PlainObject } from "./merge";
 import { type AppPlace, resolveApp } from "./resolve-app";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
@@ -51,7 +52,10 @@ export async function evaluateApp(
   }
   if (key) cacheOut.entries[key] = cached;
   if (!cached.config) return { diagnostics: cached.diagnostics };
-  const resolved = resolveApp(cached.config, place, locate, options);
+  // Not cached: a file named by path may sit outside the app's folder, whose tree id keys the cache.
+  const local = await readLocalFiles(cached.config, tree, place.dir, place.file, locate);
+  if (!local.config) return { diagnostics: [...cached.diagnostics, ...local.diagnostics] };
+  const resolved = resolveApp(local.config, place, locate, options);
   const diagnostics = [...cached.diagnostics, ...resolved.diagnostics];
   const source = resolved.app?.source;
   if (source?.type === "local" && !(await tree.list(source.path))) {

@@ -1,8 +1,20 @@
 import type { Finding } from "./check-schema";
+import { httpServicePort } from "./machine/checks";
+import { appliesTo, list, processGroups } from "./machine/groups";
+import { preset, unknownSizeMessage } from "./machine/presets";
 import { isPlainObject, type PlainObject } from "./merge";
-import { parseVmSize } from "./sizes";
 
-const sections = ["http_service", "services", "checks", "mounts", "vm", "restart", "files", "metrics"] as const;
+const sections = [
+  "http_service",
+  "services",
+  "checks",
+  "mounts",
+  "vm",
+  "compute",
+  "restart",
+  "files",
+  "metrics",
+] as const;
 
 /** Rules a schema cannot say: what Tower refuses, and references between sections. */
 export function extraChecks(app: PlainObject): Finding[] {
@@ -25,25 +37,40 @@ export function extraChecks(app: PlainObject): Finding[] {
       message: "merge_cfg is ignored: Tower does not merge the source repo's fly.toml; put its fields in this file",
       at: "key",
     });
-  if (typeof app.vm_size === "string" && !parseVmSize(app.vm_size)) err(["vm_size"], unknownSize(app.vm_size));
-  each(app.vm, (vm, i) => {
-    if (typeof vm.size === "string" && !parseVmSize(vm.size)) err(["vm", i, "size"], unknownSize(vm.size));
-  });
+  // Sizes are fly-go's MachinePresets (machine_types.go); its SetSize refuses any other name.
+  if (typeof app.vm_size === "string" && !preset(app.vm_size)) err(["vm_size"], unknownSizeMessage(app.vm_size));
+  for (const key of ["vm", "compute"] as const)
+    each(app[key], (vm, i) => {
+      if (typeof vm.size === "string" && !preset(vm.size)) err([key, i, "size"], unknownSizeMessage(vm.size));
+    });
+  const release = isPlainObject(app.deploy) ? app.deploy.release_command_vm : undefined;
+  if (isPlainObject(release) && typeof release.size === "string" && !preset(release.size))
+    err(["deploy", "release_command_vm", "size"], unknownSizeMessage(release.size));
   each(app.files, (f, i) => {
-    if (f.local_path !== undefined)
-      err(
-        ["files", i, "local_path"],
-        "local_path is not supported: give the content as raw_value (base64) or use secret_name",
-      );
-    else if ((f.raw_value === undefined) === (f.secret_name === undefined))
-      err(["files", i], "give exactly one of raw_value or secret_name");
+    const given = ["raw_value", "local_path", "secret_name"].filter((k) => f[k] !== undefined);
+    if (given.length !== 1) err(["files", i], "give exactly one of raw_value, local_path or secret_name");
   });
-  if (isPlainObject(app.checks) && !isPlainObject(app.http_service)) {
-    for (const [name, c] of Object.entries(app.checks))
-      if (isPlainObject(c) && c.port === undefined)
-        err(["checks", name, "port"], "port is required when there is no http_service");
+  const groups = processGroups(app);
+  // flyctl machines.go: a check without a port takes its group's http_service port, or fails.
+  if (isPlainObject(app.checks)) {
+    for (const [name, c] of Object.entries(app.checks)) {
+      if (!isPlainObject(c) || c.port !== undefined) continue;
+      const bare = groups.filter((g) => appliesTo(app, c, g) && httpServicePort(app, g) === undefined);
+      if (bare.length > 0)
+        err(
+          ["checks", name],
+          `check ${name} has no port and process group ${bare.join(", ")} has no http_service to take it from`,
+        );
+    }
   }
-  const groups = isPlainObject(app.processes) ? Object.keys(app.processes) : ["app"];
+  // flyctl validation.go validateMounts: a machine mounts at most one volume.
+  for (const g of groups) {
+    const mounts = list(app.mounts).filter((m) => appliesTo(app, m, g));
+    if (mounts.length > 1) {
+      const second = Array.isArray(app.mounts) ? app.mounts.indexOf(mounts[1]) : 0;
+      err(["mounts", second], `process group ${g} has more than one mount: a Fly machine mounts one volume`);
+    }
+  }
   for (const section of sections) {
     const check = (entry: PlainObject, path: (string | number)[]) => {
       if (!Array.isArray(entry.processes)) return;
@@ -68,5 +95,3 @@ function each(list: unknown, fn: (item: PlainObject, i: number) => void) {
   if (!Array.isArray(list)) return;
   for (const [i, item] of list.entries()) if (isPlainObject(item)) fn(item, i);
 }
-
-const unknownSize = (s: string) => `unknown VM size "${s}": use shared-cpu-Nx or performance-Nx (N = 1, 2, 4, 8, 16)`;

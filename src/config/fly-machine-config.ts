@@ -10,6 +10,7 @@ export interface FlyMachineGuest {
   gpu_kind?: string;
   gpus?: number;
   kernel_args?: string[];
+  host_dedication_id?: string;
 }
 
 export interface FlyMachinePort {
@@ -91,4 +92,10 @@ export interface FlyMachineConfig {
   metadata?: Record<string, string>;
   auto_destroy?: boolean;
   schedule?: string;
+  dns?: { skip_registration?: boolean; nameservers?: string[]; searches?: string[]; [key: string]: unknown };
+  /**
+   * Fields Tower does not model, from `[experimental] machine_config` (flyctl takes that JSON as the
+   * base every fly.toml field is laid over): passed to Fly as written.
+   */
+  [key: string]: unknown;
 }

@@ -1,3 +1,5 @@
+import type { GitHostConfig, NotifyTarget } from "./schema/notify-schema";
+
 /**
  * An app after evaluation: its file, its project chain, its merged config and hash. Plain,
  * structured-clonable data: the ProjectDO hands it to the AppDO. Secrets are references plus a
@@ -23,6 +25,17 @@ export interface ResolvedApp {
   hash: string;
   /** `sync.self_heal`: each cron tick checks Fly for drift and re-applies. Not part of `hash`. */
   selfHeal?: boolean;
+  /** Who hears about this app's deploys (commit statuses, `notify:` targets). Not part of `hash`. */
+  feedback?: Feedback;
+}
+
+/**
+ * Where an app's deploys are reported: the `notify:` targets of its projects (outer first) and
+ * the root project's `git_hosts`. Changing either never redeploys.
+ */
+export interface Feedback {
+  notify: NotifyTarget[];
+  gitHosts: Record<string, GitHostConfig>;
 }
 
 export type AppSource =

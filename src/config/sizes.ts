@@ -1,15 +1,3 @@
-import type { FlyMachineGuest } from "./fly-machine-config";
-
-/** flyctl's presets: shared-cpu-Nx = N shared CPUs, N×256 MB; performance-Nx = N×2048 MB. */
-export function parseVmSize(name: string): FlyMachineGuest | undefined {
-  const m = /^(shared-cpu|performance)-(1|2|4|8|16)x$/.exec(name);
-  if (!m) return undefined;
-  const cpus = Number(m[2]);
-  return m[1] === "shared-cpu"
-    ? { cpu_kind: "shared", cpus, memory_mb: cpus * 256 }
-    : { cpu_kind: "performance", cpus, memory_mb: cpus * 2048 };
-}
-
 const units: Record<string, number> = { b: 1 / 2 ** 20, k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
 
 /** A size in MB: a bare number is MB ("512"), or with a unit ("1gb", "512MB"). */

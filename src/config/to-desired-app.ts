@@ -15,10 +15,11 @@ import {
   staticsFor,
   stopConfigFor,
 } from "./machine/extras";
-import { list, processGroups } from "./machine/groups";
-import { guestFor } from "./machine/guest";
+import { appliesTo, list, processGroups } from "./machine/groups";
+import { guestFor, hostDedicationFor } from "./machine/guest";
+import { machineChecksFor } from "./machine/machine-checks";
 import { servicesFor } from "./machine/services";
-import { isPlainObject } from "./merge";
+import { isPlainObject, type PlainObject } from "./merge";
 import type { ResolvedApp } from "./resolved-app";
 
 export interface ToDesiredOptions {
@@ -38,14 +39,20 @@ export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): Desir
   const counts: DesiredGroupCount[] = [];
   for (const group of processGroups(cfg)) {
     const config = machineConfig(app, group, options);
+    const hostDedicationId = hostDedicationFor(cfg, group);
+    const machineChecks = machineChecksFor(cfg, group);
+    const mounts = list(cfg.mounts).filter((m) => appliesTo(cfg, m, group));
     for (const region of app.regions) {
       const count = countFor(cfg, region);
-      groups.push({ processGroup: group, region, count, config });
-      const mounts = (config.mounts ?? []).map((m) => ({
-        name: m.name,
-        initialSize: list(cfg.mounts).find((x) => x.source === m.name)?.initial_size as number | string | undefined,
-      }));
-      counts.push({ group, region, count, mounts });
+      groups.push({
+        processGroup: group,
+        region,
+        count,
+        config,
+        ...(hostDedicationId ? { hostDedicationId } : {}),
+        ...(machineChecks.length > 0 ? { machineChecks } : {}),
+      });
+      counts.push({ group, region, count, mounts, ...(config.guest ? { guest: config.guest } : {}) });
     }
   }
   const network = isPlainObject(cfg.network) ? cfg.network : {};
@@ -60,17 +67,26 @@ export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): Desir
     autoPruneIps: network.auto_prune_ips === true,
     secrets: options.secretValues,
     secretsDigest: secretsDigest(options.secretValues),
-    deploy: deployFor(cfg),
+    deploy: deployFor(cfg, app.primaryRegion, options.image),
   };
 }
 
+/**
+ * One group's machine config, as flyctl's `updateMachineConfig` (internal/appconfig/machines.go)
+ * lays fly.toml over `machine_config`: the sections fly.toml maps replace the base's, the rest
+ * of the base (dns, other init fields, ...) stays.
+ */
 export function machineConfig(app: ResolvedApp, group: string, options: ToDesiredOptions): FlyMachineConfig {
   const cfg = app.config;
+  const { init: baseInit, ...base } = baseConfig(cfg);
+  const guest = guestFor(cfg, group) ?? (base.guest as FlyMachineConfig["guest"]);
   const config: FlyMachineConfig = {
+    ...base,
     image: options.image,
     env: envFor(cfg, group, app.primaryRegion),
-    guest: guestFor(cfg, group),
+    ...(guest ? { guest } : {}),
     metadata: {
+      ...(base.metadata as Record<string, string> | undefined),
       [MACHINE_METADATA.platformVersion]: "v2",
       [MACHINE_METADATA.processGroup]: group,
       [MACHINE_METADATA.releaseId]: options.releaseId,
@@ -80,7 +96,7 @@ export function machineConfig(app: ResolvedApp, group: string, options: ToDesire
     },
   };
   const optional: Partial<FlyMachineConfig> = {
-    init: initFor(cfg, group),
+    init: initFor(cfg, group, baseInit),
     services: servicesFor(cfg, group),
     checks: checksFor(cfg, group),
     mounts: mountsFor(cfg, group),
@@ -95,4 +111,19 @@ export function machineConfig(app: ResolvedApp, group: string, options: ToDesire
       (config as unknown as Record<string, unknown>)[key] = value;
   }
   return config;
+}
+
+/** Fields of a machine config fly.toml always sets (or clears): never taken from `machine_config`. */
+const mapped = ["init", "services", "checks", "env", "statics", "mounts", "stop_config", "files", "restart", "metrics"];
+
+/** `[experimental] machine_config` (else the top-level one): JSON checked at evaluation (local-files.ts). */
+function baseConfig(cfg: PlainObject): PlainObject & { init?: unknown } {
+  const exp = isPlainObject(cfg.experimental) ? cfg.experimental.machine_config : undefined;
+  const text = typeof exp === "string" && exp !== "" ? exp : cfg.machine_config;
+  if (typeof text !== "string" || text === "") return {};
+  const parsed: unknown = JSON.parse(text);
+  if (!isPlainObject(parsed)) return {};
+  const out: PlainObject = { ...parsed };
+  for (const k of mapped) if (k !== "init") delete out[k];
+  return out;
 }

@@ -52,6 +52,8 @@ export interface DeploySummary {
   sourceCommit: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The image the deploy runs (a digest once built or resolved); null until planned. */
+  image: string | null;
 }
 
 export interface DeployStep {
@@ -65,7 +67,6 @@ export interface DeployStep {
 }
 
 export interface DeployDetail extends DeploySummary {
-  image: string | null;
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
@@ -104,6 +105,11 @@ export interface DesiredNotice {
   sourceCommit: string | null;
   cause: string;
   key: string;
+  /**
+   * The commit this desired state came from, reported on when it deploys: the app repo's commit
+   * for git sources, else the config commit. Absent: nothing is reported on a commit.
+   */
+  origin?: { url: string; sha: string } | null;
   /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
   force?: boolean;
   /** The telling ProjectDO's id: the AppDO reports its summary there (`reportSummary`). */
@@ -150,6 +156,8 @@ export interface ProjectRpc {
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */
@@ -158,6 +166,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first. */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
   /** Benches only, refused unless TEST_HOOKS is "true": seeds finished deploys (see app/test-hooks.ts). */

@@ -57,6 +57,11 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
   state: S;
   /** The version of the last snapshot written or read. */
   private snapshotAt = 0;
+  /**
+   * Called with each command's new events and the state after them, inside the append's
+   * synchronous block: what must happen with an event (an outbox row) lands atomically with it.
+   */
+  observer: ((events: E[], state: S) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -94,11 +99,16 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     const events = this.decider.decide(command, this.state);
     if (events.length === 0) return { events, stored: [], duplicate: false };
     const result = this.store.append(this.stream, events, this.state.version);
-    for (const stored of result.events)
-      if (stored.seq > this.state.version) {
-        this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
-        this.folded(stored, this.state);
-      }
+    const fresh = result.events.filter((stored) => stored.seq > this.state.version);
+    for (const stored of fresh) {
+      this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+      this.folded(stored, this.state);
+    }
+    if (fresh.length > 0)
+      this.observer?.(
+        fresh.map((stored) => asEvent<E>(stored)),
+        this.state,
+      );
     this.maybeSnapshot();
     return { events, stored: result.events, duplicate: result.duplicate };
   }
@@ -117,6 +127,11 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
 
   read(after: number, limit: number): StoredEvent[] {
     return this.store.read(this.stream, after, limit);
+  }
+
+  /** The last `limit` events, newest first. */
+  readLatest(limit: number): StoredEvent[] {
+    return this.store.readLatest(this.stream, limit);
   }
 }
 

@@ -4,14 +4,20 @@ import type { TowerEnv } from "../env";
 import { VERSION } from "../version";
 import { createApi } from "./api/create-api";
 import { onError } from "./errors";
+import { createUi } from "./ui/create-ui";
 import { webhookRoutes } from "./webhook/route";
 
-/** The Worker's HTTP surface: health, webhooks and the JSON API. This file only wires them. */
+/** The Worker's HTTP surface: health, webhooks, the JSON API and the dashboard. This file only wires them. */
 export function createApp() {
   const app = new Hono<{ Bindings: TowerEnv }>();
   app.get("/healthz", (c) => c.json({ ok: true, name: "tower", version: VERSION }));
   app.route("/webhook", webhookRoutes());
-  app.route("/api", createApi());
+  const api = createApi();
+  app.route("/api", api);
+  app.route(
+    "/",
+    createUi({ request: (path, init, env, ctx) => api.request(path, init, env, ctx), routes: api.routes }),
+  );
   // Benches only (TEST_HOOKS, never set in production): seed or wake one AppDO's history.
   app.post("/__test/apps/:app/history", async (c) => {
     if (c.env.TEST_HOOKS !== "true") return c.notFound();

@@ -1,10 +1,13 @@
+import type { FlyMachineGuest } from "../fly-machine-config";
 import { isPlainObject, type PlainObject } from "../merge";
 
+/** One group in one region, with what its volumes need to know (flyctl first-deploy volume fields). */
 export interface DesiredGroupCount {
   group: string;
   region: string;
   count: number;
-  mounts: { name: string; initialSize?: number | string }[];
+  guest?: FlyMachineGuest;
+  mounts: PlainObject[];
 }
 
 /** flycd's `machines.count` (default 1) and `count_per_region` (wins for its region). */

@@ -1,5 +1,5 @@
 import { parse as shellParse } from "shell-quote";
-import type { FlyMachineConfig, FlyMachineMount } from "../fly-machine-config";
+import type { FlyFile, FlyMachineConfig, FlyMachineMount } from "../fly-machine-config";
 import { isPlainObject, type PlainObject } from "../merge";
 import { sizeToGb } from "../sizes";
 import { appliesTo, list, pick } from "./groups";
@@ -13,8 +13,16 @@ export function shellSplit(command: string): string[] {
   });
 }
 
-export function initFor(cfg: PlainObject, group: string): FlyMachineConfig["init"] {
+/**
+ * `init`: the group's command, else `[experimental] cmd`; the experimental entrypoint and exec;
+ * swap. Other fields of a `machine_config`'s init stay (flyctl machines.go `updateMachineConfig`).
+ */
+export function initFor(cfg: PlainObject, group: string, base?: unknown): FlyMachineConfig["init"] {
   const init: NonNullable<FlyMachineConfig["init"]> = {};
+  if (isPlainObject(base)) {
+    const { cmd: _c, entrypoint: _e, exec: _x, swap_size_mb: _s, ...rest } = base;
+    Object.assign(init, rest);
+  }
   const exp = isPlainObject(cfg.experimental) ? cfg.experimental : {};
   for (const f of ["cmd", "entrypoint", "exec"] as const) {
     const v = exp[f];
@@ -38,7 +46,7 @@ export function envFor(cfg: PlainObject, group: string, primaryRegion: string): 
 
 export function restartFor(cfg: PlainObject, group: string): FlyMachineConfig["restart"] {
   const entry = list(cfg.restart)
-    .filter((r) => appliesTo(r, group))
+    .filter((r) => appliesTo(cfg, r, group))
     .at(-1);
   if (!entry) return undefined;
   const policy = entry.policy === "never" ? "no" : (entry.policy as NonNullable<FlyMachineConfig["restart"]>["policy"]);
@@ -47,11 +55,29 @@ export function restartFor(cfg: PlainObject, group: string): FlyMachineConfig["r
   return out;
 }
 
+/**
+ * `[[files]]` → `files[]`: `raw_value` is plain text in fly.toml and base64 for the machine, as
+ * flyctl's `File.toMachineFile` (internal/appconfig/config.go) encodes it; `local_path` was read
+ * into `raw_value` at evaluation (local-files.ts). A later entry for the same guest path wins
+ * (fly-go `MergeFiles`).
+ */
 export function filesFor(cfg: PlainObject, group: string): FlyMachineConfig["files"] {
-  const files = list(cfg.files)
-    .filter((f) => appliesTo(f, group))
-    .map((f) => pick<NonNullable<FlyMachineConfig["files"]>[number]>(f, ["guest_path", "raw_value", "secret_name"]));
-  return files.length > 0 ? (files as FlyMachineConfig["files"]) : undefined;
+  const byPath = new Map<string, FlyFile>();
+  for (const f of list(cfg.files).filter((f) => appliesTo(cfg, f, group))) {
+    const out: FlyFile = { guest_path: String(f.guest_path) };
+    if (typeof f.secret_name === "string") out.secret_name = f.secret_name;
+    else if (typeof f.raw_value === "string") out.raw_value = base64(f.raw_value);
+    byPath.set(out.guest_path, out);
+  }
+  return byPath.size > 0 ? [...byPath.values()] : undefined;
+}
+
+/** UTF-8 text → standard base64. */
+export function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 export function staticsFor(cfg: PlainObject): FlyMachineConfig["statics"] {
@@ -62,7 +88,7 @@ export function staticsFor(cfg: PlainObject): FlyMachineConfig["statics"] {
 }
 
 export function metricsFor(cfg: PlainObject, group: string): FlyMachineConfig["metrics"] {
-  const first = list(cfg.metrics).find((m) => appliesTo(m, group));
+  const first = list(cfg.metrics).find((m) => appliesTo(cfg, m, group));
   return first ? (pick(first, ["port", "path", "https"]) as FlyMachineConfig["metrics"]) : undefined;
 }
 
@@ -78,7 +104,7 @@ export function stopConfigFor(cfg: PlainObject): FlyMachineConfig["stop_config"]
 /** `[mounts]` → `mounts[{path, name}]` plus auto-extend; the planner fills in the volume id. */
 export function mountsFor(cfg: PlainObject, group: string): FlyMachineMount[] | undefined {
   const mounts = list(cfg.mounts)
-    .filter((m) => appliesTo(m, group))
+    .filter((m) => appliesTo(cfg, m, group))
     .map((m) => {
       const out: FlyMachineMount = { name: String(m.source), path: String(m.destination) };
       if (m.auto_extend_size_threshold !== undefined)

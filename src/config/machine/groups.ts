@@ -5,10 +5,23 @@ export function processGroups(cfg: PlainObject): string[] {
   return isPlainObject(cfg.processes) && Object.keys(cfg.processes).length > 0 ? Object.keys(cfg.processes) : ["app"];
 }
 
-/** A section with `processes = [...]` applies to those groups only; without it, to all. */
-export function appliesTo(section: unknown, group: string): boolean {
-  if (!isPlainObject(section) || !Array.isArray(section.processes) || section.processes.length === 0) return true;
-  return section.processes.includes(group);
+/**
+ * The group that sections without `processes` belong to: "app" when there is one, else the first
+ * name in ascending order (flyctl internal/appconfig/processgroups.go `DefaultProcessName`).
+ */
+export function defaultGroup(cfg: PlainObject): string {
+  const groups = processGroups(cfg);
+  return groups.includes("app") ? "app" : [...groups].sort()[0]!;
+}
+
+/**
+ * Whether a section applies to `group`: with `processes = [...]`, to those groups; without, to the
+ * default group only (flyctl processgroups.go `flattenGroupsMatch`), so a worker group does not get
+ * the web group's services, checks, mounts or files.
+ */
+export function appliesTo(cfg: PlainObject, section: unknown, group: string): boolean {
+  const named = isPlainObject(section) && Array.isArray(section.processes) ? section.processes : [];
+  return named.length === 0 ? group === defaultGroup(cfg) : named.includes(group);
 }
 
 /** A section that may be one table or a list of tables (`[mounts]` / `[[mounts]]`), as a list. */

@@ -91,7 +91,8 @@ function service(s: PlainObject): FlyMachineService {
 
 export function servicesFor(cfg: PlainObject, group: string): FlyMachineService[] {
   const out: FlyMachineService[] = [];
-  if (isPlainObject(cfg.http_service) && appliesTo(cfg.http_service, group)) out.push(httpService(cfg.http_service));
-  for (const s of list(cfg.services)) if (appliesTo(s, group)) out.push(service(s));
+  if (isPlainObject(cfg.http_service) && appliesTo(cfg, cfg.http_service, group))
+    out.push(httpService(cfg.http_service));
+  for (const s of list(cfg.services)) if (appliesTo(cfg, s, group)) out.push(service(s));
   return out;
 }

@@ -56,11 +56,14 @@ export const appSchema = z.strictObject({
   http_service: fly.httpService.optional(),
   services: z.array(fly.service).optional(),
   checks: z.record(z.string(), fly.topCheck).optional(),
+  machine_checks: z.array(fly.machineCheck).describe("test machines run against each updated machine").optional(),
   processes: z
     .record(z.string().regex(/^[a-z0-9_-]+$/, "a process group name is a-z, 0-9, _ and -"), z.string())
     .optional(),
   mounts: oneOrMany(fly.mount).optional(),
-  vm: z.array(fly.vm).optional(),
+  vm: oneOrMany(fly.vm).optional(),
+  compute: oneOrMany(fly.vm).describe("flyctl's other name for vm").optional(),
+  machine_config: z.string().describe("a machine config (JSON, or a file of it) every field is laid over").optional(),
   restart: z.array(fly.restart).optional(),
   files: z.array(fly.file).optional(),
   statics: z.array(fly.staticFiles).optional(),

@@ -39,6 +39,15 @@ const concurrency = z.strictObject({
 });
 const options = z.record(z.string(), z.unknown());
 
+/** A test machine run after each machine is updated (flyctl internal/appconfig/service.go `ServiceMachineCheck`). */
+export const machineCheck = z.strictObject({
+  command: z.array(z.string()).min(1),
+  image: z.string().optional(),
+  entrypoint: z.array(z.string()).optional(),
+  kill_signal: z.string().optional(),
+  kill_timeout: duration.optional(),
+});
+
 export const httpService = z.strictObject({
   internal_port: port,
   force_https: z.boolean().optional(),
@@ -50,6 +59,7 @@ export const httpService = z.strictObject({
   http_options: options.optional(),
   tls_options: options.optional(),
   checks: z.array(httpCheck).optional(),
+  machine_checks: z.array(machineCheck).optional(),
 });
 
 export const servicePort = z.strictObject({
@@ -75,6 +85,7 @@ export const service = z.strictObject({
   ports: z.array(servicePort).optional(),
   tcp_checks: z.array(tcpCheck).optional(),
   http_checks: z.array(httpCheck).optional(),
+  machine_checks: z.array(machineCheck).optional(),
 });
 
 export const mount = z.strictObject({
@@ -98,6 +109,7 @@ export const vm = z.strictObject({
   gpus: positiveInt.optional(),
   gpu_kind: z.string().optional(),
   kernel_args: z.array(z.string()).optional(),
+  host_dedication_id: z.string().optional(),
   processes,
 });
 
@@ -109,7 +121,8 @@ export const restart = z.strictObject({
 
 export const file = z.strictObject({
   guest_path: z.string().startsWith("/", "an absolute path"),
-  raw_value: z.string().optional(),
+  raw_value: z.string().describe("the file's content as plain text (sent base64-encoded)").optional(),
+  local_path: z.string().describe("a file of the config repo, relative to this app file").optional(),
   secret_name: z.string().optional(),
   processes,
 });
@@ -129,12 +142,14 @@ export const deploy = z.strictObject({
   wait_timeout: z.union([duration, positiveInt]).optional(),
   release_command: z.string().optional(),
   release_command_timeout: duration.optional(),
+  release_command_vm: vm.omit({ processes: true }).optional(),
 });
 
 export const build = z.strictObject({
   image: z.string().optional(),
   dockerfile: z.string().optional(),
-  build_target: z.string().optional(),
+  "build-target": z.string().describe("the Dockerfile stage to build (flyctl's spelling)").optional(),
+  build_target: z.string().describe("another name of build-target").optional(),
   args: z.record(z.string(), z.string()).optional(),
   // Buildpacks are refused in validate.ts with a message saying what to use instead.
   builder: z.string().optional(),

@@ -5,6 +5,7 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
 import type { EventStore } from "../event-store";
+import type { DeployFeedback } from "./feedback-plan";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
 
@@ -21,6 +22,10 @@ interface RowTypes {
   "builder-secrets": { app: string; digests: SecretDigests };
   /** The ProjectDO that last told this app its desired state, and the log version last reported to it. */
   project: { id: string; reported: number };
+  /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */
+  "desired-origin": { url: string; sha: string } | null;
+  /** Where the running (after it, the last) deploy is reported; fixed when it starts. */
+  "deploy-feedback": { deployId: string; feedback: DeployFeedback };
 }
 
 export type AppRow = keyof RowTypes;

@@ -125,6 +125,9 @@ function fold(state: AppState, event: AppEvent, seq: number): AppState {
       return { ...next, destroy: "requested" };
     case "app.destroyed":
       return { ...next, destroy: "done", deployed: event.data.destroyed ? null : state.deployed };
+    case "feedback.undelivered":
+      // Told to readers of the log; the deploy state does not depend on it.
+      return next;
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled event ${(unhandled as AppEvent).type}`);

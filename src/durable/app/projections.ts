@@ -61,7 +61,6 @@ export function toDeployDetailOf(record: DeployRecord): DeployDetail | null {
   if (record.outcome === "queued") return null;
   return {
     ...toDeploySummary(record),
-    image: record.image,
     planSummary: { ...record.planSummary },
     steps: record.steps.map((step) => ({ ...step })),
     error: record.error,
@@ -86,6 +85,7 @@ export function toDeploySummary(record: DeployRecord): DeploySummary {
     sourceCommit: record.sourceCommit,
     startedAt: record.startedAt ?? record.requestedAt,
     finishedAt: record.finishedAt,
+    image: record.image,
   };
 }
 

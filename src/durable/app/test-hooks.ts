@@ -26,14 +26,15 @@ export function seedHistory(log: AppLog, name: string, deploys: number, from: nu
       cause: `seed:${n}`,
     });
     log.execute({ type: "tick", at: t(1), timeoutMs: 60_000 });
-    STEPS.forEach((step, k) =>
+    for (const [k, step] of STEPS.entries()) {
+      const at = t(2 + k);
       log.execute({
         type: "record-step",
-        at: t(2 + k),
+        at,
         deployId,
-        step: { name: step, outcome: "done", startedAt: t(2 + k), finishedAt: t(2 + k) },
-      }),
-    );
+        step: { name: step, outcome: "done", startedAt: at, finishedAt: at },
+      });
+    }
     log.execute({
       type: "record-plan",
       at: t(20),

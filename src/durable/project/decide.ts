@@ -41,7 +41,8 @@ export type ProjectCommand =
       warnings: number;
       at: string;
     }
-  | { type: "record-refs"; refs: RefListings; cause: string; at: string };
+  | { type: "record-refs"; refs: RefListings; cause: string; at: string }
+  | { type: "record-undelivered"; key: string; lane: string; reason: string; attempts: number; at: string };
 
 export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
   const { at } = command;
@@ -68,6 +69,10 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return evaluation(command, state);
     case "record-refs":
       return movedRefs(command.refs, command.cause, state, at);
+    case "record-undelivered": {
+      const { lane, reason, attempts } = command;
+      return [event({ type: "feedback.undelivered", data: { lane, reason, attempts } }, at, command.key)];
+    }
     default:
       return assertNever(command);
   }

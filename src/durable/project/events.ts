@@ -53,7 +53,9 @@ export type ProjectEvent =
       type: "app.desired";
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
-  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } };
+  | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
+  | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -71,6 +73,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "feedback.undelivered": 1,
 };
 
 export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

@@ -47,6 +47,8 @@ export function evolve(
     case "app.removed":
       // `config.evaluated` already dropped it from `apps`; the notice itself is the shell's business.
       return s;
+    case "feedback.undelivered":
+      return s;
     default:
       return assertNever(e);
   }

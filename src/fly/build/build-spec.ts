@@ -34,7 +34,9 @@ export function buildSpecFor(app: ResolvedApp, sources: BuildSources): BuildSpec
   const { source } = app;
   const build = isRecord(app.config.build) ? app.config.build : {};
   const args = isRecord(build.args) ? stringRecord(build.args) : {};
-  const target = typeof build.build_target === "string" ? { target: build.build_target } : {};
+  // flyctl spells it `build-target` (internal/appconfig/config.go Build); `build_target` is an alias.
+  const stage = build["build-target"] ?? build.build_target;
+  const target = typeof stage === "string" ? { target: stage } : {};
   switch (source.type) {
     case "image":
       return null;

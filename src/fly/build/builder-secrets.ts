@@ -8,8 +8,9 @@ import { secretsDigest } from "../../base/secrets-digest";
 import type { FlyClient } from "../client/fly-client";
 import { base64 } from "./base64";
 import type { BuilderSettings } from "./builder-settings";
+import { registryLogin } from "./registry-login";
 
-/** Docker's config.json with the registry login (user `x`, the Fly token). */
+/** Docker's config.json with the registry login (user `x`, the Fly token as fly-go's `Tokens.Docker()`). */
 export const REGISTRY_AUTH_SECRET = "TOWER_REGISTRY_AUTH";
 
 /** The secret holding the git `Authorization` header for one host: `TOWER_GIT_AUTH_GITHUB_COM`. */
@@ -26,7 +27,7 @@ export interface BuildCredentials {
 
 /** Secret name → value (base64 file content). Pure. */
 export function builderSecrets(settings: BuilderSettings, creds: BuildCredentials): Record<string, string> {
-  const auth = base64(`x:${creds.registryToken}`);
+  const auth = base64(registryLogin(creds.registryToken));
   const docker = JSON.stringify({ auths: { [settings.registryHost]: { auth } } });
   const values: Record<string, string> = { [REGISTRY_AUTH_SECRET]: base64(docker) };
   if (creds.gitAuth) values[gitAuthSecretName(creds.gitAuth.host)] = base64(creds.gitAuth.header);

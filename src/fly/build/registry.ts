@@ -6,6 +6,7 @@
  */
 import { FlyApiError } from "../../errors";
 import { base64 } from "./base64";
+import { registryLogin } from "./registry-login";
 
 export interface RegistryOptions {
   /** e.g. `https://registry.fly.io`; the simulator serves the same paths. */
@@ -25,7 +26,7 @@ const MANIFEST_TYPES = [
 export async function manifestDigest(options: RegistryOptions, repo: string, tag: string): Promise<string | null> {
   const fetcher = options.fetch ?? fetch;
   const url = `${options.baseUrl.replace(/\/+$/, "")}/v2/${repo}/manifests/${encodeURIComponent(tag)}`;
-  const basic = `Basic ${base64(`x:${options.token}`)}`;
+  const basic = `Basic ${base64(registryLogin(options.token))}`;
   const head = (authorization: string) =>
     fetcher(url, { method: "HEAD", headers: { accept: MANIFEST_TYPES, authorization } });
   let res = await head(basic);

@@ -1,4 +1,4 @@
-import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import type { FlyMachineConfig, FlyMachineGuest } from "../../config/fly-machine-config";
 
 /** Shapes of Fly Machines API answers and requests Tower uses; names as in the API description. */
 export interface FlyApp {
@@ -97,6 +97,10 @@ export interface CreateVolumeRequest {
   size_gb: number;
   encrypted?: boolean;
   require_unique_zone?: boolean;
+  /** The guest of the machine it is for: Fly places the volume on a host that fits it. */
+  compute?: FlyMachineGuest;
+  snapshot_retention?: number;
+  auto_backup_enabled?: boolean;
 }
 
 export interface FlySecret {

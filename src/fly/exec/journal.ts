@@ -38,6 +38,11 @@ export interface MachineRecord {
   started?: boolean;
   healthy?: boolean;
   released?: boolean;
+  /** Updated with `skip_launch` (it was stopped or suspended): stays down, nothing to wait for. */
+  asleep?: boolean;
+  /** Test machines of its `machine_checks`, by check; `checked` once all exited 0. */
+  checkMachines?: string[];
+  checked?: boolean;
 }
 
 export function newJournal(runId: string, release: { id: string; version: number }): DeployJournal {

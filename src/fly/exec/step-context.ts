@@ -28,10 +28,10 @@ export function requireTime(ctx: StepContext, need: number, reason: string): num
   return left;
 }
 
-/** Stalls when the step has waited longer than `[deploy] wait_timeout`. */
-export function checkTimeout(ctx: StepContext, what: string): void {
-  if (ctx.now() - ctx.record.startedAt > ctx.plan.waitTimeoutMs)
-    throw new StepStalled(`timed out after ${Math.round(ctx.plan.waitTimeoutMs / 1000)}s waiting for ${what}`);
+/** Stalls when the step has waited longer than `limitMs` (default `[deploy] wait_timeout`). */
+export function checkTimeout(ctx: StepContext, what: string, limitMs = ctx.plan.waitTimeoutMs): void {
+  if (ctx.now() - ctx.record.startedAt > limitMs)
+    throw new StepStalled(`timed out after ${Math.round(limitMs / 1000)}s waiting for ${what}`);
 }
 
 /** The config as sent to Fly: release stamps added, volume references resolved to ids. */

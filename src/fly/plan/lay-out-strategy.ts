@@ -4,11 +4,17 @@ import type { MachineChange, PlanStep } from "./plan-types";
 type MachineStep = Extract<PlanStep, { kind: "machines" | "switch-traffic" }>;
 
 /**
- * Orders machine changes into steps for a strategy. rolling: the first change alone, then batches
- * of `max_unavailable`, each waited for; immediate: everything at once, no waiting; canary: one,
- * then the rest; bluegreen: all green machines, a traffic switch, then the blue ones destroyed.
+ * Orders machine changes into steps for a strategy. rolling: per process group, the first change
+ * alone, then batches of `max_unavailable` of that group's machines (flyctl plan.go
+ * `updateMachinesWRecovery` sizes the pool per group and rolls the groups side by side, so step n
+ * holds batch n of every group); immediate: everything at once, no waiting; canary: one, then the
+ * rest; bluegreen: all green machines, a traffic switch, then the blue ones destroyed.
  */
-export function layOutStrategy(changes: MachineChange[], deploy: DeploySettings, totalMachines: number): MachineStep[] {
+export function layOutStrategy(
+  changes: MachineChange[],
+  deploy: DeploySettings,
+  machinesPerGroup: Record<string, number>,
+): MachineStep[] {
   if (!changes.length) return [];
   const rank = { replace: 0, update: 0, create: 1, destroy: 2 } as const;
   const ordered = [...changes].sort((a, b) => rank[a.op] - rank[b.op]);
@@ -40,10 +46,17 @@ export function layOutStrategy(changes: MachineChange[], deploy: DeploySettings,
       return out;
     }
     case "rolling": {
-      const size = batchSize(deploy.maxUnavailable, totalMachines);
-      const out = [step(1, ordered.slice(0, 1), true)];
-      for (let i = 1; i < ordered.length; i += size) out.push(step(out.length + 1, ordered.slice(i, i + size), true));
-      return out;
+      const batches: MachineChange[][] = [];
+      for (const group of [...new Set(ordered.map((c) => c.group))]) {
+        const mine = ordered.filter((c) => c.group === group);
+        const size = batchSize(deploy.maxUnavailable, machinesPerGroup[group] ?? mine.length);
+        const own = [mine.slice(0, 1)];
+        for (let i = 1; i < mine.length; i += size) own.push(mine.slice(i, i + size));
+        own.forEach((batch, n) => {
+          batches[n] = [...(batches[n] ?? []), ...batch];
+        });
+      }
+      return batches.map((batch, n) => step(n + 1, batch, true));
     }
     default: {
       const never: never = deploy.strategy;

@@ -37,16 +37,19 @@ export function planDeploy(desired: DesiredApp, live: LiveApp, options: PlanOpti
   });
   steps.push(...pool.steps, ...planIps(desired, live.ips));
 
-  if (changes.length && deploy.releaseCommand && changes.some((c) => c.op !== "destroy"))
+  const release = releaseCommandConfig(desired, live.machines);
+  if (changes.length && deploy.releaseCommand && release && changes.some((c) => c.op !== "destroy"))
     steps.push({
       id: "release-command",
       kind: "release-command",
       command: deploy.releaseCommand,
-      config: releaseCommandConfig(desired, deploy.releaseCommand),
+      config: release,
       region: desired.primaryRegion,
+      timeoutMs: deploy.releaseCommandTimeoutMs ?? 5 * 60_000,
     });
-  const total = desired.groups.reduce((n, g) => n + g.count, 0);
-  steps.push(...layOutStrategy(changes, deploy, total));
+  const perGroup: Record<string, number> = {};
+  for (const g of desired.groups) perGroup[g.processGroup] = (perGroup[g.processGroup] ?? 0) + g.count;
+  steps.push(...layOutStrategy(changes, deploy, perGroup));
   return {
     app: desired.name,
     configHash: desired.configHash,

@@ -1,21 +1,21 @@
-import { MACHINE_METADATA } from "../../base/machine-metadata";
+import { MACHINE_METADATA, ONE_OFF_GROUPS } from "../../base/machine-metadata";
 import type { DesiredApp, DesiredGroup } from "../../config/desired-app";
 import type { FlyMachine } from "../client/fly-types";
 import { isGone } from "../client/is-gone";
-import { machineConfigFor, mountKey, releaseCommandGroup, sameConfig, withVolumes } from "./machine-config";
+import { guestFilled } from "./guest-fill";
+import { machineConfigFor, mountKey, sameConfig, withVolumes } from "./machine-config";
 import type { MachineChange, VolumeRef } from "./plan-types";
 import type { createVolumePool } from "./volume-pool";
+
+/** One-off machines (release command, machine checks): destroyed when they exit, never planned. */
+const oneOffGroups = new Set<string>(Object.values(ONE_OFF_GROUPS));
 
 /** Machines Tower manages: flyctl-style metadata, a process group, not a one-off release machine. */
 export function managedMachines(machines: FlyMachine[]): FlyMachine[] {
   return machines.filter((m) => {
     const md = m.config?.metadata ?? {};
-    return (
-      !isGone(m) &&
-      md[MACHINE_METADATA.platformVersion] === "v2" &&
-      !!md[MACHINE_METADATA.processGroup] &&
-      md[MACHINE_METADATA.processGroup] !== releaseCommandGroup
-    );
+    const group = md[MACHINE_METADATA.processGroup];
+    return !isGone(m) && md[MACHINE_METADATA.platformVersion] === "v2" && !!group && !oneOffGroups.has(group);
   });
 }
 
@@ -56,17 +56,20 @@ export function planMachines(
     `${a.processGroup}@${a.region}`.localeCompare(`${b.processGroup}@${b.region}`),
   );
   for (const g of groups) {
-    const want = machineConfigFor(g, desired.secretsDigest);
+    const wanted = machineConfigFor(g, desired.secretsDigest);
+    // Without a guest in config, a machine keeps the one it has; a new one gets the default.
+    const wantFor = (m?: FlyMachine) => guestFilled(wanted, m?.config?.guest, g.hostDedicationId);
+    const fresh = wantFor();
     const mine = managed
       .filter((m) => m.config?.metadata?.[MACHINE_METADATA.processGroup] === g.processGroup && m.region === g.region)
-      .map((m) => ({ m, vols: mountedVolumes(m) }))
+      .map((m) => ({ m, vols: mountedVolumes(m), want: wantFor(m) }))
       .map((x) => ({
         ...x,
-        same: mountKey(x.m.config) === mountKey(want) && sameConfig(withVolumes(want, x.vols), x.m.config),
+        same: mountKey(x.m.config) === mountKey(x.want) && sameConfig(withVolumes(x.want, x.vols), x.m.config),
       }))
       .sort((a, b) => Number(b.same) - Number(a.same) || (a.m.name ?? a.m.id).localeCompare(b.m.name ?? b.m.id));
     const base = { group: g.processGroup, region: g.region };
-    for (const { m, vols, same } of mine.slice(0, g.count)) {
+    for (const { m, vols, same, want } of mine.slice(0, g.count)) {
       claimed.add(m.id);
       if (same && !force) continue;
       const name = m.name ?? m.id;
@@ -87,7 +90,7 @@ export function planMachines(
       }
     }
     for (let i = mine.length; i < g.count; i++) {
-      const c: MachineChange = { op: "create", name: newName(g), ...base, config: want, volumes: newVolumes(g) };
+      const c: MachineChange = { op: "create", name: newName(g), ...base, config: fresh, volumes: newVolumes(g) };
       if (bluegreen) c.skipServiceRegistration = true;
       changes.push(c);
     }

@@ -1,5 +1,5 @@
 import type { DeployStrategy } from "../../config/desired-app";
-import type { FlyMachineConfig } from "../../config/fly-machine-config";
+import type { FlyMachineConfig, FlyMachineGuest } from "../../config/fly-machine-config";
 import type { FlyIpAssignment, FlyMachine, FlyVolume } from "../client/fly-types";
 
 /** What Fly runs now for one app, as read by `readLiveApp`. Plain data. */
@@ -52,11 +52,30 @@ export type PlanStep =
   | { id: string; kind: "set-secrets"; names: string[]; digest: string }
   /** Names Tower set before that the config no longer has (and Fly still does). */
   | { id: string; kind: "unset-secrets"; names: string[] }
-  | { id: string; kind: "create-volume"; name: string; region: string; sizeGb: number; encrypted?: boolean }
+  | {
+      id: string;
+      kind: "create-volume";
+      name: string;
+      region: string;
+      sizeGb: number;
+      encrypted?: boolean;
+      /** Guest of the machines it is for (placement), `snapshot_retention`, `auto_backup_enabled`. */
+      compute?: FlyMachineGuest;
+      snapshotRetention?: number;
+      autoBackupEnabled?: boolean;
+    }
   | { id: string; kind: "extend-volume"; volumeId: string; name: string; region: string; sizeGb: number }
   | { id: string; kind: "assign-ip"; type: "v6" | "shared_v4" | "v4" | "private_v6"; region?: string }
   | { id: string; kind: "release-ip"; ip: string }
-  | { id: string; kind: "release-command"; command: string; config: FlyMachineConfig; region: string }
+  /** `timeoutMs`: how long the command may run (`release_command_timeout`); absent in older plans. */
+  | {
+      id: string;
+      kind: "release-command";
+      command: string;
+      config: FlyMachineConfig;
+      region: string;
+      timeoutMs?: number;
+    }
   /** A batch of machine changes; `wait` adds wait-started and checks-passing under leases. */
   | { id: string; kind: "machines"; changes: MachineChange[]; wait: boolean }
   /** Blue-green switch: green machines (by name) start taking traffic, blue ones stop. */

@@ -1,25 +1,43 @@
-import { parse } from "shell-quote";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredApp } from "../../config/desired-app";
-import type { FlyMachineConfig } from "../../config/fly-machine-config";
-import { releaseCommandGroup } from "./machine-config";
+import type { FlyMachineConfig, FlyMachineGuest } from "../../config/fly-machine-config";
+import type { FlyMachine } from "../client/fly-types";
+import { guestFilled } from "./guest-fill";
+
+const SHARED_1X: FlyMachineGuest = { cpu_kind: "shared", cpus: 1, memory_mb: 256 };
+const SHARED_2X: FlyMachineGuest = { cpu_kind: "shared", cpus: 2, memory_mb: 512 };
 
 /**
- * The one-off machine that runs `[deploy] release_command` with the new image, as flyctl makes it:
- * no services, checks or mounts, destroyed when it exits, never restarted.
+ * The release-command machine as Tower sends it: the config's (flyctl `ToReleaseMachineConfig`),
+ * its guest from `release_command_vm`, else inferred as flyctl's `inferReleaseCommandGuest`
+ * (internal/command/deploy/machines_releasecommand.go) does: the largest live machine of the
+ * default group, else the group's own size when it is not shared-cpu-1x, else shared-cpu-2x.
+ * The app's host dedication applies (flyctl `launchInputForReleaseCommand`).
  */
-export function releaseCommandConfig(desired: DesiredApp, command: string): FlyMachineConfig {
-  const base = (desired.groups.find((g) => g.processGroup === "app") ?? desired.groups[0])?.config;
-  const words = parse(command);
-  const cmd = words.every((w) => typeof w === "string") ? (words as string[]) : ["/bin/sh", "-c", command];
-  const config: FlyMachineConfig = {
-    image: base?.image ?? "",
-    env: { ...base?.env, RELEASE_COMMAND: "1", FLY_PROCESS_GROUP: releaseCommandGroup },
-    init: { cmd },
-    restart: { policy: "no" },
-    auto_destroy: true,
-    metadata: { [MACHINE_METADATA.platformVersion]: "v2", [MACHINE_METADATA.processGroup]: releaseCommandGroup },
-  };
-  if (base?.guest) config.guest = base.guest;
-  return config;
+export function releaseCommandConfig(desired: DesiredApp, machines: FlyMachine[]): FlyMachineConfig | undefined {
+  const group = defaultGroupOf(desired);
+  const own = desired.groups.find((g) => g.processGroup === group);
+  const base = desired.deploy.releaseMachine;
+  if (!base) return undefined;
+  let guest = base.guest;
+  if (!guest) {
+    const sized = own?.config.guest;
+    guest = sized && !sameSize(sized, SHARED_1X) ? sized : SHARED_2X;
+    let most = 0;
+    for (const m of machines) {
+      const g = m.config?.guest;
+      if (m.config?.metadata?.[MACHINE_METADATA.processGroup] !== group || m.state === "destroyed" || !g) continue;
+      if (g.memory_mb > most) [most, guest] = [g.memory_mb, g];
+    }
+  }
+  return guestFilled({ ...base, guest }, undefined, own?.hostDedicationId);
 }
+
+/** flyctl `DefaultProcessName`: "app" if there is such a group, else the first name in order. */
+function defaultGroupOf(desired: DesiredApp): string | undefined {
+  const names = [...new Set(desired.groups.map((g) => g.processGroup))].sort();
+  return names.includes("app") ? "app" : names[0];
+}
+
+const sameSize = (a: FlyMachineGuest, b: FlyMachineGuest) =>
+  a.cpu_kind === b.cpu_kind && a.cpus === b.cpus && a.memory_mb === b.memory_mb;

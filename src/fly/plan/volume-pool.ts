@@ -29,6 +29,9 @@ export function createVolumePool(desired: DesiredApp, live: FlyVolume[]) {
       sizeGb: spec?.sizeGb ?? 1,
     };
     if (spec?.encrypted !== undefined) step.encrypted = spec.encrypted;
+    if (spec?.compute) step.compute = spec.compute;
+    if (spec?.snapshotRetention !== undefined) step.snapshotRetention = spec.snapshotRetention;
+    if (spec?.autoBackupEnabled !== undefined) step.autoBackupEnabled = spec.autoBackupEnabled;
     steps.push(step);
     return { step: step.id };
   }

@@ -63,17 +63,48 @@ describe("diagnostics name file, line, column and field", () => {
     expect(read("fly.toml", toml)).toEqual([expect.stringMatching(/^fly\.toml:9:3: error: services\[1\]\.protocol: /)]);
   });
 
-  it("refuses buildpacks with what to do instead, and a files entry reading local files", () => {
+  it("refuses buildpacks with what to do instead, and a files entry with two sources", () => {
     const text =
-      "app: a\nprimary_region: ams\nbuild:\n  builder: paketobuildpacks/builder:base\nfiles:\n  - guest_path: /x\n    local_path: ./x\n";
+      "app: a\nprimary_region: ams\nbuild:\n  builder: paketobuildpacks/builder:base\nfiles:\n  - guest_path: /x\n    local_path: ./x\n    raw_value: x\n";
     const out = read("a.yaml", text);
     expect(out).toHaveLength(2);
     expect(out[0]).toBe(
       "a.yaml:4:12: error: build.builder: buildpacks are not supported: Tower builds with BuildKit. Add a Dockerfile (source.dockerfile or build.dockerfile) or deploy a prebuilt image with build.image",
     );
-    expect(out).toContain(
-      "a.yaml:7:17: error: files[0].local_path: local_path is not supported: give the content as raw_value (base64) or use secret_name",
-    );
+    expect(out).toContain("a.yaml:6:5: error: files[0]: give exactly one of raw_value, local_path or secret_name");
+  });
+
+  it("refuses a second mount for a process group (flyctl validateMounts), at its line", () => {
+    const toml = [
+      'app = "a"',
+      'primary_region = "ams"',
+      "[processes]",
+      'app = "web"',
+      'worker = "work"',
+      "[[mounts]]",
+      '  source = "data"',
+      '  destination = "/data"',
+      "[[mounts]]",
+      '  source = "jobs"',
+      '  destination = "/jobs"',
+      '  processes = ["worker"]',
+      "[[mounts]]",
+      '  source = "more"',
+      '  destination = "/more"',
+      "",
+    ].join("\n");
+    // The first mount has no processes: it is the default group's (app), so only app has two.
+    expect(read("fly.toml", toml)).toEqual([
+      "fly.toml:13:1: error: mounts[2]: process group app has more than one mount: a Fly machine mounts one volume",
+    ]);
+  });
+
+  it("refuses a check without a port for a group without an http_service (flyctl machines.go)", () => {
+    const toml =
+      'app = "a"\nprimary_region = "ams"\n[processes]\napp = "web"\nworker = "w"\n[http_service]\n  internal_port = 8080\n[checks.alive]\n  type = "tcp"\n  processes = ["app", "worker"]\n';
+    expect(read("fly.toml", toml)).toEqual([
+      "fly.toml:8:1: error: checks.alive: check alive has no port and process group worker has no http_service to take it from",
+    ]);
   });
 
   it("checks references between sections and flycd source rules", () => {
@@ -90,7 +121,7 @@ describe("diagnostics name file, line, column and field", () => {
       'a.yaml:4:47: error: http_service.processes[0]: no process group "worker" (groups: web)',
       "a.yaml:5:9: error: source.repo: type git needs repo",
       "a.yaml:5:35: error: source.ref.commit: a commit is the full 40-character hash",
-      'a.yaml:6:10: error: vm_size: unknown VM size "shared-cpu-3x": use shared-cpu-Nx or performance-Nx (N = 1, 2, 4, 8, 16)',
+      'a.yaml:6:10: error: vm_size: unknown VM size "shared-cpu-3x": use one of shared-cpu-1x, shared-cpu-2x, shared-cpu-4x, shared-cpu-6x, shared-cpu-8x, performance-1x, performance-2x, performance-4x, performance-6x, performance-8x, performance-10x, performance-12x, performance-14x, performance-16x, a100-40gb, a100-80gb, l40s, a10',
     ]);
   });
 });

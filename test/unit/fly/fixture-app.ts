@@ -61,7 +61,22 @@ export function shopApp(over: Partial<DesiredApp> = {}, image = "registry.fly.io
     autoPruneIps: false,
     secrets: { DATABASE_URL: "postgres://db/shop", API_KEY: "k-1" },
     secretsDigest: "sec-1",
-    deploy: { strategy: "rolling", maxUnavailable: 0.33, waitTimeoutMs: 300_000, releaseCommand: "npm run migrate" },
+    deploy: {
+      strategy: "rolling",
+      maxUnavailable: 0.33,
+      waitTimeoutMs: 300_000,
+      releaseCommand: "npm run migrate",
+      // What src/config makes of it (flyctl's ToReleaseMachineConfig).
+      releaseMachine: {
+        image,
+        init: { cmd: ["npm", "run", "migrate"] },
+        env: { RELEASE_COMMAND: "1", FLY_PROCESS_GROUP: "fly_app_release_command", PRIMARY_REGION: "iad" },
+        restart: { policy: "no" },
+        auto_destroy: true,
+        dns: { skip_registration: true },
+        metadata: { fly_platform_version: "v2", fly_process_group: "fly_app_release_command" },
+      },
+    },
     ...over,
   };
 }

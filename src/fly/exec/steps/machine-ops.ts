@@ -65,9 +65,10 @@ export async function waitFor(
   state: "started" | "destroyed",
   version?: string,
   tick?: () => Promise<unknown>,
+  limitMs?: number,
 ) {
   for (;;) {
-    checkTimeout(ctx, `machine ${id} to be ${state}`);
+    checkTimeout(ctx, `machine ${id} to be ${state}`, limitMs);
     await tick?.();
     const left = ctx.deadline - ctx.now();
     if (left >= 2000) {

@@ -4,6 +4,7 @@ import type { MachineChange, PlanStep } from "../../plan/plan-types";
 import type { MachineRecord } from "../journal";
 import { finalConfig, type StepContext, secretsVersion } from "../step-context";
 import { StepStalled } from "../step-outcome";
+import { runMachineChecks } from "./machine-checks";
 import { findByName, holdLease, releaseLease, waitFor, waitHealthy } from "./machine-ops";
 
 type MachinesStep = Extract<PlanStep, { kind: "machines" }>;
@@ -17,7 +18,8 @@ export async function runMachines(ctx: StepContext, step: MachinesStep) {
   const recs = (ctx.record.machines ??= {});
   const rec = (i: number) => (recs[i] ??= {});
   await all(step.changes.map((c, i) => apply(ctx, c, rec(i))));
-  if (step.wait) await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, rec(i)))));
+  if (step.wait)
+    await all(step.changes.map((c, i) => (c.op === "destroy" ? Promise.resolve() : settle(ctx, c, rec(i)))));
   await all(step.changes.map((_c, i) => releaseLease(ctx, rec(i).id, rec(i))));
 }
 
@@ -76,10 +78,18 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
   const config = finalConfig(ctx, c.config);
   // An update whose answer was lost already happened: do not restart the machine again.
   const done = sameConfig(config, live!.config) && live!.config?.metadata?.fly_release_id === ctx.journal.release.id;
+  // flyctl machines_launchinput.go shouldSkipLaunch: a machine that is not running (stopped,
+  // suspended: scale to zero) is updated without being started, so a deploy does not wake it.
+  const asleep = !awake.has(live!.state ?? "");
+  if (asleep) rec.asleep = true;
   if (done) return;
-  const m = await ctx.client.updateMachine(ctx.app, c.machineId, { config, ...secretsVersion(ctx) }, nonce);
+  const body = { config, ...secretsVersion(ctx), ...(asleep ? { skip_launch: true } : {}) };
+  const m = await ctx.client.updateMachine(ctx.app, c.machineId, body, nonce);
   if (m?.instance_id) rec.version = m.instance_id;
 }
+
+/** States in which flyctl updates a machine and lets it start (shouldSkipLaunch). */
+const awake = new Set(["started", "starting", "failed"]);
 
 async function destroy(ctx: StepContext, id: string, rec: MachineRecord) {
   const live = await ctx.client.getMachine(ctx.app, id);
@@ -93,10 +103,13 @@ async function volumesBusy(ctx: StepContext, machineId: string) {
   return (await ctx.client.listVolumes(ctx.app)).some((v) => v.attached_machine_id === machineId);
 }
 
-/** Waits for started and passing checks, keeping the machine's lease (if any) alive meanwhile. */
-async function settle(ctx: StepContext, rec: MachineRecord) {
+/**
+ * Waits for started and passing checks, then runs the group's machine checks, keeping the
+ * machine's lease (if any) alive meanwhile.
+ */
+async function settle(ctx: StepContext, change: MachineChange, rec: MachineRecord) {
   const id = rec.id;
-  if (!id) return;
+  if (!id || rec.asleep) return;
   const tick = async () => {
     if (rec.lease) await holdLease(ctx, id, rec);
   };
@@ -107,6 +120,10 @@ async function settle(ctx: StepContext, rec: MachineRecord) {
   if (!rec.healthy) {
     await waitHealthy(ctx, id, tick);
     rec.healthy = true;
+  }
+  if (!rec.checked) {
+    await runMachineChecks(ctx, change, rec);
+    rec.checked = true;
   }
 }
 

@@ -30,7 +30,8 @@ export async function runReleaseCommand(ctx: StepContext, step: ReleaseStep) {
     ctx.record.machineId = m.id;
   }
   const id = ctx.record.machineId;
-  await waitFor(ctx, id, "destroyed");
+  // flyctl machines.go: the command may run for `release_command_timeout`, not `wait_timeout`.
+  await waitFor(ctx, id, "destroyed", undefined, undefined, step.timeoutMs);
   const events = await ctx.client.machineEvents(ctx.app, id, 50);
   const code = exitCodeOf(events);
   if (code === undefined) throw new StepStalled(`release command machine ${id} ended without an exit event`);

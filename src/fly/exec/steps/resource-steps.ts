@@ -57,6 +57,9 @@ export async function createVolume(ctx: StepContext, step: Of<"create-volume">) 
     region: step.region,
     size_gb: step.sizeGb,
     ...(step.encrypted === undefined ? {} : { encrypted: step.encrypted }),
+    ...(step.compute ? { compute: step.compute } : {}),
+    ...(step.snapshotRetention === undefined ? {} : { snapshot_retention: step.snapshotRetention }),
+    ...(step.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: step.autoBackupEnabled }),
   };
   const vol = orphan ?? (await ctx.client.createVolume(ctx.app, body, listed));
   ctx.journal.made[step.id] = vol.id;

@@ -76,7 +76,7 @@ describe("deploys when Fly misbehaves", () => {
     expect(r.result.status).toBe("failed");
     expect(r.result.failure?.step).toBe("machines-1");
     expect(r.result.failure?.reason).toMatch(
-      /^step machines-1 \(update web-ams-1\): Fly API POST \/apps\/shop-broken\/machines\/\S+ answered 500/,
+      /^step machines-1 \(update web-ams-1, update worker-ams-1\): Fly API POST \/apps\/shop-broken\/machines\/\S+ answered 500/,
     );
     expect(await images(app)).toEqual(before);
     // The failed step let its lease go.
@@ -123,8 +123,8 @@ describe("deploys when Fly misbehaves", () => {
     expect(r.result.failure?.step).toBe("machines-1");
     expect(r.result.failure?.reason).toMatch(/timed out after 2s waiting for the checks of machine/);
     const now = await images(app);
-    // Only the first machine of the rollout was touched.
-    expect(Object.values(now).filter((i) => i === "registry.fly.io/shop:v2")).toHaveLength(1);
+    // Only the first batch was touched: the first machine of each process group.
+    expect(Object.values(now).filter((i) => i === "registry.fly.io/shop:v2")).toHaveLength(2);
   }, 60_000);
 });
 

@@ -21,10 +21,9 @@ describe("planDeploy", () => {
       "ip-assign:1:v6",
       "ip-assign:2:shared_v4",
       "release-command",
-      "machines-1: create web-ams-1",
-      "machines-2: create web-ams-2, create web-iad-1",
-      "machines-3: create web-iad-2, create worker-ams-1",
-      "machines-4: create worker-iad-1",
+      "machines-1: create web-ams-1, create worker-ams-1",
+      "machines-2: create web-ams-2, create web-iad-1, create worker-iad-1",
+      "machines-3: create web-iad-2",
     ]);
     expect(plan.steps[0]).toEqual({ id: "create-app", kind: "create-app", org: "acme" });
     // The plan names secrets, never their values.
@@ -46,15 +45,15 @@ describe("planDeploy", () => {
     expect(plan.steps).toEqual([]);
   });
 
-  it("rolls an image change out: the first machine alone, then batches of max_unavailable", () => {
+  it("rolls an image change out per process group: the first machine alone, then batches of max_unavailable of that group", () => {
     const live = liveAfter(shopApp());
     const plan = planDeploy(shopApp({ configHash: "hash-2" }, "registry.fly.io/shop:v2"), live);
     expect(summary(plan.steps)).toEqual([
       "release-command",
-      "machines-1: update web-ams-1",
-      "machines-2: update web-ams-2, update web-iad-1",
-      "machines-3: update web-iad-2, update worker-ams-1",
-      "machines-4: update worker-iad-1",
+      // Per process group (flyctl plan.go): web's 4 machines go 1, 2, 1; worker's 2 go 1, 1.
+      "machines-1: update web-ams-1, update worker-ams-1",
+      "machines-2: update web-ams-2, update web-iad-1, update worker-iad-1",
+      "machines-3: update web-iad-2",
     ]);
     const worker = plan.steps
       .flatMap((s) => (s.kind === "machines" ? s.changes : []))
@@ -135,12 +134,12 @@ describe("planDeploy", () => {
       .map((g) => (g.processGroup === "web" ? { ...g, count: 1 } : g));
     smaller.volumes = smaller.volumes.filter((v) => v.region === "iad");
     const plan = planDeploy(smaller, live);
-    // Two machines remain wanted: max_unavailable 0.33 of 2 rounds up to batches of one.
+    // Two web machines remain wanted: max_unavailable 0.33 of 2 rounds up to batches of one; the
+    // worker group, gone from this region, rolls beside web.
     expect(summary(plan.steps)).toEqual([
-      "machines-1: destroy web-iad-2",
+      "machines-1: destroy web-iad-2, destroy worker-ams-1",
       "machines-2: destroy web-ams-1",
       "machines-3: destroy web-ams-2",
-      "machines-4: destroy worker-ams-1",
     ]);
     // Data stays: no volume is ever deleted.
     expect(plan.steps.some((s) => s.kind.includes("volume"))).toBe(false);
