@@ -6,6 +6,7 @@
 import type { AppSource, Diagnostic } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
 import { type Decided, eventBuilder } from "../event-sourced";
+import type { ImageEvent } from "../images/events";
 
 /** An app as the evaluated config describes it, without its resolved config or secrets. */
 export interface AppEntry {
@@ -54,6 +55,8 @@ export type ProjectEvent =
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
+  | ImageEvent
   /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
   | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
@@ -73,6 +76,9 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "image.committed": 1,
+  "image.overridden": 1,
+  "image.conflict": 1,
   "feedback.undelivered": 1,
 };
 

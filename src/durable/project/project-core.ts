@@ -10,6 +10,7 @@ import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
+import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
@@ -34,6 +35,7 @@ export class ProjectCore {
   private readonly ports: ProjectPorts;
   /** Subrequests (git HTTP requests, AppDO calls) made since `sync` began: one invocation's count. */
   private subrequests = 0;
+  readonly images: ImageAutomation;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
   rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
@@ -45,6 +47,7 @@ export class ProjectCore {
     this.ports = countedPorts(ports, (n) => {
       this.subrequests += n;
     });
+    this.images = new ImageAutomation(store, this.ports);
   }
 
   get state(): ProjectState {
@@ -103,9 +106,18 @@ export class ProjectCore {
         refs,
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
+    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
+    if (ticked) await this.checkDrift();
+    if (ticked) this.images.startRound(now());
+    const scan = await this.images.slice(Object.values(this.state.apps), now());
+    for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
+    if (scan.events.some((e) => e.type !== "image.conflict")) {
+      // A pin committed (or an override set) deploys now, the normal way: read config again.
+      await this.readConfig(settings, now, `image:${now()}`, false, refs);
+      const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
+    }
     if (ticked) {
-      await this.checkDrift();
       const { at, slices, maxSubrequests } = progress!;
       writeRow(this.store, "last-tick", {
         at,
@@ -115,7 +127,8 @@ export class ProjectCore {
         maxSubrequests: Math.max(maxSubrequests, this.subrequests),
       });
     }
-    return retry;
+    // Images left in the round go on at the next alarm, right away.
+    return scan.more ? 0 : retry;
   }
 
   private startTick(target: ConfigTarget & { url: string }, at: string): TickProgress {
@@ -184,9 +197,11 @@ export class ProjectCore {
         sourceTree: tree,
       });
       const heal = app.selfHeal ? { selfHeal: true } : {};
-      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version, ...heal };
+      // The hash is of what deploys (a write_back: false override included); the source stays git's.
+      const hash = this.images.effective(app).hash;
+      return { name: app.name, org: app.org, hash, file: app.file, source: app.source, ...version, ...heal };
     });
-    for (const app of evaluation.apps) this.keepResolved(app);
+    for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
     if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
     const at = now();
@@ -244,5 +259,10 @@ function countedPorts(ports: ProjectPorts, count: (n: number) => void): ProjectP
     destroy: counted(1, (app, cause) => ports.destroy(app, cause)),
     checkDrift: counted(1, (app, cause) => ports.checkDrift(app, cause)),
     summary: counted(1, (app) => ports.summary(app)),
+    // Image scans page their registry requests across alarms themselves (src/durable/images).
+    get registry() {
+      return ports.registry;
+    },
+    commitPin: counted(2, (app, next, why) => ports.commitPin(app, next, why)),
   };
 }
