@@ -3,15 +3,16 @@ import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
 import { AppFeedback } from "./app/app-feedback";
 import { AppLog } from "./app/app-log";
-import { writeRow } from "./app/app-rows";
+import { readRow, writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
 import { runSlice } from "./app/deploy-driver";
 import { newDeployId } from "./app/deploy-id";
 import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { keptReleases } from "./app/kept-releases";
-import { toDeployDetail, toDeployPage, toSummary } from "./app/projections";
+import { toSummary } from "./app/projections";
 import { rollbackSource } from "./app/restore";
+import { seedHistory } from "./app/test-hooks";
 import type {
   AppNoticeRpc,
   AppRpc,
@@ -28,9 +29,12 @@ import type {
   StoredEvent,
 } from "./contract";
 import { FeedbackOutbox } from "./feedback/outbox-table";
+import { projectStubById } from "./stubs";
 
 /** A deploy that has not finished after this long fails (health waits included). */
 const DEPLOY_TIMEOUT_MS = 30 * 60_000;
+/** A summary report the ProjectDO did not take is sent again this much later. */
+const REPORT_RETRY_MS = 5_000;
 /** One alarm works this long, then re-arms: well inside the 15-minute alarm limit. */
 const SLICE_MS = 20_000;
 
@@ -72,6 +76,8 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       writeRow(this.log.store, "desired-app", app);
       writeRow(this.log.store, "desired-origin", notice.origin ?? null);
     }
+    if (notice.project && readRow(this.log.store, "project")?.id !== notice.project)
+      writeRow(this.log.store, "project", { id: notice.project, reported: 0 });
     // A forced notice redeploys in the same call, keyed by the notice: a retried delivery repeats neither.
     const forced =
       notice.force && !result.duplicate ? this.force({ cause: notice.cause, key: `${notice.key}:force` }) : 0;
@@ -131,11 +137,21 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
   }
 
   async deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>> {
-    return toDeployPage(this.log.state, query);
+    return this.log.history.page(query);
   }
 
   async deploy(id: string): Promise<DeployDetail | null> {
-    return toDeployDetail(this.log.state, id);
+    return this.log.history.detail(id);
+  }
+
+  /**
+   * Bench-only (see app/test-hooks.ts); refused unless TEST_HOOKS is "true". Seeds `deploys` more
+   * finished deploys (0: only wakes the object); answers the log version and the database size.
+   */
+  async testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    const version = seedHistory(this.log, name, deploys, Date.parse("2024-01-01T00:00:00Z"));
+    return { version, bytes: this.ctx.storage.sql.databaseSize };
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {
@@ -166,6 +182,27 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       const feedback = await this.feedback.drain().catch(() => 60_000);
       // After a throw the log still says what is left: come back soon rather than never.
       await this.schedule(earliest(next ?? this.pendingWakeup(), feedback));
+      await this.report();
+    }
+  }
+
+  /**
+   * Tells the ProjectDO that told this app its desired state what the app's summary now is, when
+   * the log moved since the last report: the list and per-app reads answer from that projection.
+   * AppDO → ProjectDO only (an AppDO never calls another AppDO). Every RPC that changes the log
+   * schedules an alarm, and every alarm ends here, so no change goes unreported for long.
+   */
+  private async report(): Promise<void> {
+    const row = readRow(this.log.store, "project");
+    const { version } = this.log.state;
+    const summary = toSummary(this.log.state);
+    if (!row || row.reported >= version || !summary) return;
+    try {
+      await projectStubById(this.env, row.id).reportSummary({ version, summary });
+      writeRow(this.log.store, "project", { id: row.id, reported: version });
+    } catch {
+      // The projection lags until the next report: try again shortly.
+      await this.schedule(REPORT_RETRY_MS);
     }
   }
 

@@ -134,6 +134,8 @@ export interface ConfigStatus {
   lastEvaluation: { at: string; commit: string; ok: boolean; apps: number } | null;
   /** The evaluation's errors: config Diagnostics without the severity (all are errors). */
   errors: Omit<Diagnostic, "severity">[];
+  /** The last finished cron tick: repos listed, invocations (slices) it took, most subrequests in one. */
+  lastTick: { at: string; finishedAt: string; repos: number; slices: number; maxSubrequests: number } | null;
 }
 
 export interface Page<T> {
@@ -155,6 +157,14 @@ export interface DesiredNotice {
   origin?: { url: string; sha: string } | null;
   /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
   force?: boolean;
+  /** The telling ProjectDO's id: the AppDO reports its summary there (`reportSummary`). */
+  project?: string;
+}
+
+/** An AppDO's summary at its log `version`: what the ProjectDO's projection keeps per app. */
+export interface SummaryReport {
+  version: number;
+  summary: AppSummary;
 }
 
 /** An admin's force-sync: `key` makes a repeat of the same request a no-op. */
@@ -180,9 +190,14 @@ export interface ProjectRpc {
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
+  /** Every app in config, as its AppDO last reported it (else as config holds it): no AppDO asked. */
   listApps(): Promise<AppSummary[]>;
   /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
+  /** One app in config as its AppDO last reported it (else as config holds it), or null. */
+  appSummary(name: string): Promise<AppSummary | null>;
+  /** From an AppDO after its state changed: keeps the projection; an older version is ignored. */
+  reportSummary(report: SummaryReport): Promise<void>;
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
@@ -206,6 +221,8 @@ export interface AppRpc {
   rollback(request: RollbackRequest): Promise<RollbackResult>;
   /** Admin: end a pin; the app follows git again (its newest desired state deploys if it differs). */
   unpin(key: string): Promise<{ unpinned: boolean }>;
+  /** Benches only, refused unless TEST_HOOKS is "true": seeds finished deploys (see app/test-hooks.ts). */
+  testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }>;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */

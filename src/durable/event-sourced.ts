@@ -37,8 +37,26 @@ export interface Executed<E> {
   duplicate: boolean;
 }
 
+/**
+ * Snapshots of the folded state, so a wake reads one row plus the events after it instead of the
+ * whole log. `shape` names the state's layout: bump it whenever `evolve` or the state type changes
+ * meaning, and a snapshot of another shape is ignored (the log is replayed in full, once).
+ */
+export interface SnapshotPolicy {
+  every: number;
+  shape: number;
+}
+
+interface Snapshot<S> {
+  shape: number;
+  version: number;
+  state: S;
+}
+
 export class EventSourced<C extends object, E extends NewEvent, S extends { version: number }> {
   state: S;
+  /** The version of the last snapshot written or read. */
+  private snapshotAt = 0;
   /**
    * Called with each command's new events and the state after them, inside the append's
    * synchronous block: what must happen with an event (an outbox row) lands atomically with it.
@@ -49,18 +67,31 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     readonly store: EventStore,
     readonly stream: string,
     private readonly decider: Decider<C, E, S>,
+    private readonly snapshots: SnapshotPolicy | null = null,
   ) {
     this.state = decider.initialState();
   }
 
-  /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
+  /**
+   * Creates the tables and folds the log (from the newest usable snapshot on); call inside
+   * `blockConcurrencyWhile`.
+   */
   load(): void {
     this.store.migrate();
-    let state = this.decider.initialState();
-    for (const stored of this.store.readAll(this.stream))
+    const snapshot = this.snapshots ? this.store.getState<Snapshot<S>>(this.snapshotRow()) : null;
+    const usable = snapshot !== null && snapshot.shape === this.snapshots?.shape;
+    let state = usable ? snapshot.state : this.decider.initialState();
+    this.snapshotAt = usable ? snapshot.version : 0;
+    for (const stored of this.store.readAll(this.stream, 500, state.version)) {
       state = this.decider.evolve(state, asEvent<E>(stored), stored.seq);
+      this.folded(stored, state);
+    }
     this.state = state;
+    this.maybeSnapshot();
   }
+
+  /** Called after each event is folded in (on load and on execute): read models beside the log. */
+  protected folded(_event: StoredEvent, _state: S): void {}
 
   execute(command: C): Executed<E> {
     const key = "key" in command && typeof command.key === "string" ? command.key : null;
@@ -69,13 +100,29 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     if (events.length === 0) return { events, stored: [], duplicate: false };
     const result = this.store.append(this.stream, events, this.state.version);
     const fresh = result.events.filter((stored) => stored.seq > this.state.version);
-    for (const stored of fresh) this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+    for (const stored of fresh) {
+      this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+      this.folded(stored, this.state);
+    }
     if (fresh.length > 0)
       this.observer?.(
         fresh.map((stored) => asEvent<E>(stored)),
         this.state,
       );
+    this.maybeSnapshot();
     return { events, stored: result.events, duplicate: result.duplicate };
+  }
+
+  private snapshotRow(): string {
+    return `snapshot/${this.stream}`;
+  }
+
+  /** Writes a snapshot once `every` events were folded since the last: the state table, one row. */
+  private maybeSnapshot(): void {
+    if (!this.snapshots || this.state.version - this.snapshotAt < this.snapshots.every) return;
+    const snapshot: Snapshot<S> = { shape: this.snapshots.shape, version: this.state.version, state: this.state };
+    this.store.putState(this.snapshotRow(), snapshot);
+    this.snapshotAt = this.state.version;
   }
 
   read(after: number, limit: number): StoredEvent[] {

@@ -140,9 +140,9 @@ export class EventStore {
       .map((row) => this.upcast(toEvent(row)));
   }
 
-  /** Every event of `stream`, read in pages (for replaying a projection). */
-  *readAll(stream: string, pageSize = 500): Generator<StoredEvent> {
-    let after = 0;
+  /** Every event of `stream` after seq `from`, read in pages (for replaying a projection). */
+  *readAll(stream: string, pageSize = 500, from = 0): Generator<StoredEvent> {
+    let after = from;
     for (;;) {
       const page = this.read(stream, after, pageSize);
       yield* page;

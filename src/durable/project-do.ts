@@ -10,16 +10,16 @@ import type {
   PushReceived,
   RecordPushResult,
   StoredEvent,
+  SummaryReport,
 } from "./contract";
 import { EventStore } from "./event-store";
 import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
-import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
-import { readRow, secretsKey, writeRow } from "./project/project-rows";
+import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
@@ -42,6 +42,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       env,
       () => this.settings(),
       () => secretsKey(store),
+      ctx.id.toString(),
     );
     this.core = new ProjectCore(store, this.ports);
     const outbox = new FeedbackOutbox(ctx.storage);
@@ -93,7 +94,16 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async listApps(): Promise<AppSummary[]> {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    return mapLimit(apps, 6, async (app) => (await this.ports.summary(app.name)) ?? configView(app));
+    return apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
+  }
+
+  async appSummary(name: string): Promise<AppSummary | null> {
+    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
+    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : null;
+  }
+
+  async reportSummary(report: SummaryReport): Promise<void> {
+    writeSummary(this.core.store, report);
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
@@ -106,7 +116,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const { repo, ref, path } = this.settings();
     const { commit, lastEvaluation, errors } = this.core.state.config;
     // A CONFIG_REPO written with credentials in it must not hand them to API readers.
-    return { repo: redact(repo), ref, path, commit, lastEvaluation, errors };
+    const lastTick = readRow(this.core.store, "last-tick");
+    return { repo: redact(repo), ref, path, commit, lastEvaluation, errors, lastTick };
   }
 
   async images(): Promise<ImagesStatus> {

@@ -14,6 +14,12 @@ export function projectStub(env: Pick<TowerEnv, "PROJECT" | "CONFIG_REPO" | "CON
   return ns.get(ns.idFromName(`${env.CONFIG_REPO}#${env.CONFIG_REF}:${env.CONFIG_PATH}`));
 }
 
+/** The ProjectDO with this id (as `DurableObjectId.toString()` wrote it): where an AppDO reports. */
+export function projectStubById(env: Pick<TowerEnv, "PROJECT">, id: string) {
+  const ns = env.PROJECT as unknown as ProjectNamespace;
+  return ns.get(ns.idFromString(id));
+}
+
 /** One Durable Object per Fly app, addressed by the app name. */
 export function appStub(env: Pick<TowerEnv, "APP">, app: string) {
   const ns = env.APP as unknown as AppNamespace;

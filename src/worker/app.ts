@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { appStub } from "../durable/stubs";
 import type { TowerEnv } from "../env";
 import { VERSION } from "../version";
 import { createApi } from "./api/create-api";
@@ -17,6 +18,12 @@ export function createApp() {
     "/",
     createUi({ request: (path, init, env, ctx) => api.request(path, init, env, ctx), routes: api.routes }),
   );
+  // Benches only (TEST_HOOKS, never set in production): seed or wake one AppDO's history.
+  app.post("/__test/apps/:app/history", async (c) => {
+    if (c.env.TEST_HOOKS !== "true") return c.notFound();
+    const deploys = Number(c.req.query("deploys") ?? "0");
+    return c.json(await appStub(c.env, c.req.param("app")).testHistory(c.req.param("app"), deploys));
+  });
   app.onError(onError);
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),

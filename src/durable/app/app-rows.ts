@@ -26,6 +26,8 @@ interface RowTypes {
   releases: { deployId: string; app: ResolvedApp }[];
   /** Digests of the builder app's secrets as this AppDO last set or saw them. */
   "builder-secrets": { app: string; digests: SecretDigests };
+  /** The ProjectDO that last told this app its desired state, and the log version last reported to it. */
+  project: { id: string; reported: number };
   /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */
   "desired-origin": { url: string; sha: string } | null;
   /** Where the running (after it, the last) deploy is reported; fixed when it starts. */

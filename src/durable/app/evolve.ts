@@ -2,7 +2,33 @@
 import type { AppEvent, Target } from "./events";
 import { type AppState, type DeployRecord, findDeploy, sameTarget } from "./state";
 
+/** Finished deploys the state keeps (older ones live in the deploy history table only). */
+export const KEPT_DEPLOYS = 20;
+/** Build keys the state keeps for the same-key skip; an older key just builds again. */
+export const KEPT_BUILDS = 100;
+
 export function evolve(state: AppState, event: AppEvent, seq = state.version + 1): AppState {
+  return trimHistory(fold(state, event, seq));
+}
+
+/**
+ * Keeps the state small whatever the history: the queued and running deploys, the last
+ * KEPT_DEPLOYS others (the newest finished one among them, which drift checks and the summary
+ * read) and the last KEPT_BUILDS build keys. Every deploy stays in the deploy history table.
+ */
+export function trimHistory(state: AppState): AppState {
+  const keys = Object.keys(state.builds);
+  const builds =
+    keys.length > KEPT_BUILDS
+      ? Object.fromEntries(keys.slice(-KEPT_BUILDS).map((k) => [k, state.builds[k]!]))
+      : state.builds;
+  if (state.deploys.length <= KEPT_DEPLOYS && builds === state.builds) return state;
+  const cut = state.deploys.length - KEPT_DEPLOYS;
+  const deploys = state.deploys.filter((d, i) => i >= cut || d.id === state.queued || d.id === state.running);
+  return { ...state, deploys, builds };
+}
+
+function fold(state: AppState, event: AppEvent, seq: number): AppState {
   const next = { ...state, version: seq };
   switch (event.type) {
     case "desired.changed": {

@@ -91,7 +91,11 @@ export function toDeployPage(state: AppState, query: DeployQuery): Page<DeploySu
 
 export function toDeployDetail(state: AppState, id: string): DeployDetail | null {
   const record = findDeploy(state, id);
-  if (!record || record.outcome === "queued") return null;
+  return record ? toDeployDetailOf(record) : null;
+}
+
+export function toDeployDetailOf(record: DeployRecord): DeployDetail | null {
+  if (record.outcome === "queued") return null;
   return {
     ...toDeploySummary(record),
     planSummary: { ...record.planSummary },
@@ -111,7 +115,7 @@ function lastDeploy(state: AppState): DeployRecord | null {
   return null;
 }
 
-function toDeploySummary(record: DeployRecord): DeploySummary {
+export function toDeploySummary(record: DeployRecord): DeploySummary {
   return {
     id: record.id,
     release: record.release,

@@ -14,6 +14,7 @@ export function liveProjectPorts(
   env: TowerEnv,
   settings: () => ProjectSettings,
   secretsKey: () => string,
+  self: string,
 ): ProjectPorts {
   const credentials = () => parseGitCredentials(env.GIT_CREDENTIALS);
   const app = (name: string) => appStub(env, name);
@@ -51,7 +52,7 @@ export function liveProjectPorts(
       return evaluation;
     },
     async desire(notice) {
-      await app(notice.app.name).desire(notice);
+      await app(notice.app.name).desire({ ...notice, project: self });
     },
     async destroy(name, cause) {
       await app(name).destroyApp(cause);

@@ -13,7 +13,7 @@ import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { readResolved, writeResolved, writeRow } from "./project-rows";
+import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import {
@@ -29,21 +29,33 @@ import {
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
+/**
+ * Ref listings one invocation (the cron's RPC or one alarm) may make. Workers Free allows 50
+ * subrequests per invocation (Paid 1,000): 40 listings leave room for the config fetch and a few
+ * AppDO calls in the same invocation. A tick over more repos goes on in the next alarm.
+ */
+export const LISTINGS_PER_SLICE = 40;
 
 export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
+  private readonly ports: ProjectPorts;
+  /** Subrequests (git HTTP requests, AppDO calls) made since `sync` began: one invocation's count. */
+  private subrequests = 0;
   readonly images: ImageAutomation;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
   rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
-    private readonly ports: ProjectPorts,
+    ports: ProjectPorts,
   ) {
     this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
-    this.images = new ImageAutomation(store, ports);
+    this.ports = countedPorts(ports, (n) => {
+      this.subrequests += n;
+    });
+    this.images = new ImageAutomation(store, this.ports);
   }
 
   get state(): ProjectState {
@@ -71,6 +83,7 @@ export class ProjectCore {
    * Returns the delay before a retry when some app could not be told, else null.
    */
   async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
+    this.subrequests = 0;
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
     const inbox = [...this.state.inbox];
@@ -78,10 +91,19 @@ export class ProjectCore {
     for (const push of inbox) this.apply({ type: "route-push", push, config: target, refs: listed, at: now() });
     let refs: RefListings = {};
     let moved: string | null = null;
-    if (tick) {
-      const at = now();
-      refs = await this.listAll(tickPlan(this.state, target));
-      this.apply({ type: "record-refs", refs, cause: `tick:${at}`, at });
+    let progress = readRow(this.store, "tick");
+    // A cron tick while an earlier one is still being listed goes on with that one.
+    if (tick && !progress) progress = this.startTick(target, now());
+    const ticked = progress !== null;
+    if (progress) {
+      progress = await this.listSlice(progress, target);
+      if (progress.pending.length > 0) {
+        writeRow(this.store, "tick", progress);
+        return 0;
+      }
+      refs = progress.refs;
+      this.apply({ type: "record-refs", refs, cause: progress.cause, at: progress.at });
+      writeRow(this.store, "tick", null);
       moved = configMoved(this.state, refs, target);
     }
     const wanted = this.state.wanted;
@@ -95,8 +117,8 @@ export class ProjectCore {
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
     let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
-    if (tick) await this.checkDrift();
-    if (tick) this.images.startRound(now());
+    if (ticked) await this.checkDrift();
+    if (ticked) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
     for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
     if (scan.events.some((e) => e.type !== "image.conflict")) {
@@ -105,8 +127,38 @@ export class ProjectCore {
       const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
       retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
     }
+    if (ticked) {
+      const { at, slices, maxSubrequests } = progress!;
+      writeRow(this.store, "last-tick", {
+        at,
+        finishedAt: now(),
+        repos: Object.keys(refs).length,
+        slices,
+        maxSubrequests: Math.max(maxSubrequests, this.subrequests),
+      });
+    }
     // Images left in the round go on at the next alarm, right away.
     return scan.more ? 0 : retry;
+  }
+
+  private startTick(target: ConfigTarget & { url: string }, at: string): TickProgress {
+    const pending = [...tickPlan(this.state, target).keys()];
+    return { cause: `tick:${at}`, at, pending, refs: {}, slices: 0, maxSubrequests: 0 };
+  }
+
+  /** Lists the next LISTINGS_PER_SLICE repos of the tick (as the index knows them now). */
+  private async listSlice(progress: TickProgress, target: ConfigTarget & { url: string }): Promise<TickProgress> {
+    const plan = tickPlan(this.state, target);
+    const batch = progress.pending.slice(0, LISTINGS_PER_SLICE);
+    const repos = new Map(batch.flatMap((key) => (plan.has(key) ? [[key, plan.get(key)!] as const] : [])));
+    const listed = await this.listAll(repos);
+    return {
+      ...progress,
+      pending: progress.pending.slice(LISTINGS_PER_SLICE),
+      refs: { ...progress.refs, ...listed },
+      slices: progress.slices + 1,
+      maxSubrequests: Math.max(progress.maxSubrequests, this.subrequests),
+    };
   }
 
   /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
@@ -195,4 +247,32 @@ function problem(error: unknown): Omit<Diagnostic, "severity"> {
   const message = error instanceof Error ? error.message : String(error);
   const at = (name: string) => (typeof data[name] === "number" ? (data[name] as number) : 0);
   return { file: typeof data.file === "string" ? data.file : "", line: at("line"), col: at("col"), message };
+}
+
+/**
+ * The ports, counting the subrequests each call makes: a ref listing is one HTTP request; a config
+ * fetch two (the ref advertisement and the pack); an AppDO call one. Evaluation's own fetches of
+ * app repos (`openRepo`) are not counted here: they happen only when config moved.
+ */
+function countedPorts(ports: ProjectPorts, count: (n: number) => void): ProjectPorts {
+  const counted =
+    <A extends unknown[], R>(n: number, call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      count(n);
+      return call(...args);
+    };
+  return {
+    listRefs: counted(1, (url, prefixes) => ports.listRefs(url, prefixes)),
+    fetchConfig: counted(2, (url, ref) => ports.fetchConfig(url, ref)),
+    evaluate: (snapshot, previous) => ports.evaluate(snapshot, previous),
+    desire: counted(1, (notice) => ports.desire(notice)),
+    destroy: counted(1, (app, cause) => ports.destroy(app, cause)),
+    checkDrift: counted(1, (app, cause) => ports.checkDrift(app, cause)),
+    summary: counted(1, (app) => ports.summary(app)),
+    // Image scans page their registry requests across alarms themselves (src/durable/images).
+    get registry() {
+      return ports.registry;
+    },
+    commitPin: counted(2, (app, next, why) => ports.commitPin(app, next, why)),
+  };
 }

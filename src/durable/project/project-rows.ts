@@ -5,8 +5,10 @@
  */
 import { newSecretsKey } from "../../base/secrets-digest";
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
+import type { SummaryReport } from "../contract";
 import type { EventStore } from "../event-store";
 import type { ImageScanState } from "../images/scan-state";
+import type { RefListings } from "./decide";
 import type { ProjectSettings } from "./ports";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
@@ -34,6 +36,34 @@ interface RowTypes {
   images: ImageScanState;
   /** The root project's `notify:` and `git_hosts` from the last evaluation that could read them. */
   "config-feedback": Feedback;
+  /**
+   * A cron tick whose ref listings do not fit one invocation's subrequest budget: the repos still
+   * to list and what was listed so far. The next alarm goes on from here; null when none runs.
+   */
+  tick: TickProgress | null;
+  /** How the last finished tick went: for operators (`GET /api/config`) and the scale bench. */
+  "last-tick": TickReport;
+}
+
+export interface TickProgress {
+  cause: string;
+  at: string;
+  /** Repo keys still to list, in order. */
+  pending: string[];
+  refs: RefListings;
+  slices: number;
+  /** Subrequests of the busiest slice so far. */
+  maxSubrequests: number;
+}
+
+export interface TickReport {
+  at: string;
+  finishedAt: string;
+  repos: number;
+  /** Invocations (the cron's RPC and the alarms after it) the tick's listings were spread over. */
+  slices: number;
+  /** The most subrequests (ref listings, config fetches, AppDO calls) any one of them made. */
+  maxSubrequests: number;
 }
 
 export type ProjectRow = keyof RowTypes;
@@ -65,4 +95,20 @@ export function secretsKey(rows: Rows): string {
   const made = newSecretsKey();
   writeRow(rows, "secrets-key", made);
   return made;
+}
+
+/**
+ * The app's summary as its AppDO last reported it (`reportSummary`): the projection the list and
+ * per-app reads answer from without asking every AppDO. A report older than the kept one (lower
+ * `version`, the AppDO's log version) is dropped, so reports arriving out of order are harmless.
+ */
+export function readSummary(rows: Pick<Rows, "getState">, app: string): SummaryReport | null {
+  return rows.getState<SummaryReport>(`summary/${app}`);
+}
+
+export function writeSummary(rows: Pick<Rows, "getState" | "putState">, report: SummaryReport): boolean {
+  const kept = readSummary(rows, report.summary.name);
+  if (kept && kept.version >= report.version) return false;
+  rows.putState(`summary/${report.summary.name}`, report);
+  return true;
 }

@@ -10,6 +10,7 @@ import { VERSION } from "../../version";
 import { requireToken } from "../auth";
 import { methodNotAllowed, RequestError } from "../errors";
 import { registerAdminRoutes } from "./admin-routes";
+import { countDoCalls } from "./do-calls";
 import { registerReadRoutes } from "./read-routes";
 
 const READ_PATHS = [
@@ -33,6 +34,7 @@ export function createApi() {
       throw new RequestError("invalid_query", `${result.target} ${field}: ${issue.message}`, { field });
     },
   });
+  api.use("/*", countDoCalls);
   api.use("/*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], allowHeaders: ["Authorization"] }));
   api.use("/*", async (c, next) => {
     if (c.req.path.endsWith("/openapi.json")) return next();

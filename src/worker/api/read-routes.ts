@@ -19,10 +19,11 @@ export function registerReadRoutes(api: Api): void {
   api.openapi(listAppsRoute, async (c) => c.json({ apps: await projectStub(c.env).listApps() }, 200));
 
   api.openapi(getAppRoute, async (c) => {
-    const fromConfig = await knownApp(c.env, c.req.valid("param").app);
-    // The AppDO knows the live deploy state; before its first event the config's view stands.
-    const live = await appStub(c.env, fromConfig.name).summary();
-    return c.json(live ?? fromConfig, 200);
+    const { app } = c.req.valid("param");
+    // One ProjectDO call: its projection of what the AppDO last reported (or config's view).
+    const summary = await projectStub(c.env).appSummary(app);
+    if (!summary) throw new RequestError("unknown_app", `no app named "${app}" in config`, { app });
+    return c.json(summary, 200);
   });
 
   api.openapi(listDeploysRoute, async (c) => {

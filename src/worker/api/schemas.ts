@@ -143,6 +143,19 @@ export const ConfigStatusSchema = z
         message: z.string(),
       }),
     ),
+    lastTick: z
+      .strictObject({
+        at: time,
+        finishedAt: time,
+        repos: z.number().int(),
+        slices: z.number().int(),
+        maxSubrequests: z.number().int(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "The last finished cron tick: repos listed, the invocations it was spread over, the most subrequests one made",
+      }),
   })
   .openapi("ConfigStatus");
 

@@ -35,6 +35,7 @@ const config: ConfigStatus = {
   commit: "0123456789abcdef0123456789abcdef01234567",
   lastEvaluation: { at, commit: "0123456789abcdef0123456789abcdef01234567", ok: false, apps: 2 },
   errors: [{ file: "web/app.yaml", line: 3, col: 7, message: "<script>alert(1)</script> is not a region" }],
+  lastTick: null,
 };
 
 async function render(apps: AppSummary[], params: Record<string, string> = {}): Promise<string> {

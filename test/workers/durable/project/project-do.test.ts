@@ -16,6 +16,7 @@ describe("ProjectDO", () => {
       commit: null,
       lastEvaluation: null,
       errors: [],
+      lastTick: null,
     });
     await stub.configure({ repo: "https://git.example/acme/config.git", ref: "refs/tags/live" });
     expect(await stub.configStatus()).toMatchObject({

@@ -1,0 +1,322 @@
+/**
+ * Tower at scale (issue 16), end to end through `wrangler dev` (real workerd, ProjectDO, AppDOs),
+ * the real git server and the Fly simulator. 1,000 git-sourced apps across 100 app repos
+ * (`--apps N --repos M`).
+ *  1. A no-op cron tick: git requests (target repos + 1), Fly requests (target 0), the most
+ *     subrequests one invocation made (Tower's count, which the bench checks against the git
+ *     server's total), slices, and the CPU the runtime's processes spent (from /proc).
+ *  2. Reads: GET /api/apps and GET /api/apps/{app}: p50/p99 and the Durable Object calls each
+ *     request made (the Worker's `X-Tower-DO-Calls`).
+ *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99 pair.
+ * No FLY_API_TOKEN is set, so each app's first deploy fails before its build ("FLY_API_TOKEN is
+ * not set"): the bench measures Tower's reads and ticks, not 1,000 builds on this shared machine.
+ */
+import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../scripts/local/ports";
+import { stopGroup } from "../scripts/local/process-group";
+import { startWrangler, waitForHealth } from "../scripts/local/wrangler";
+import type { AppSummary, ConfigStatus } from "../src/durable/contract";
+import { startFlySim } from "../test/fly-sim";
+import { createRepo } from "../test/support/fixture-repo";
+import { startGitServer } from "../test/support/git-server";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TOKEN = `bench-${crypto.randomUUID()}`;
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const APPS = flag("apps", 1000);
+const REPOS = flag("repos", 100);
+const READS = flag("reads", 200);
+
+if (args.includes("--history-only")) {
+  console.log(JSON.stringify(await historyPhase()));
+  process.exit(0);
+}
+
+const git = await startGitServer();
+const sim = await startFlySim({ record: false, rateLimit: false, token: `sim-${crypto.randomUUID()}` });
+const repos = [];
+for (let i = 0; i < REPOS; i += 10)
+  repos.push(
+    ...(await Promise.all(
+      Array.from({ length: Math.min(10, REPOS - i) }, async (_, k) => {
+        const repo = await createRepo(git.url, `svc${i + k}`);
+        await repo.commit({ Dockerfile: "FROM nginx\n" });
+        return repo;
+      }),
+    )),
+  );
+const config = await createRepo(git.url, "config");
+const files: Record<string, string> = { "project.yaml": "project: scale\n" };
+for (let i = 0; i < APPS; i++)
+  files[`apps/app-${i}/app.yaml`] =
+    `app: scale-app-${i}\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${repos[i % REPOS]!.url}\n  ref:\n    branch: main\n`;
+await config.commit(files);
+
+const dir = mkdtempSync(join(tmpdir(), "tower-bench-scale-"));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+// wrangler's output goes to a file in the bench's folder, for when the runtime gives up under load.
+const wranglerLog = join(dir, "wrangler.log");
+console.log(`wrangler output: ${wranglerLog}`);
+const wrangler = await startWrangler({
+  root: ROOT,
+  dir,
+  port,
+  onLine: (line) => appendFileSync(wranglerLog, `${line}\n`),
+  vars: {
+    CONFIG_REPO: config.url,
+    CONFIG_REF: "main",
+    CONFIG_PATH: ".",
+    FLY_API_BASE: sim.url,
+    FLY_REGISTRY_BASE: sim.url,
+  },
+  secrets: {
+    WEBHOOK_SECRET: `bench-${crypto.randomUUID()}`,
+    API_TOKEN: TOKEN,
+  },
+});
+await waitForHealth(base, wrangler, 60_000);
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+try {
+  let t = performance.now();
+  await tick();
+  await until(async () => {
+    const all = await apps();
+    return all.length === APPS && all.every((a) => a.status === "failed" || a.status === "synced");
+  }, 900_000);
+  console.log(
+    `wrangler dev on ${base}: ${APPS} git-sourced apps in ${REPOS} repos, first sync settled in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const first = (await status()).lastTick;
+  console.log(`  first tick (reads config, tells every AppDO): ${JSON.stringify(first)}`);
+
+  // 2. The no-op tick.
+  const gitRequests = () => Object.values(git.stats()).reduce((a, b) => a + b, 0);
+  const [g, f] = [gitRequests(), sim.requests().length];
+  const cpu = runtimeCpuMs(wrangler.pid!);
+  t = performance.now();
+  const before = (await status()).lastTick?.finishedAt ?? null;
+  await tick();
+  let last: ConfigStatus["lastTick"] = null;
+  await until(async () => {
+    last = (await status()).lastTick;
+    return last !== null && last.finishedAt !== before;
+  }, 120_000);
+  const tickMs = performance.now() - t;
+  const tickCpu = runtimeCpuMs(wrangler.pid!) - cpu;
+  const noop = { git: gitRequests() - g, fly: sim.requests().length - f };
+  const report = last as unknown as NonNullable<ConfigStatus["lastTick"]>;
+  console.log(
+    `no-op tick: git requests ${noop.git} (target ${REPOS + 1}), Fly requests ${noop.fly} (target 0), ${report.slices} invocations, at most ${report.maxSubrequests} subrequests in one (limit 50)`,
+  );
+  console.log(`  wall ${tickMs.toFixed(0)} ms (includes the bench's polling), runtime CPU ${tickCpu.toFixed(0)} ms`);
+
+  // 3. Reads.
+  const list = await timed(20, async () => fetch(`${base}/api/apps`, { headers: auth }));
+  const one = await timed(READS, async (i) =>
+    fetch(`${base}/api/apps/scale-app-${(i * 37) % APPS}`, { headers: auth }),
+  );
+  console.log(
+    `GET /api/apps (${APPS} apps):   p50 ${list.p50.toFixed(1)} ms  p99 ${list.p99.toFixed(1)} ms  DO calls/request ${list.calls}`,
+  );
+  console.log(
+    `GET /api/apps/{app}:          p50 ${one.p50.toFixed(1)} ms  p99 ${one.p99.toFixed(1)} ms  DO calls/request ${one.calls}`,
+  );
+
+  // 4. Storage: the AppDOs' SQLite files as workerd keeps them.
+  const doDir = join(dir, "state", "v3", "do");
+  const appFiles = readdirSync(doDir)
+    .filter((d) => d.includes("AppDO"))
+    .flatMap((d) => readdirSync(join(doDir, d)).map((f) => join(doDir, d, f)))
+    .filter((f) => f.endsWith(".sqlite"));
+  const bytes = appFiles.reduce((sum, f) => sum + readFileSync(f).length, 0) / Math.max(1, appFiles.length);
+  console.log(
+    `AppDO SQLite after one (failed) deploy each: ${bytes.toFixed(0)} bytes per AppDO (${appFiles.length} files)`,
+  );
+  await stopGroup(wrangler.pid!);
+  const history = await historyPhase();
+
+  // 5. Webhook under load, side by side with /healthz (its own wrangler dev).
+  const duration = flag("duration", 10);
+  const run = spawnSync("npx", ["tsx", "bench/webhook.ts", "--duration", String(duration)], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const line = run.stdout.trim().split("\n").at(-1) ?? "{}";
+  process.stdout.write(
+    run.stdout
+      .split("\n")
+      .slice(0, -1)
+      .map((l) => `  webhook bench: ${l}`)
+      .join("\n") + "\n",
+  );
+  const hook = JSON.parse(line) as Record<string, number>;
+
+  console.log(
+    JSON.stringify({
+      bench: "scale",
+      apps: APPS,
+      repos: REPOS,
+      git_requests: noop.git,
+      fly_requests: noop.fly,
+      max_subrequests_per_invocation: report.maxSubrequests,
+      tick_slices: report.slices,
+      tick_cpu_ms: Math.round(tickCpu),
+      do_calls_per_app_read: one.calls,
+      do_calls_per_list: list.calls,
+      api_apps_p50_ms: round(list.p50),
+      api_apps_p99_ms: round(list.p99),
+      api_app_p99_ms: round(one.p99),
+      wake_ratio: history.wake_ratio,
+      wake_history_ms: history.wake_history_ms,
+      wake_fresh_ms: history.wake_fresh_ms,
+      history_events: history.events,
+      bytes_per_app_do: history.bytes_per_app_do,
+      bytes_per_app_do_one_deploy: Math.round(bytes),
+      webhook_p99_ms: hook.p99_ms ?? null,
+      healthz_p99_ms: hook.healthz_p99_ms ?? null,
+      webhook_answered_202: hook.answered_202 ?? null,
+      webhook_recorded: hook.recorded ?? null,
+    }),
+  );
+} finally {
+  await stopGroup(wrangler.pid!).catch(() => undefined);
+  await sim.close();
+  await git.close();
+}
+
+async function tick() {
+  const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
+  if (!res.ok) throw new Error(`scheduled: ${res.status} ${await res.text()}`);
+}
+
+async function status(): Promise<ConfigStatus> {
+  return (await (await fetch(`${base}/api/config`, { headers: auth })).json()) as ConfigStatus;
+}
+
+async function apps(): Promise<AppSummary[]> {
+  const res = await fetch(`${base}/api/apps`, { headers: auth });
+  if (!res.ok) throw new Error(`GET /api/apps: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { apps: AppSummary[] }).apps;
+}
+
+/** Sequential requests: latency percentiles and the largest DO-call count any one reported. */
+async function timed(n: number, request: (i: number) => Promise<Response>) {
+  const ms: number[] = [];
+  let calls = 0;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await request(i);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+    if (!res.ok) throw new Error(`read ${i}: ${res.status}`);
+    calls = Math.max(calls, Number(res.headers.get("x-tower-do-calls") ?? Number.NaN));
+  }
+  ms.sort((a, b) => a - b);
+  const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!;
+  return { p50: at(0.5), p99: at(0.99), calls };
+}
+
+/** CPU (user + system) of the workerd processes in wrangler's process group, in ms. */
+function runtimeCpuMs(pgid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (Number(fields[2]) !== pgid || !name.includes("workerd")) continue;
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
+}
+
+function round(n: number) {
+  return Number(n.toFixed(1));
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * History: one AppDO given 10,000 finished deploys (`--deploys N`; about 11 events each, so over
+ * 100,000 events) through the real decider, one given a single deploy. After each restart of
+ * `wrangler dev` (persisted state, so both objects are cold) the first call to each is timed: the
+ * object's construction (snapshot + the events after it) and one round trip. Ratio of medians.
+ */
+async function historyPhase() {
+  const deploys = flag("deploys", 10_000);
+  const dir = mkdtempSync(join(tmpdir(), "tower-bench-history-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const start = async () => {
+    const child = await startWrangler({
+      root: ROOT,
+      dir,
+      port,
+      vars: { TEST_HOOKS: "true" },
+      secrets: { API_TOKEN: TOKEN },
+      onLine: (line) => appendFileSync(join(dir, "wrangler.log"), `${line}\n`),
+    });
+    await waitForHealth(base, child, 60_000);
+    return child;
+  };
+  const seed = async (app: string, n: number) => {
+    const t = performance.now();
+    const res = await fetch(`${base}/__test/apps/${app}/history?deploys=${n}`, { method: "POST" });
+    if (!res.ok) throw new Error(`seed ${app}: ${res.status} ${await res.text()}`);
+    return { ...((await res.json()) as { version: number; bytes: number }), ms: performance.now() - t };
+  };
+  let child = await start();
+  let big = { version: 0, bytes: 0, ms: 0 };
+  try {
+    const t = performance.now();
+    for (let done = 0; done < deploys; done += 500) big = await seed("history-big", Math.min(500, deploys - done));
+    await seed("history-fresh", 1);
+    console.log(
+      `history: ${deploys} deploys = ${big.version} events seeded in ${((performance.now() - t) / 1000).toFixed(1)} s; database ${big.bytes} bytes`,
+    );
+  } finally {
+    await stopGroup(child.pid!);
+  }
+  const wakes = { big: [] as number[], fresh: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    child = await start();
+    try {
+      const order = round % 2 === 0 ? (["big", "fresh"] as const) : (["fresh", "big"] as const);
+      for (const which of order) wakes[which].push((await seed(`history-${which}`, 0)).ms);
+    } finally {
+      await stopGroup(child.pid!);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const [h, f] = [median(wakes.big), median(wakes.fresh)];
+  console.log(
+    `cold first call: ${big.version} events ${h.toFixed(1)} ms vs one deploy ${f.toFixed(1)} ms: ×${(h / f).toFixed(2)} (goal ≤ 1.5)  [${wakes.big.map(Math.round)} / ${wakes.fresh.map(Math.round)}]`,
+  );
+  return {
+    wake_ratio: Number((h / f).toFixed(2)),
+    wake_history_ms: round(h),
+    wake_fresh_ms: round(f),
+    events: big.version,
+    bytes_per_app_do: big.bytes,
+  };
+}

@@ -1,0 +1,53 @@
+// Issue 16: an AppDO with a long history keeps a small folded state (snapshots + the deploy history
+// table), and still pages every deploy. Would fail on the old code: there was no snapshot row, and
+// a state trimmed to 20 deploys would page only 20.
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { AppLog } from "../../../../src/durable/app/app-log";
+import { KEPT_DEPLOYS } from "../../../../src/durable/app/evolve";
+import type { AppDO } from "../../../../src/durable/app-do";
+import { appStub } from "../../do-stubs";
+
+describe("AppDO history at scale", () => {
+  it(
+    "snapshots its state, wakes from the snapshot to the same state, and pages all 60 deploys",
+    { timeout: 60_000 },
+    async () => {
+      const name = `history-${crypto.randomUUID().slice(0, 8)}`;
+      const stub = appStub(env, name);
+      const { version } = await stub.testHistory(name, 60);
+      expect(version).toBe(60 * 11);
+
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await stub.deploys({ limit: 25, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.items.map((d) => d.id));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      expect(ids).toHaveLength(60);
+      expect(ids[0]).toBe("seed-60");
+      expect(ids.at(-1)).toBe("seed-1");
+      expect(await stub.deploy("seed-1")).toMatchObject({ outcome: "succeeded", steps: expect.any(Array) });
+
+      await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (_instance, state) => {
+        const snapshot = state.storage.sql
+          .exec<{ value: string }>("SELECT value FROM state WHERE name = 'snapshot/app'")
+          .one();
+        const saved = JSON.parse(snapshot.value) as { version: number; state: { deploys: unknown[] } };
+        expect(saved.version).toBeGreaterThanOrEqual(600);
+        expect(saved.state.deploys.length).toBeLessThanOrEqual(KEPT_DEPLOYS);
+        // A wake: a second log over the same storage folds the snapshot plus the events after it.
+        const woken = new AppLog(state.storage);
+        woken.load();
+        const full = new AppLog(state.storage);
+        full.store.putState("snapshot/app", null);
+        const replayed = new AppLog(state.storage);
+        replayed.load();
+        expect(woken.state).toEqual(replayed.state);
+        expect(woken.state.version).toBe(660);
+        expect(woken.state.deploys.length).toBe(KEPT_DEPLOYS);
+      });
+    },
+  );
+});

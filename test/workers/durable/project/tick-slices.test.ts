@@ -1,0 +1,45 @@
+// Issue 16: a cron tick over more repos than one invocation may list goes on in the ProjectDO's
+// next alarms, each under the Workers Free limit of 50 subrequests. Would fail on the old code,
+// which listed every repo in the tick's one invocation (and kept no lastTick).
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, inject, it } from "vitest";
+import { LISTINGS_PER_SLICE } from "../../../../src/durable/project/project-core";
+import { createRepo } from "../../../support/fixture-repo";
+
+describe("ProjectDO cron tick at scale", () => {
+  it(
+    "spreads the ref listings of 46 repos over two invocations of at most 50 subrequests",
+    { timeout: 90_000 },
+    async () => {
+      const repos = await Promise.all(
+        Array.from({ length: 45 }, async (_, i) => {
+          const repo = await createRepo(inject("gitUrl"), `slice-svc${i}`);
+          await repo.commit({ Dockerfile: "FROM nginx\n" });
+          return repo;
+        }),
+      );
+      const config = await createRepo(inject("gitUrl"), "slice-config");
+      const files: Record<string, string> = { "project.yaml": "project: slices\n" };
+      repos.forEach((repo, i) => {
+        files[`a${i}/app.yaml`] =
+          `app: slice-${i}-${crypto.randomUUID().slice(0, 6)}\norg: personal\nprimary_region: arn\n` +
+          `source:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\n`;
+      });
+      await config.commit(files);
+      const stub = env.PROJECT.get(env.PROJECT.idFromName(`slices-${crypto.randomUUID()}`));
+      await stub.configure({ repo: config.url, ref: "main" });
+      // The first tick only knows the config repo; its evaluation learns the 45 app repos.
+      await stub.tick("2026-01-01T00:00:00.000Z");
+      expect((await stub.configStatus()).lastEvaluation?.apps).toBe(45);
+
+      await stub.tick("2026-01-01T00:03:00.000Z");
+      // The RPC lists one slice; the alarm it sets lists the rest (run here, if not already run).
+      for (let i = 0; i < 100 && (await stub.configStatus()).lastTick?.at !== "2026-01-01T00:03:00.000Z"; i++)
+        if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 50));
+      const tick = (await stub.configStatus()).lastTick!;
+      expect(tick).toMatchObject({ repos: 46, slices: Math.ceil(46 / LISTINGS_PER_SLICE) });
+      expect(tick.maxSubrequests).toBeLessThanOrEqual(50);
+      expect(tick.maxSubrequests).toBe(LISTINGS_PER_SLICE);
+    },
+  );
+});
