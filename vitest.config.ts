@@ -50,6 +50,9 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // Deploys now pass health and smoke gates (SMOKE_WINDOW_MS per batch), and a 429 is waited
+          // out between alarms: a whole deploy in workerd takes seconds, more than vitest's 5 s default.
+          testTimeout: 30_000,
           globalSetup: ["test/support/global-setup.ts"],
         },
       },

@@ -3,6 +3,7 @@
  * deploys with its own secret values and, for apps built from source, an image it builds first.
  * Neither is here, so each gap is filled from what Fly runs and said so in a note. Pure.
  */
+import { MACHINE_METADATA } from "../base/machine-metadata";
 import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
 import { type LiveApp, managedMachines } from "../fly";
@@ -34,7 +35,10 @@ export function desiredForDiff(
     // carry, as if the values had not changed (this shell cannot tell).
     digest = live.secretsDigest ?? digest;
     const { hash: _stale, ...rest } = app;
-    resolved = { ...app, secretsDigest: digest, hash: appHash({ ...rest, secretsDigest: digest }) };
+    // The config hash covers that keyed digest too, so it cannot be recomputed here either: take the
+    // one Fly's machines agree on. Every machine field is still compared one by one by the planner.
+    const hash = agreedConfigHash(live) ?? appHash({ ...rest, secretsDigest: digest });
+    resolved = { ...app, secretsDigest: digest, hash };
     notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
   }
   const desired = toDesiredApp(resolved, { image: image.ref, secretValues: values, releaseId: "", releaseVersion: 0 });
@@ -43,6 +47,13 @@ export function desiredForDiff(
   for (const name of missing) desired.secrets[name] = "";
   desired.secretsDigest = digest;
   return { desired, image, secretsCompared: missing.length > 0 ? "names" : "values", notes };
+}
+
+/** The config hash every managed machine carries, or null when they differ or carry none. */
+function agreedConfigHash(live: LiveApp): string | null {
+  const hashes = new Set(managedMachines(live.machines).map((m) => m.config?.metadata?.[MACHINE_METADATA.configHash]));
+  const [only] = [...hashes];
+  return hashes.size === 1 && typeof only === "string" && only !== "" ? only : null;
 }
 
 function imageFor(app: ResolvedApp, live: LiveApp): DiffInput["image"] {
