@@ -39,7 +39,9 @@ export function desiredForDiff(
     // one Fly's machines agree on. Every machine field is still compared one by one by the planner.
     const hash = agreedConfigHash(live) ?? appHash({ ...rest, secretsDigest: digest });
     resolved = { ...app, secretsDigest: digest, hash };
-    notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
+    if (missing.length > 0)
+      notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
+    else if (app.secrets.length > 0) notes.push("secrets compared by name only (Tower keys their digest)");
   }
   const desired = toDesiredApp(resolved, { image: image.ref, secretValues: values, releaseId: "", releaseVersion: 0 });
   // The planner reads secret names off `secrets`; a missing value is never sent anywhere (the CLI
