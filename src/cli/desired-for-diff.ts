@@ -41,7 +41,6 @@ export function desiredForDiff(
     resolved = { ...app, secretsDigest: digest, hash };
     if (missing.length > 0)
       notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
-    else if (app.secrets.length > 0) notes.push("secrets compared by name only (Tower keys their digest)");
   }
   const desired = toDesiredApp(resolved, { image: image.ref, secretValues: values, releaseId: "", releaseVersion: 0 });
   // The planner reads secret names off `secrets`; a missing value is never sent anywhere (the CLI
