@@ -187,7 +187,8 @@ describe("npm start and npm run demo:push", () => {
       const last = frames().at(-1);
       return !!last && board(last).status === "synced" && board(last).lastDeploy?.release === 2;
     };
-    for (let i = 0; i < 50 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
+    // Up to 30 s: the deploy passes the smoke gate (1 s per batch under npm start) before it is synced.
+    for (let i = 0; i < 300 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
     watch.kill();
     expect(board(frames()[0]!).lastDeploy?.release).toBe(1);
     expect(settled(), watched).toBe(true);
