@@ -7,6 +7,7 @@ import type {
   ConfigStatus,
   ProjectBacklog,
   ProjectRpc,
+  PullRequestReceived,
   PushReceived,
   RecordPushResult,
   StoredEvent,
@@ -57,6 +58,13 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
+  async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
+    const result = this.core.apply({ type: "record-pull", pull, at: new Date().toISOString() });
+    const waiting = this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId);
+    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
+  }
+
   async tick(now: string): Promise<void> {
     await this.serially(true, now);
   }
@@ -75,7 +83,14 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async listApps(): Promise<AppSummary[]> {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    return mapLimit(apps, 6, async (app) => (await this.ports.summary(app.name)) ?? configView(app));
+    const listed = await mapLimit(apps, 6, async (app) => (await this.ports.summary(app.name)) ?? configView(app));
+    const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
+    const shown = await mapLimit(previews, 6, async (p) => {
+      const preview = { app: p.of, number: p.number, head: p.head };
+      const summary = (await this.ports.summary(p.app)) ?? previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
+      return { ...summary, preview };
+    });
+    return [...listed, ...shown];
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
@@ -133,6 +148,12 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
+}
+
+/** A preview before its AppDO has anything to say. */
+function previewView(name: string, org: string): AppSummary {
+  const none = { configHash: null, sourceCommit: null };
+  return { name, org, status: "pending", desired: none, deployed: none, lastDeploy: null };
 }
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */

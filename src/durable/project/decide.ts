@@ -3,8 +3,9 @@
  * everything read from git or config evaluation arrive inside the command.
  */
 import type { Diagnostic } from "../../config/resolved-app";
-import type { PushReceived } from "../contract";
+import type { PullRequestReceived, PushReceived } from "../contract";
 import { type AppEntry, type DecidedEvent, event } from "./events";
+import { previewTick, routePull } from "./previews";
 import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
 import type { ProjectState } from "./state";
 
@@ -41,7 +42,12 @@ export type ProjectCommand =
       warnings: number;
       at: string;
     }
-  | { type: "record-refs"; refs: RefListings; cause: string; at: string };
+  | { type: "record-refs"; refs: RefListings; cause: string; at: string }
+  | { type: "record-pull"; pull: PullRequestReceived; at: string }
+  /** `head`: what Tower listed at `refs/pull/<n>/head` (null: not there). */
+  | { type: "route-pull"; pull: PullRequestReceived; head: string | null; at: string }
+  /** Cron: previews whose head moved or whose ttl ran out; `refs` has their `refs/pull/<n>/head`. */
+  | { type: "check-previews"; refs: RefListings; cause: string; at: string };
 
 export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
   const { at } = command;
@@ -68,6 +74,12 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return evaluation(command, state);
     case "record-refs":
       return movedRefs(command.refs, command.cause, state, at);
+    case "record-pull":
+      return [event({ type: "pull.received", data: { pull: command.pull } }, at, `pull:${command.pull.deliveryId}`)];
+    case "route-pull":
+      return routePull(command.pull, command.head, state, at);
+    case "check-previews":
+      return previewTick(state, command.refs, command.cause, at);
     default:
       return assertNever(command);
   }

@@ -12,8 +12,9 @@ import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { previewingApps, pullHeadRef } from "./previews";
 import { readResolved, writeResolved, writeRow } from "./project-rows";
-import { configRefName, type WatchedRepo } from "./repo-index";
+import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
 
@@ -64,6 +65,8 @@ export class ProjectCore {
       this.apply({ type: "record-refs", refs, cause: `tick:${at}`, at });
       moved = configMoved(this.state, refs, target);
     }
+    await this.routePulls(now);
+    if (tick) await this.checkPreviews(now);
     const wanted = this.state.wanted;
     if (wanted || moved || evaluationPending(this.state))
       await this.readConfig(
@@ -76,6 +79,42 @@ export class ProjectCore {
     const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
     if (tick) await this.checkDrift();
     return retry;
+  }
+
+  /**
+   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
+   */
+  private async routePulls(now: () => string): Promise<void> {
+    for (const pull of [...this.state.pulls]) {
+      const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
+      let head: string | null = null;
+      if (source && pull.action === "open") {
+        try {
+          const ref = pullHeadRef(pull.number);
+          head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
+        } catch {
+          continue;
+        }
+      }
+      this.apply({ type: "route-pull", pull, head, at: now() });
+    }
+  }
+
+  /** Cron catch-up for previews: one ref listing per repo with live previews. */
+  private async checkPreviews(now: () => string): Promise<void> {
+    const previews = Object.values(this.state.previews);
+    if (previews.length === 0) return;
+    const repos = new Map<string, WatchedRepo>();
+    for (const preview of previews) {
+      const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
+      if (!source) continue;
+      const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
+      repo.refs.push(pullHeadRef(preview.number));
+      repos.set(preview.repo, repo);
+    }
+    const at = now();
+    this.apply({ type: "check-previews", refs: await this.listAll(repos), cause: `tick:${at}`, at });
   }
 
   /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
@@ -124,7 +163,10 @@ export class ProjectCore {
         sourceTree: tree,
       });
       const heal = app.selfHeal ? { selfHeal: true } : {};
-      return { name: app.name, org: app.org, hash: app.hash, file: app.file, source: app.source, ...version, ...heal };
+      const p = app.previews;
+      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
+      const { name, org, hash, file, source } = app;
+      return { name, org, hash, file, source, ...version, ...heal, ...previews };
     });
     for (const app of evaluation.apps) this.keepResolved(app);
     const { errors, warnings, prune } = evaluation;

@@ -55,6 +55,10 @@ export const AppSummarySchema = z
     desired: z.strictObject({ configHash: hash, sourceCommit: hash }),
     deployed: z.strictObject({ configHash: hash, sourceCommit: hash }),
     lastDeploy: DeploySummarySchema.nullable(),
+    preview: z
+      .strictObject({ app: z.string(), number: z.number().int(), head: z.string() })
+      .describe("a pull request's preview app: the app it previews, the pull request number, its head commit")
+      .optional(),
   })
   .openapi("AppSummary");
 

@@ -2,7 +2,7 @@
  * A webhook delivery from request to pushes, in the order that cannot be fooled: size limit →
  * signature → parse. Nothing here touches storage; the route records what comes out.
  */
-import type { PushReceived } from "../../durable/contract";
+import type { PullRequestReceived, PushReceived } from "../../durable/contract";
 import { RequestError } from "../errors";
 import { identify } from "./providers";
 import { readBodyWithin } from "./read-body";
@@ -17,7 +17,8 @@ export interface WebhookSettings {
 export type Received =
   | { kind: "ping"; provider: PushReceived["provider"] }
   | { kind: "ignored"; provider: PushReceived["provider"]; reason: string }
-  | { kind: "push"; provider: PushReceived["provider"]; pushes: PushReceived[] };
+  | { kind: "push"; provider: PushReceived["provider"]; pushes: PushReceived[] }
+  | { kind: "pull-request"; provider: PushReceived["provider"]; pull: PullRequestReceived };
 
 export async function receiveDelivery(request: Request, settings: WebhookSettings, now: Date): Promise<Received> {
   const body = await readBodyWithin(request, settings.maxBytes);
@@ -37,13 +38,17 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
     throw new RequestError("invalid_json", `${provider.name} delivery body is not valid JSON`);
   }
   const meaning = provider.interpret(delivery.event, payload);
-  if (meaning.kind !== "push") return { ...meaning, provider: provider.name };
+  if (meaning.kind === "ping" || meaning.kind === "ignored") return { ...meaning, provider: provider.name };
   const deliveryId = delivery.deliveryId?.trim() || (await provider.fallbackDeliveryId?.(request.headers, body));
   if (!deliveryId) {
     throw new RequestError("missing_delivery_id", `${provider.name} push without a delivery id header`);
   }
   if (deliveryId.length > 200) throw new RequestError("missing_delivery_id", "delivery id header is too long");
   const receivedAt = now.toISOString();
+  if (meaning.kind === "pull-request") {
+    const pull = { provider: provider.name, deliveryId, ...meaning.pull, receivedAt };
+    return { kind: "pull-request", provider: provider.name, pull };
+  }
   const many = meaning.pushes.length > 1;
   const pushes = meaning.pushes.map((push, i) => ({
     provider: provider.name,
