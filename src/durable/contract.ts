@@ -135,6 +135,7 @@ export interface ForceSyncRequest {
 
 /** What a ProjectDO still owes: pushes to route, a delivery waiting for its retry, the next alarm. */
 export interface ProjectBacklog {
+  /** Pushes and pull request events recorded and not yet routed. */
   inbox: number;
   deliveryRetry: { attempts: number } | null;
   /** The latest repeat of the logged config failure (repeats move this, not the log). */

@@ -114,7 +114,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async backlog(): Promise<ProjectBacklog> {
     await this.running;
     return {
-      inbox: this.core.state.inbox.length,
+      inbox: this.core.state.inbox.length + this.core.state.pulls.length,
       deliveryRetry: readRow(this.core.store, "outbox-retry"),
       configFailure: readRow(this.core.store, "config-failure"),
       alarmAt: await this.ctx.storage.getAlarm(),

@@ -19,6 +19,8 @@ export interface FixtureRepo {
   /** An annotated tag (a tag object) on `target` (default main); returns the tag object's id. */
   annotatedTag(name: string, message: string, target?: string): Promise<string>;
   deleteRef(ref: string): Promise<void>;
+  /** Points any full ref (`refs/pull/7/head`, as GitHub keeps them) at `target`. */
+  setRef(ref: string, target: string): Promise<void>;
   refs(): Promise<Record<string, string>>;
   /** Creates `count` refs named `<prefix>0`, `<prefix>1`, … at `target` (default main). */
   manyRefs(prefix: string, count: number, target?: string): Promise<void>;
@@ -61,6 +63,9 @@ export async function createRepo(
     },
     async deleteRef(ref) {
       await call("ref", { ref, target: null });
+    },
+    async setRef(ref, target) {
+      await call("ref", { ref, target });
     },
     async refs() {
       return (await call("refs")) as Record<string, string>;
