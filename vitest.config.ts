@@ -27,6 +27,15 @@ export default defineConfig({
                 FLY_REGISTRY_BASE: inject("flyUrl"),
                 BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
+                FEEDBACK_TEST_URL: inject("hostsUrl"),
+                // A token for the recording git-host APIs (which also pass `/git/...` on to the git
+                // server: a config repo there has a host with an API). Other repos need none.
+                GIT_CREDENTIALS: JSON.stringify({ [new URL(inject("hostsUrl")).host]: "ghp_feedbackTestToken0001" }),
+                PUBLIC_URL: "https://tower.test",
+                FEEDBACK_RETRY_MS: "200",
+                NOTIFY_HOOK: `${inject("hostsUrl")}/hooks/generic`,
+                NOTIFY_HOOK_KEY: "hook-signing-key",
+                NOTIFY_CHAT: `${inject("hostsUrl")}/hooks/chat`,
                 PUBLIC_API: "false",
                 TEST_HOOKS: "true",
               },
@@ -45,6 +54,8 @@ export default defineConfig({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          // Each file runs a whole stack (wrangler dev, simulator, git server, a browser): one at a time.
+          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 30_000,
         },

@@ -21,6 +21,15 @@ export interface OptionalVars {
   FLY_BUILDER_PREFIX?: string;
   /** Time limit of one image build in ms (default 20 minutes). */
   BUILD_TIMEOUT_MS?: string;
+  /**
+   * Tower's own public base URL (e.g. https://tower.example.workers.dev): commit statuses and
+   * notifications link to `<PUBLIC_URL>/api/apps/<app>/deploys/<id>`. Unset: no links.
+   */
+  PUBLIC_URL?: string;
+  /** First retry delay of a feedback delivery in ms (default 10000; it triples per attempt). */
+  FEEDBACK_RETRY_MS?: string;
+  /** "log": feedback deliveries are printed as log lines instead of sent (`npm start`). */
+  FEEDBACK_MODE?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
 }

@@ -22,9 +22,11 @@ export function printBanner(
       ? `tower: REAL FLY — deploying to ${at.flyApi} in org "${at.fly.org}" with your FLY_API_TOKEN. ` +
         `The apps (${at.settings.prefix}-*) are real and cost money: delete them with \`fly apps destroy\` when done.`
       : "tower: Fly simulator — nothing leaves this machine (set FLY_API_TOKEN to deploy to the real Fly)",
+    `  dashboard      ${at.api}/   (sign in with the admin token for actions)`,
     `  Tower API      ${at.api}/api/apps   (open: PUBLIC_API=true)   OpenAPI: ${at.api}/api/openapi.json`,
     `  webhook        POST ${at.api}/webhook   secret ${at.settings.webhookSecret}`,
     `  admin token    ${at.settings.adminToken}   (POST ${at.api}/api/sync)`,
+    `  API token      ${at.settings.apiToken}   (read-only)`,
     `  cron tick      ${at.api}/__scheduled`,
     at.fly.mode === "simulator" ? `  Fly simulator  ${at.flyApi}/v1   state: ${at.flyApi}/_sim/state` : "",
     `  config repo    ${at.repos.config.url}   (from examples/config)`,

@@ -17,6 +17,8 @@ export interface LocalSettings {
   prefix: string;
   webhookSecret: string;
   adminToken: string;
+  /** Read-only token: signs in to the dashboard without admin actions. */
+  apiToken: string;
 }
 
 const numberFrom = (name: string, fallback: number) => {
@@ -47,5 +49,6 @@ export function localSettings(root: string): LocalSettings {
     prefix: env.TOWER_DEMO_PREFIX ?? (realFly ? `tower-demo-${randomBytes(3).toString("hex")}` : "tower-demo"),
     webhookSecret: dev("webhook-secret"),
     adminToken: dev("admin-token"),
+    apiToken: dev("api-token"),
   };
 }

@@ -15,6 +15,7 @@ export interface StackFile {
   /** Dev values made for this run only; the file is gitignored. */
   webhookSecret: string;
   adminToken: string;
+  apiToken: string;
 }
 
 export const stackPath = (dir: string) => join(dir, "stack.json");

@@ -71,10 +71,18 @@ export async function startStack(root: string): Promise<void> {
       FLY_API_BASE: flyApi,
       FLY_ORG: s.fly.mode === "real" ? s.fly.org : "personal",
       PUBLIC_API: "true",
+      PUBLIC_URL: api,
+      // The local git server has no status API: print the statuses and Deployments instead.
+      FEEDBACK_MODE: "log",
       // The simulator's registry: where a finished build's image is looked up.
       ...(sim ? { FLY_REGISTRY_BASE: sim.url } : {}),
     },
-    secrets: { FLY_API_TOKEN: s.fly.token, WEBHOOK_SECRET: s.webhookSecret, ADMIN_TOKEN: s.adminToken },
+    secrets: {
+      FLY_API_TOKEN: s.fly.token,
+      WEBHOOK_SECRET: s.webhookSecret,
+      ADMIN_TOKEN: s.adminToken,
+      API_TOKEN: s.apiToken,
+    },
     // workerd's native stack traces say nothing to a reader of this terminal.
     onLine: (line) => {
       if (!/^\s*stack: /.test(line)) log(`wrangler │ ${line}`);
@@ -103,6 +111,7 @@ export async function startStack(root: string): Promise<void> {
     prefix: s.prefix,
     webhookSecret: s.webhookSecret,
     adminToken: s.adminToken,
+    apiToken: s.apiToken,
   });
 
   const sync = await fetch(`${api}/api/sync`, { method: "POST", headers: { authorization: `Bearer ${s.adminToken}` } });

@@ -6,7 +6,7 @@ export interface Args {
   flags: Record<string, string | true>;
 }
 
-const withValue = new Set(["app", "to", "org", "root"]);
+const withValue = new Set(["app", "to", "org", "root", "url", "interval", "timeout", "limit"]);
 
 /** A command line Tower cannot act on: the CLI answers it with exit code 2 and the help hint. */
 export class UsageError extends TowerError {

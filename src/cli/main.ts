@@ -2,26 +2,47 @@ import { TowerError } from "../errors";
 import { parseArgs, UsageError } from "./args";
 import type { Command } from "./commands/command";
 import { convert } from "./commands/convert";
+import { diff } from "./commands/diff";
+import { history } from "./commands/history";
 import { plan } from "./commands/plan";
 import { repos } from "./commands/repos";
+import { rollback } from "./commands/rollback";
+import { show } from "./commands/show";
+import { status } from "./commands/status";
+import { sync } from "./commands/sync";
+import { unpin } from "./commands/unpin";
 import { validate } from "./commands/validate";
 
-const commands: Command[] = [validate, plan, convert, repos];
+const local: Command[] = [validate, plan, diff, convert, repos];
+const remote: Command[] = [status, history, show, sync, rollback, unpin];
+const commands = [...local, ...remote];
+const line = (c: Command) => `  ${c.name.padEnd(9)} ${c.summary}`;
 
-const usage = `tower: GitOps for Fly.io — check and preview a config repo
+const usage = `tower: GitOps for Fly.io — check a config repo, preview a deploy, operate a running Tower
 
-usage: tower <command> [options]
+usage: tower <command> [options]        tower help <command>
 
-${commands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join("\n")}
+A config tree on this machine (diff and plan --live also read Fly: FLY_API_TOKEN, FLY_API_BASE):
+${local.map(line).join("\n")}
+
+A running Tower (TOWER_URL, TOWER_TOKEN):
+${remote.map(line).join("\n")}
 
 Every command takes --json (one JSON document on stdout) and --help.
-Exit codes: 0 fine, 1 errors in the config, 2 bad usage or an unexpected failure.`;
+Exit codes: 0 fine, 1 errors in the config / changes found (diff) / a deploy failed,
+2 bad usage or a failure (unreachable, refused), named in one line on stderr.`;
 
 /** Runs the CLI; returns the exit code. Errors are printed as one line, never as a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(`${usage}\n`);
+    const topic = name === "help" ? rest[0] : undefined;
+    const command = topic ? commands.find((c) => c.name === topic) : undefined;
+    if (topic && !command) {
+      process.stderr.write(`tower: no command ${topic}\n\n${usage}\n`);
+      return 2;
+    }
+    process.stdout.write(`${command ? command.help : usage}\n`);
     return name ? 0 : 2;
   }
   const command = commands.find((c) => c.name === name);
@@ -38,7 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(args);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`tower ${command.name}: ${e.message}\n(see tower ${command.name} --help)\n`);
+      process.stderr.write(`tower ${command.name}: ${e.message}\n(see tower help ${command.name})\n`);
       return 2;
     }
     const code = e instanceof TowerError ? ` [${e.code}]` : "";

@@ -8,7 +8,8 @@ import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { readProjectFile } from "./project-file";
 import { projectContent } from "./project-source";
-import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { NotifyTarget } from "./schema/notify-schema";
 import { collectRepos, dropDuplicates } from "./tree-results";
 
 /** One project being walked: which tree, which folder holds its content, what it passes down. */
@@ -24,6 +25,8 @@ interface Scope {
   chain: string[];
   git?: { url: string; repo: string; ref: GitRefSpec };
   info: ProjectInfo;
+  /** `notify:` targets of this project and its parents, outer first. */
+  notify: NotifyTarget[];
 }
 
 /**
@@ -43,6 +46,8 @@ class TreeWalk {
   readonly projects: ProjectInfo[] = [];
   readonly repoUses: (Omit<RepoRef, "usedBy"> & { user: string })[] = [];
   readonly cache: EvaluationCache = { entries: {} };
+  /** The root project's feedback settings; apps get theirs with their own project's `notify`. */
+  feedback: Feedback | undefined = { notify: [], gitHosts: {} };
   fatal = false;
 
   constructor(readonly options: EvaluateOptions) {}
@@ -58,6 +63,7 @@ class TreeWalk {
       origins: [],
       chain: [],
       info: { name: tree.label, path: root, prune: false, complete: true, fetched: true },
+      notify: [],
     };
     const file = joinPath(root, "project.yaml")!;
     const text = await tree.read(file);
@@ -76,6 +82,7 @@ class TreeWalk {
       repos: collectRepos(this.repoUses),
       projects: this.projects,
       cache: this.cache,
+      feedback: this.feedback,
     };
   }
 
@@ -94,21 +101,30 @@ class TreeWalk {
     };
     this.projects.push(info);
     if (!read.project) {
-      if (isRoot) this.fatal = true;
+      if (isRoot) {
+        this.fatal = true;
+        this.feedback = undefined;
+      }
       return;
     }
     const p = read.project;
     info.name = p.project;
     info.prune = p.prune === true;
     const common = (isPlainObject(p.common) ? p.common : {}) as PlainObject;
+    const notify = [...parent.notify, ...((p.notify ?? []) as NotifyTarget[])];
     const scope: Scope = {
       ...parent,
       names: [...parent.names, p.project],
       common: stackCommon(parent.common, common as never, file),
       origins: [{ file, common, locate: read.locate }, ...parent.origins],
       info,
+      notify,
     };
     const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
+    if (isRoot) this.feedback = { notify, gitHosts: (p.git_hosts ?? {}) as Feedback["gitHosts"] };
+    // Which API a host speaks, and so where its token goes, is the operator's call alone.
+    else if (p.git_hosts !== undefined)
+      this.diagnostics.push(here("git_hosts is read from the root project.yaml only", ["git_hosts"]));
     const content = projectContent(p, dir);
     if (content.kind === "error") {
       if (content.cycle) this.fatal = true;
@@ -188,7 +204,14 @@ class TreeWalk {
     const source = result.app.source;
     if (source.type === "git")
       this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
-    this.apps.push(result.app);
-    if (result.appAt) this.appAt.set(result.app, result.appAt);
+    const app = withFeedback(result.app, { notify: scope.notify, gitHosts: this.feedback?.gitHosts ?? {} });
+    this.apps.push(app);
+    if (result.appAt) this.appAt.set(app, result.appAt);
   }
+}
+
+/** Attached after hashing, and only when there is something to report to: feedback never redeploys. */
+function withFeedback(app: ResolvedApp, feedback: Feedback): ResolvedApp {
+  const empty = feedback.notify.length === 0 && Object.keys(feedback.gitHosts).length === 0;
+  return empty ? app : { ...app, feedback };
 }

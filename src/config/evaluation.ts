@@ -1,5 +1,5 @@
 import type { FileTree } from "./file-tree";
-import type { Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
 
 export interface EvaluateOptions {
   /** Folder of the root project in the tree; default "" (the tree's root). */
@@ -48,6 +48,11 @@ export interface Evaluation {
   repos: RepoRef[];
   projects: ProjectInfo[];
   cache?: EvaluationCache;
+  /**
+   * The root project's `notify:` and `git_hosts`: who hears about the config itself. Undefined
+   * when the root project.yaml could not be read (the last good settings still apply).
+   */
+  feedback?: Feedback;
 }
 
 /** Parsed app files by folder tree id and the common they were merged with. Plain data. */

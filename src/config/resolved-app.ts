@@ -1,3 +1,5 @@
+import type { GitHostConfig, NotifyTarget } from "./schema/notify-schema";
+
 /**
  * An app after evaluation: its file, its project chain, its merged config and hash. Plain,
  * structured-clonable data: the ProjectDO hands it to the AppDO. Secrets are references plus a
@@ -25,6 +27,8 @@ export interface ResolvedApp {
   selfHeal?: boolean;
   /** `previews` when enabled (git sources only): how pull requests get their own app. Not part of `hash`. */
   previews?: PreviewSettings;
+  /** Who hears about this app's deploys (commit statuses, `notify:` targets). Not part of `hash`. */
+  feedback?: Feedback;
 }
 
 /** An app's `previews` section, resolved: defaults filled, secrets as references. */
@@ -43,6 +47,15 @@ export interface PreviewSettings {
   ttlHours: number;
   /** Preview pull requests whose head lives in another repository. */
   forks: boolean;
+}
+
+/**
+ * Where an app's deploys are reported: the `notify:` targets of its projects (outer first) and
+ * the root project's `git_hosts`. Changing either never redeploys.
+ */
+export interface Feedback {
+  notify: NotifyTarget[];
+  gitHosts: Record<string, GitHostConfig>;
 }
 
 export type AppSource =

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { TowerEnv } from "../env";
 import { alarmNoLaterThan } from "./alarm";
+import { AppFeedback } from "./app/app-feedback";
 import { AppLog } from "./app/app-log";
 import { writeRow } from "./app/app-rows";
 import { createBuildPort } from "./app/build-port";
@@ -21,6 +22,7 @@ import type {
   Page,
   StoredEvent,
 } from "./contract";
+import { FeedbackOutbox } from "./feedback/outbox-table";
 
 /** A deploy that has not finished after this long fails (health waits included). */
 const DEPLOY_TIMEOUT_MS = 30 * 60_000;
@@ -33,13 +35,19 @@ const SLICE_MS = 20_000;
  */
 export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeRpc {
   private readonly log: AppLog;
+  private readonly feedback: AppFeedback;
   /** One slice at a time, even if an alarm is run by hand while another is in flight. */
   private slicing = false;
 
   constructor(ctx: DurableObjectState, env: TowerEnv) {
     super(ctx, env);
     this.log = new AppLog(ctx.storage);
-    ctx.blockConcurrencyWhile(async () => this.log.load());
+    this.feedback = new AppFeedback(this.log, new FeedbackOutbox(ctx.storage), this.envRecord());
+    this.log.observer = this.feedback.observe;
+    ctx.blockConcurrencyWhile(async () => {
+      this.log.load();
+      this.feedback.outbox.migrate();
+    });
   }
 
   async desire(notice: DesiredNotice): Promise<{ duplicate: boolean; changed: boolean }> {
@@ -55,7 +63,10 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       cause: notice.cause,
     });
     // Same synchronous block as the append: the row and the event land together.
-    if (result.events.length > 0) writeRow(this.log.store, "desired-app", app);
+    if (result.events.length > 0) {
+      writeRow(this.log.store, "desired-app", app);
+      writeRow(this.log.store, "desired-origin", notice.origin ?? null);
+    }
     // A forced notice redeploys in the same call, keyed by the notice: a retried delivery repeats neither.
     const forced =
       notice.force && !result.duplicate ? this.force({ cause: notice.cause, key: `${notice.key}:force` }) : 0;
@@ -104,6 +115,10 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
     return this.log.read(after, Math.min(Math.max(limit, 1), 1000));
   }
 
+  async latestEvents(limit: number): Promise<StoredEvent[]> {
+    return this.log.readLatest(Math.min(Math.max(limit, 1), 1000));
+  }
+
   override async alarm(): Promise<void> {
     if (this.slicing) return;
     this.slicing = true;
@@ -120,8 +135,10 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       });
     } finally {
       this.slicing = false;
+      // Feedback goes out after the slice and never holds it up: its failures stay in the outbox.
+      const feedback = await this.feedback.drain().catch(() => 60_000);
       // After a throw the log still says what is left: come back soon rather than never.
-      await this.schedule(next ?? this.pendingWakeup());
+      await this.schedule(earliest(next ?? this.pendingWakeup(), feedback));
     }
   }
 
@@ -144,6 +161,10 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
     const { running, queued } = this.log.state;
     return running !== null || queued !== null ? 1_000 : null;
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
 function now(): string {

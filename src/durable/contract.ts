@@ -73,6 +73,8 @@ export interface DeploySummary {
   sourceCommit: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The image the deploy runs (a digest once built or resolved); null until planned. */
+  image: string | null;
 }
 
 export interface DeployStep {
@@ -86,7 +88,6 @@ export interface DeployStep {
 }
 
 export interface DeployDetail extends DeploySummary {
-  image: string | null;
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;
@@ -123,6 +124,11 @@ export interface DesiredNotice {
   sourceCommit: string | null;
   cause: string;
   key: string;
+  /**
+   * The commit this desired state came from, reported on when it deploys: the app repo's commit
+   * for git sources, else the config commit. Absent: nothing is reported on a commit.
+   */
+  origin?: { url: string; sha: string } | null;
   /** Redeploy even when nothing changed (admin `?force=true`); keyed by `key` like the rest. */
   force?: boolean;
 }
@@ -159,6 +165,8 @@ export interface ProjectRpc {
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */
@@ -167,6 +175,8 @@ export interface AppRpc {
   deploys(query: { cursor?: string; outcome?: DeployOutcome; limit: number }): Promise<Page<DeploySummary>>;
   deploy(id: string): Promise<DeployDetail | null>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The last `limit` events, newest first. */
+  latestEvents(limit: number): Promise<StoredEvent[]>;
   /** Admin force-sync: redeploy even when nothing changed; idempotent on `request.key`. */
   forceSync(request: ForceSyncRequest): Promise<void>;
 }

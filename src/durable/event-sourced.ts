@@ -39,6 +39,11 @@ export interface Executed<E> {
 
 export class EventSourced<C extends object, E extends NewEvent, S extends { version: number }> {
   state: S;
+  /**
+   * Called with each command's new events and the state after them, inside the append's
+   * synchronous block: what must happen with an event (an outbox row) lands atomically with it.
+   */
+  observer: ((events: E[], state: S) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -63,13 +68,23 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     const events = this.decider.decide(command, this.state);
     if (events.length === 0) return { events, stored: [], duplicate: false };
     const result = this.store.append(this.stream, events, this.state.version);
-    for (const stored of result.events)
-      if (stored.seq > this.state.version) this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+    const fresh = result.events.filter((stored) => stored.seq > this.state.version);
+    for (const stored of fresh) this.state = this.decider.evolve(this.state, asEvent<E>(stored), stored.seq);
+    if (fresh.length > 0)
+      this.observer?.(
+        fresh.map((stored) => asEvent<E>(stored)),
+        this.state,
+      );
     return { events, stored: result.events, duplicate: result.duplicate };
   }
 
   read(after: number, limit: number): StoredEvent[] {
     return this.store.read(this.stream, after, limit);
+  }
+
+  /** The last `limit` events, newest first. */
+  readLatest(limit: number): StoredEvent[] {
+    return this.store.readLatest(this.stream, limit);
   }
 }
 

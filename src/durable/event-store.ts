@@ -128,6 +128,18 @@ export class EventStore {
       .map((row) => this.upcast(toEvent(row)));
   }
 
+  /** The last `limit` events of `stream`, newest first (a dashboard's view of the log). */
+  readLatest(stream: string, limit: number): StoredEvent[] {
+    return this.storage.sql
+      .exec<EventRow>(
+        "SELECT * FROM events WHERE stream = ? ORDER BY seq DESC LIMIT ?",
+        stream,
+        Math.max(0, Math.floor(limit)),
+      )
+      .toArray()
+      .map((row) => this.upcast(toEvent(row)));
+  }
+
   /** Every event of `stream`, read in pages (for replaying a projection). */
   *readAll(stream: string, pageSize = 500): Generator<StoredEvent> {
     let after = 0;

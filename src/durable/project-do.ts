@@ -13,10 +13,12 @@ import type {
   StoredEvent,
 } from "./contract";
 import { EventStore } from "./event-store";
+import { FeedbackOutbox } from "./feedback/outbox-table";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
+import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, writeRow } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
@@ -29,6 +31,7 @@ import { projectUpcaster } from "./project/upcasters";
 export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   private readonly core: ProjectCore;
   private readonly ports: ProjectPorts;
+  private readonly feedback: ProjectFeedback;
   /** Sync passes run one after another, never interleaved across their awaits. */
   private running: Promise<void> = Promise.resolve();
 
@@ -37,7 +40,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const store = new EventStore(ctx.storage, projectUpcaster);
     this.ports = liveProjectPorts(env, () => this.settings());
     this.core = new ProjectCore(store, this.ports);
-    ctx.blockConcurrencyWhile(async () => this.core.load());
+    const outbox = new FeedbackOutbox(ctx.storage);
+    const envRecord = env as unknown as Record<string, unknown>;
+    this.feedback = new ProjectFeedback(store, outbox, envRecord, () => this.settings().repo);
+    this.core.observer = this.feedback.observe;
+    this.core.rememberFeedback = (feedback) => this.feedback.remember(feedback);
+    ctx.blockConcurrencyWhile(async () => {
+      this.core.load();
+      outbox.migrate();
+    });
   }
 
   /**
@@ -110,6 +121,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return this.core.store.read(STREAM, after, Math.min(limit, 1000));
   }
 
+  async latestEvents(limit: number): Promise<StoredEvent[]> {
+    return this.core.store.readLatest(STREAM, Math.min(Math.max(limit, 1), 1000));
+  }
+
   /** What the DO still owes, once the pass in flight has ended: for operators and tests. */
   async backlog(): Promise<ProjectBacklog> {
     await this.running;
@@ -141,8 +156,13 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const clock = () => (now && tick ? now : new Date().toISOString());
     const pass = this.running.then(async () => {
       const retryMs = await this.core.sync(this.settings(), clock, tick);
+      // Feedback never holds up a sync: what it could not send waits in the outbox for its alarm.
+      const feedbackMs = await this.feedback
+        .drain((report) => this.core.apply({ type: "record-undelivered", ...report, at: clock() }))
+        .catch(() => 60_000);
       // An app that could not be told hears it on this alarm, not at the next cron tick.
-      if (retryMs !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + retryMs);
+      const next = retryMs === null ? feedbackMs : feedbackMs === null ? retryMs : Math.min(retryMs, feedbackMs);
+      if (next !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + next);
     });
     // A failed pass must not wedge the ones after it; the failing caller still sees its error.
     this.running = pass.catch(() => undefined);

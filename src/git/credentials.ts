@@ -31,6 +31,15 @@ export class GitCredentials {
     return `Basic ${btoa(String.fromCharCode(...bytes))}`;
   }
 
+  /**
+   * The `Authorization` value for the host's REST API (commit statuses): the same token as a
+   * bearer. GitHub, Gitea/Forgejo and GitLab (personal, project and OAuth tokens) all take it.
+   */
+  apiAuthorization(host: string): string | undefined {
+    const login = this.#byHost.get(host.toLowerCase());
+    return login ? `Bearer ${login.password}` : undefined;
+  }
+
   hosts(): string[] {
     return [...this.#byHost.keys()];
   }

@@ -3,14 +3,20 @@ import type { TowerEnv } from "../env";
 import { VERSION } from "../version";
 import { createApi } from "./api/create-api";
 import { onError } from "./errors";
+import { createUi } from "./ui/create-ui";
 import { webhookRoutes } from "./webhook/route";
 
-/** The Worker's HTTP surface: health, webhooks and the JSON API. This file only wires them. */
+/** The Worker's HTTP surface: health, webhooks, the JSON API and the dashboard. This file only wires them. */
 export function createApp() {
   const app = new Hono<{ Bindings: TowerEnv }>();
   app.get("/healthz", (c) => c.json({ ok: true, name: "tower", version: VERSION }));
   app.route("/webhook", webhookRoutes());
-  app.route("/api", createApi());
+  const api = createApi();
+  app.route("/api", api);
+  app.route(
+    "/",
+    createUi({ request: (path, init, env, ctx) => api.request(path, init, env, ctx), routes: api.routes }),
+  );
   app.onError(onError);
   app.notFound((c) =>
     c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),

@@ -15,7 +15,14 @@ export interface Snippet {
   text: string;
 }
 
-export const DOCS = ["README.md", "docs/config.md", "docs/api.md", "docs/migrating-from-flycd.md"];
+export const DOCS = [
+  "README.md",
+  "docs/config.md",
+  "docs/api.md",
+  "docs/migrating-from-flycd.md",
+  "docs/feedback.md",
+  "docs/cli.md",
+];
 
 const FENCE = /^([ \t]*)```(\S*)([^\n]*)\n([\s\S]*?)^\1```[ \t]*$/gm;
 

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { acquireSharedFlySim } from "../fly-sim/shared-instance";
+import { startFeedbackHosts } from "./feedback-hosts/server";
 import { startGitServer } from "./git-server";
 
 declare module "vitest" {
@@ -9,6 +10,8 @@ declare module "vitest" {
     gitUrl: string;
     /** The Fly simulator's base URL (no /v1), shared by both projects: FLY_API_BASE in workerd. */
     flyUrl: string;
+    /** The recording git-host APIs and chat webhooks (test/support/feedback-hosts). */
+    hostsUrl: string;
   }
 }
 
@@ -24,7 +27,10 @@ export default async function setup(project: TestProject) {
     timings: { appReadyMs: 250 },
   });
   project.provide("flyUrl", fly.sim.url);
+  const hosts = await startFeedbackHosts(git.url);
+  project.provide("hostsUrl", hosts.url);
   return async () => {
+    await hosts.close();
     await git.close();
     await fly.release();
   };

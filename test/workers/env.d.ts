@@ -10,6 +10,7 @@ declare global {
       PROJECT: DurableObjectNamespace<ProjectDO>;
       APP: DurableObjectNamespace<AppDO>;
       GIT_TEST_URL: string;
+      FEEDBACK_TEST_URL: string;
     }
   }
 }

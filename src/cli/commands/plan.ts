@@ -1,32 +1,55 @@
 import { resolveSecrets, toDesiredApp } from "../../config";
-import { UsageError } from "../args";
 import { evaluateDir } from "../evaluate-dir";
 import { printDiagnostics, printJson, summary } from "../print";
+import { selectApps } from "../select-apps";
+import { styleFor } from "../style";
 import type { Command } from "./command";
 
 export const plan: Command = {
   name: "plan",
   summary: "show the Fly machine configs Tower would deploy",
-  options: ["app", "fetch", "org"],
-  help: `tower plan [DIR] [--app NAME] [--fetch] [--org ORG] [--json]
+  options: ["app", "fetch", "org", "offline"],
+  help: `tower plan [DIR] [--app NAME] [--offline] [--fetch] [--org ORG] [--json]
 
-The machines Tower would deploy for each app of DIR (default .): one machine config per process
-group, in each region, with the count for that region; the volumes, IPs and deploy settings.
-Apps built from source show the image as registry.fly.io/<app>:<build>. Secret values are never
-printed: only their names and digest. Exits 1 when the config has errors.
+Two views, and the first line says which one you get:
+- live (FLY_API_TOKEN set): the deploy plan Tower would run now for each app of DIR (default .),
+  against what Fly runs — the same plan and output as tower diff (see tower help diff).
+- config only (no FLY_API_TOKEN, or --offline): the machines Tower would deploy, as if nothing
+  ran yet: one machine config per process group, in each region, with the count for that region;
+  the volumes, IPs and deploy settings. Apps built from source show the image as
+  registry.fly.io/<app>:<build>.
+Secret values are never printed: only their names and digest. Exits 1 when the config has errors.
 
   --app NAME  only this app
-  --json      one JSON document on stdout:
-              {"ok": bool, "apps": [{"name","org","primaryRegion","configHash",
+  --offline   the config-only view even when FLY_API_TOKEN is set
+  --json      one JSON document on stdout, "mode": "live" | "config". live: as tower diff --json;
+              config:
+              {"mode": "config", "ok": bool, "apps": [{"name","org","primaryRegion","configHash",
                  "groups": [{"processGroup","region","count","config": <Fly MachineConfig>}],
                  "volumes","ips","autoPruneIps","deploy","secretNames","secretsDigest"}],
                "errors": [Diagnostic], "warnings": [Diagnostic]}`,
   async run(args) {
     const { evaluation: ev } = await evaluateDir(args);
-    const only = typeof args.flags.app === "string" ? args.flags.app : undefined;
-    const chosen = only ? ev.apps.filter((a) => a.name === only) : ev.apps;
-    if (only && chosen.length === 0 && !ev.errors.some((e) => e.message.includes(only)))
-      throw new UsageError(`no app named ${only} (apps: ${ev.apps.map((a) => a.name).join(", ") || "none"})`);
+    const chosen = selectApps(ev, args);
+    const ok = ev.errors.length === 0;
+    const live = args.flags.offline || !process.env.FLY_API_TOKEN ? null : await import("../live-diff");
+    const client = live?.flyClientFromEnv(process.env);
+    if (live && client) {
+      const { apiBase, diffApps, explainFlyError, renderDiff } = live;
+      const fly = apiBase(process.env.FLY_API_BASE);
+      const diffs = await diffApps(client, chosen, (key) => process.env[key]).catch((e) => {
+        throw explainFlyError(e, process.env);
+      });
+      if (args.flags.json) printJson({ mode: "live", ok, fly, apps: diffs, errors: ev.errors, warnings: ev.warnings });
+      else {
+        process.stdout.write(`live plan: against what Fly runs (${fly})\n`);
+        const style = styleFor(process.stdout);
+        for (const d of diffs) process.stdout.write(renderDiff(d, style));
+        printDiagnostics([...ev.warnings, ...ev.errors]);
+        process.stdout.write(`${summary(ev.errors.length, ev.warnings.length)}\n`);
+      }
+      return ok ? 0 : 1;
+    }
     const apps = chosen.map((app) => {
       const image = app.source.type === "image" ? app.source.image : `registry.fly.io/${app.name}:<build>`;
       const { values } = resolveSecrets(app, (key) => process.env[key]);
@@ -38,9 +61,10 @@ printed: only their names and digest. Exits 1 when the config has errors.
       });
       return { ...desired, secretNames: app.secrets.map((s) => s.name) };
     });
-    const ok = ev.errors.length === 0;
-    if (args.flags.json) printJson({ ok, apps, errors: ev.errors, warnings: ev.warnings });
+    if (args.flags.json) printJson({ mode: "config", ok, apps, errors: ev.errors, warnings: ev.warnings });
     else {
+      const why = args.flags.offline ? "--offline" : "FLY_API_TOKEN is not set";
+      process.stdout.write(`config only (${why}): the machines Tower would run, not compared with Fly\n`);
       for (const app of apps) {
         process.stdout.write(`app ${app.name} (org ${app.org}, ${app.deploy.strategy} deploy)\n`);
         for (const g of app.groups) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitHosts, notifyTarget } from "./notify-schema";
 import { source } from "./source-schema";
 
 /**
@@ -23,6 +24,13 @@ export const projectSchema = z.strictObject({
     .describe("app_defaults (merged under each app), app_overrides (over it), substitutions (regex → text)")
     .optional(),
   prune: z.boolean().describe("delete Fly apps of this project that leave the config (default false)").optional(),
+  notify: z
+    .array(notifyTarget)
+    .describe("notification targets for this project's apps; nested projects add theirs to their parents'")
+    .optional(),
+  git_hosts: gitHosts
+    .describe("root project only: self-hosted git hosts by name, {type: github | gitea | gitlab, api}")
+    .optional(),
 });
 
 export type ProjectFile = z.input<typeof projectSchema>;

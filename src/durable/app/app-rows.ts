@@ -5,6 +5,7 @@
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
 import type { EventStore } from "../event-store";
+import type { DeployFeedback } from "./feedback-plan";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
 
@@ -19,6 +20,10 @@ interface RowTypes {
   "managed-secrets": string[];
   /** Digests of the builder app's secrets as this AppDO last set or saw them. */
   "builder-secrets": { app: string; digests: SecretDigests };
+  /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */
+  "desired-origin": { url: string; sha: string } | null;
+  /** Where the running (after it, the last) deploy is reported; fixed when it starts. */
+  "deploy-feedback": { deployId: string; feedback: DeployFeedback };
 }
 
 export type AppRow = keyof RowTypes;

@@ -50,4 +50,6 @@ export type AppCommand =
   | { type: "fail"; at: string; deployId: string; step: string; reason: string }
   /** From ProjectDO when the app left a `prune: true` project's config. */
   | { type: "destroy"; at: string; key: string; cause: string }
-  | { type: "record-destroy"; at: string; destroyed: boolean; reason: string };
+  | { type: "record-destroy"; at: string; destroyed: boolean; reason: string }
+  /** The feedback outbox could not deliver to `lane`; `key` makes a repeat for the same cause a no-op. */
+  | { type: "record-undelivered"; at: string; key: string; lane: string; reason: string; attempts: number };

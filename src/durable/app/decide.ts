@@ -111,6 +111,10 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       const data = { destroyed: command.destroyed, reason: command.reason };
       return [event({ type: "app.destroyed", data }, at, `destroyed@${state.version}`)];
     }
+    case "record-undelivered": {
+      const { lane, reason, attempts } = command;
+      return [event({ type: "feedback.undelivered", data: { lane, reason, attempts } }, at, command.key)];
+    }
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${(unhandled as AppCommand).type}`);

@@ -45,7 +45,12 @@ export type AppEventData =
   /** The app left the config of a project with `prune: true`. */
   | Event<"app.destroy.requested", { cause: string }>
   /** `destroyed` is false when Tower left the app alone (not created by Tower, or already gone). */
-  | Event<"app.destroyed", { destroyed: boolean; reason: string }>;
+  | Event<"app.destroyed", { destroyed: boolean; reason: string }>
+  /**
+   * A git host or notify target refused a delivery, or it failed until the outbox gave up. Logged
+   * once per target (`lane`) and cause, however many deliveries it refuses after.
+   */
+  | Event<"feedback.undelivered", { lane: string; reason: string; attempts: number }>;
 
 export type AppEventType = AppEvent["type"];
 
@@ -65,6 +70,7 @@ const APP_EVENT_VERSION: Record<AppEventType, number> = {
   "build.failed": 1,
   "app.destroy.requested": 1,
   "app.destroyed": 1,
+  "feedback.undelivered": 1,
 };
 
 export const event = eventBuilder<AppEventData>(APP_EVENT_VERSION);

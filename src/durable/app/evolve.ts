@@ -99,6 +99,9 @@ export function evolve(state: AppState, event: AppEvent, seq = state.version + 1
       return { ...next, destroy: "requested" };
     case "app.destroyed":
       return { ...next, destroy: "done", deployed: event.data.destroyed ? null : state.deployed };
+    case "feedback.undelivered":
+      // Told to readers of the log; the deploy state does not depend on it.
+      return next;
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled event ${(unhandled as AppEvent).type}`);

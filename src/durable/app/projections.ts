@@ -57,7 +57,6 @@ export function toDeployDetail(state: AppState, id: string): DeployDetail | null
   if (!record || record.outcome === "queued") return null;
   return {
     ...toDeploySummary(record),
-    image: record.image,
     planSummary: { ...record.planSummary },
     steps: record.steps.map((step) => ({ ...step })),
     error: record.error,
@@ -82,6 +81,7 @@ function toDeploySummary(record: DeployRecord): DeploySummary {
     sourceCommit: record.sourceCommit,
     startedAt: record.startedAt ?? record.requestedAt,
     finishedAt: record.finishedAt,
+    image: record.image,
   };
 }
 

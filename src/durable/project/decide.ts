@@ -47,7 +47,8 @@ export type ProjectCommand =
   /** `head`: what Tower listed at `refs/pull/<n>/head` (null: not there). */
   | { type: "route-pull"; pull: PullRequestReceived; head: string | null; at: string }
   /** Cron: previews whose head moved or whose ttl ran out; `refs` has their `refs/pull/<n>/head`. */
-  | { type: "check-previews"; refs: RefListings; cause: string; at: string };
+  | { type: "check-previews"; refs: RefListings; cause: string; at: string }
+  | { type: "record-undelivered"; key: string; lane: string; reason: string; attempts: number; at: string };
 
 export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
   const { at } = command;
@@ -80,6 +81,10 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return routePull(command.pull, command.head, state, at);
     case "check-previews":
       return previewTick(state, command.refs, command.cause, at);
+    case "record-undelivered": {
+      const { lane, reason, attempts } = command;
+      return [event({ type: "feedback.undelivered", data: { lane, reason, attempts } }, at, command.key)];
+    }
     default:
       return assertNever(command);
   }

@@ -21,5 +21,6 @@ export async function evaluateSnapshot(
   // Only the root project's own `prune` counts, and only when every project was read completely.
   const top = result.projects.find((project) => project.path === root);
   const prune = (top?.prune ?? false) && result.projects.every((project) => project.complete);
-  return { apps: result.apps, errors, warnings: result.warnings.length, prune, cache: result.cache };
+  const feedback = result.feedback ? { feedback: result.feedback } : {};
+  return { apps: result.apps, errors, warnings: result.warnings.length, prune, cache: result.cache, ...feedback };
 }

@@ -72,7 +72,9 @@ export type ProjectEvent =
   | { type: "pull.ignored"; data: { deliveryId: string; repo: string; number: number; reason: string } }
   | { type: "pull.routed"; data: { deliveryId: string; repo: string; number: number; previews: string[] } }
   | { type: "preview.desired"; data: PreviewEntry & { cause: string } }
-  | { type: "preview.closed"; data: { app: string; of: string; number: number; reason: string; cause: string } };
+  | { type: "preview.closed"; data: { app: string; of: string; number: number; reason: string; cause: string } }
+  /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
+  | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
 export type ProjectEventType = ProjectEvent["type"];
 
@@ -95,6 +97,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "pull.routed": 1,
   "preview.desired": 1,
   "preview.closed": 1,
+  "feedback.undelivered": 1,
 };
 
 export const event = eventBuilder<ProjectEvent>(EVENT_VERSION);

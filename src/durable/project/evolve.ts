@@ -60,6 +60,8 @@ export function evolve(
       const { [e.data.app]: _gone, ...previews } = s.previews;
       return { ...s, previews };
     }
+    case "feedback.undelivered":
+      return s;
     default:
       return assertNever(e);
   }

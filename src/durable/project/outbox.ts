@@ -4,6 +4,7 @@
  * AppDO's `desire` is idempotent on the notice key, so a delivery repeated after a crash is safe.
  */
 import { previewApp } from "../../config/preview-app";
+import type { ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectEvent } from "./events";
 import { mapLimit, type ProjectPorts } from "./ports";
@@ -53,9 +54,10 @@ export async function deliverOutbox(
   stream: string,
   ports: ProjectPorts,
   parallel: number,
+  config: ConfigCommit = { url: "", commit: null },
 ): Promise<number | null> {
   try {
-    await deliverPending(store, stream, ports, parallel);
+    await deliverPending(store, stream, ports, parallel, config);
   } catch {
     const attempts = (readRow(store, "outbox-retry")?.attempts ?? 0) + 1;
     writeRow(store, "outbox-retry", { attempts });
@@ -65,7 +67,19 @@ export async function deliverOutbox(
   return null;
 }
 
-async function deliverPending(store: EventStore, stream: string, ports: ProjectPorts, parallel: number) {
+/** The config repo and the commit last evaluated: where non-git sources' deploys are reported. */
+export interface ConfigCommit {
+  url: string;
+  commit: string | null;
+}
+
+async function deliverPending(
+  store: EventStore,
+  stream: string,
+  ports: ProjectPorts,
+  parallel: number,
+  config: ConfigCommit,
+) {
   const cursor = readRow(store, "outbox") ?? 0;
   const last = store.version(stream);
   if (last <= cursor) return;
@@ -73,7 +87,7 @@ async function deliverPending(store: EventStore, stream: string, ports: ProjectP
   const failures: unknown[] = [];
   await mapLimit(pendingNotices(events), parallel, async (notice) => {
     try {
-      await deliver(store, ports, notice);
+      await deliver(store, ports, notice, config);
     } catch (error) {
       failures.push(error);
     }
@@ -83,7 +97,7 @@ async function deliverPending(store: EventStore, stream: string, ports: ProjectP
   writeRow(store, "outbox", last);
 }
 
-async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
+async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, config: ConfigCommit) {
   if (notice.kind === "forget") return;
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
   if (notice.kind === "preview") {
@@ -97,7 +111,8 @@ async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice) {
   const app = readResolved(store, notice.app);
   if (!app) return;
   const { sourceCommit, cause, key, force } = notice;
-  await ports.desire({ app, sourceCommit, cause, key, ...(force ? { force } : {}) });
+  const origin = originOf(app, sourceCommit, config);
+  await ports.desire({ app, sourceCommit, cause, key, origin, ...(force ? { force } : {}) });
 }
 
 function* readAfter(store: EventStore, stream: string, after: number) {
@@ -105,4 +120,17 @@ function* readAfter(store: EventStore, stream: string, after: number) {
     yield* page;
     after = page[page.length - 1]!.seq;
   }
+}
+
+/**
+ * The commit a deploy is reported on: the app repo's for git sources (the code that runs), else
+ * the config commit that was evaluated (the change that made the deploy).
+ */
+export function originOf(
+  app: Pick<ResolvedApp, "source">,
+  sourceCommit: string | null,
+  config: ConfigCommit,
+): { url: string; sha: string } | null {
+  if (app.source.type === "git") return sourceCommit ? { url: app.source.url, sha: sourceCommit } : null;
+  return config.commit && config.url ? { url: config.url, sha: config.commit } : null;
 }

@@ -4,7 +4,7 @@
  */
 
 import type { FileTree } from "../../config/file-tree";
-import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
 
 /** One commit of the config repo, readable without a checkout. */
@@ -24,6 +24,8 @@ export interface RecordedEvaluation {
   prune: boolean;
   /** Whatever the evaluator can reuse next time for subtrees whose tree id is unchanged. */
   cache: unknown;
+  /** The root project's notify targets and git hosts; absent when its project.yaml is broken. */
+  feedback?: Feedback;
 }
 
 export interface ProjectPorts {

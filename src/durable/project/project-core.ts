@@ -11,7 +11,7 @@ import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { deliverOutbox } from "./outbox";
-import { mapLimit, type ProjectPorts, type ProjectSettings } from "./ports";
+import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
 import { previewingApps, pullHeadRef } from "./previews";
 import { readResolved, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
@@ -26,6 +26,8 @@ export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
+  /** Set once by the DO: keeps the root project's notify targets and git hosts. */
+  rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -36,6 +38,11 @@ export class ProjectCore {
 
   get state(): ProjectState {
     return this.log.state;
+  }
+
+  /** Set once by the DO: feedback is enqueued here, in the same synchronous block as the events. */
+  set observer(observer: ((events: DecidedEvent[]) => void) | null) {
+    this.log.observer = observer;
   }
 
   /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
@@ -76,7 +83,8 @@ export class ProjectCore {
         wanted?.force ?? false,
         refs,
       );
-    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL);
+    const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
     if (tick) await this.checkDrift();
     return retry;
   }
@@ -170,6 +178,7 @@ export class ProjectCore {
     });
     for (const app of evaluation.apps) this.keepResolved(app);
     const { errors, warnings, prune } = evaluation;
+    if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
   }

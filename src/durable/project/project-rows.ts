@@ -3,7 +3,7 @@
  * happened; these rows hold what must not be in it (resolved apps with secret references, the
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
-import type { Diagnostic, ResolvedApp } from "../../config/resolved-app";
+import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectSettings } from "./ports";
 
@@ -26,6 +26,8 @@ interface RowTypes {
   outbox: number;
   /** Failed deliveries in a row since the last clean pass (null after one). */
   "outbox-retry": { attempts: number } | null;
+  /** The root project's `notify:` and `git_hosts` from the last evaluation that could read them. */
+  "config-feedback": Feedback;
 }
 
 export type ProjectRow = keyof RowTypes;

@@ -2,7 +2,7 @@ import { canonicalJson } from "../../base/canonical";
 import { MACHINE_METADATA } from "../../base/machine-metadata";
 import type { DesiredGroup } from "../../config/desired-app";
 import type { FlyMachineConfig } from "../../config/fly-machine-config";
-import { equivalentForm } from "./config-equivalence";
+import { type FieldChange, fieldChanges } from "./field-changes";
 
 /** Keys that change with every release or are set by others: never a reason to update. */
 const volatile = new Set<string>([
@@ -54,11 +54,18 @@ export function machineConfigFor(group: DesiredGroup, secretsDigest: string): Fl
 export function sameConfig(want: FlyMachineConfig, live: FlyMachineConfig | undefined): boolean {
   if (!live) return false;
   if (live.metadata?.[MACHINE_METADATA.configDigest] !== want.metadata?.[MACHINE_METADATA.configDigest]) return false;
+  return configChanges(want, live).length === 0;
+}
+
+/**
+ * The fields of `want` a live machine does not have, as `sameConfig` sees them: release stamps,
+ * volume ids and what Fly adds left out, Fly's own spellings equal (config-equivalence.ts). The
+ * planner and `tower diff` both ask this, so a diff never shows what a deploy would not change.
+ * Empty while the digest differs means a field Tower set before was removed from the config.
+ */
+export function configChanges(want: FlyMachineConfig, live: FlyMachineConfig): FieldChange[] {
   const w = comparable(want);
-  const seen = project(comparable(live), w, "");
-  return (
-    canonicalJson(withoutEmpty(equivalentForm(w)) ?? null) === canonicalJson(withoutEmpty(equivalentForm(seen)) ?? null)
-  );
+  return fieldChanges(withoutEmpty(w), withoutEmpty(project(comparable(live), w, "")));
 }
 
 /** `name:path` of each mount, sorted: a difference means the machine must be replaced. */

@@ -24,6 +24,7 @@ export const DeploySummarySchema = z
     sourceCommit: z.string().nullable(),
     startedAt: time,
     finishedAt: time.nullable(),
+    image: z.string().nullable(),
   })
   .openapi("DeploySummary");
 
@@ -40,7 +41,6 @@ export const DeployStepSchema = z
 export const DeployDetailSchema = z
   .strictObject({
     ...DeploySummarySchema.shape,
-    image: z.string().nullable(),
     planSummary: z.record(z.string(), z.number()),
     steps: z.array(DeployStepSchema),
     error: z.string().nullable(),

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../../scripts/local/ports";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const trees = join(root, "test/fixtures/config/trees");
@@ -14,7 +15,8 @@ function tower(...args: string[]) {
     cwd: root,
     encoding: "utf8",
     timeout: 20_000,
-    env: { ...process.env, WEB_DATABASE_URL: "postgres://from-env" },
+    // No Fly token: plan shows the config-only view whatever the shell running the tests has.
+    env: { ...process.env, WEB_DATABASE_URL: "postgres://from-env", FLY_API_TOKEN: "" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -95,16 +97,64 @@ describe("tower CLI", { timeout: 30_000 }, () => {
     expect(parseToml(back.stdout)).toEqual(parseToml(toml));
   });
 
-  it("--help documents --json; bad usage exits 2 with a one-line message", () => {
-    for (const cmd of ["validate", "plan", "convert", "repos"]) {
-      const r = tower(cmd, "--help");
+  it("--help documents --json; bad usage exits 2 with a one-line message", { timeout: 90_000 }, () => {
+    const commands = [
+      "validate",
+      "plan",
+      "diff",
+      "convert",
+      "repos",
+      "status",
+      "history",
+      "show",
+      "sync",
+      "rollback",
+      "unpin",
+    ];
+    const usage = tower("help");
+    for (const cmd of commands) {
+      expect(usage.stdout).toMatch(new RegExp(`^  ${cmd} +\\S`, "m"));
+      const r = tower("help", cmd);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("--json");
+      expect(r.stdout.startsWith(`tower ${cmd} `)).toBe(true);
     }
+    expect(tower("diff", "--help").stdout).toBe(tower("help", "diff").stdout);
+    expect(tower("help", "launch").code).toBe(2);
     const unknown = tower("validate", "--frobnicate");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("tower validate: unknown option --frobnicate\n(see tower validate --help)\n");
+    expect(unknown.stderr).toBe("tower validate: unknown option --frobnicate\n(see tower help validate)\n");
     expect(tower("launch").code).toBe(2);
     expect(tower("validate", join(trees, "no-such-dir")).stderr).toMatch(/is not a folder/);
   });
+
+  it("commands against a running Tower name the setting or URL when they cannot reach it", async () => {
+    const port = await freePort();
+    const env = (extra: Record<string, string>) => ({ TOWER_URL: "", TOWER_TOKEN: "", ...extra });
+    const unset = towerEnv(env({}), "status");
+    expect([unset.code, unset.stderr]).toEqual([
+      2,
+      "tower status: TOWER_URL is not set: the address of your Tower Worker (or --url URL)\n(see tower help status)\n",
+    ]);
+    const down = towerEnv(env({ TOWER_URL: `http://127.0.0.1:${port}` }), "history", "some-app");
+    expect([down.code, down.stderr]).toEqual([
+      2,
+      `tower history: cannot reach Tower at http://127.0.0.1:${port} (TOWER_URL): ECONNREFUSED [tower_unreachable]\n`,
+    ]);
+    expect(towerEnv(env({}), "show", "app", "3", "--url", "not a url").stderr).toContain(
+      "TOWER_URL is not a URL: not a url",
+    );
+    expect(towerEnv(env({ TOWER_URL: `http://127.0.0.1:${port}` }), "show", "app").stderr).toContain("missing DEPLOY");
+  });
 });
+
+/** As `tower`, with extra environment. */
+function towerEnv(extra: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, "bin/tower.mjs"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 20_000,
+    env: { ...process.env, ...extra },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

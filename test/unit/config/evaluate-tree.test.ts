@@ -253,3 +253,55 @@ describe("evaluateTree on broken trees", () => {
     ]);
   });
 });
+
+describe("evaluateTree: feedback settings", () => {
+  const tree = memoryFileTree({
+    "project.yaml": [
+      "project: root",
+      "git_hosts:",
+      "  git.example.com: {type: gitea, api: https://git.example.com/api/v1}",
+      "notify:",
+      "  - {type: webhook, url_env: NOTIFY_URL, secret_env: NOTIFY_KEY, events: [deploy.failed, config.invalid]}",
+    ].join("\n"),
+    "a/app.yaml": "app: a\nprimary_region: ams\nsource: {type: image, image: nginx}\n",
+    "team/project.yaml": "project: team\nnotify: [{type: slack, url_env: TEAM_CHAT, events: [deploy.succeeded]}]\n",
+    "team/b/app.yaml": "app: b\nprimary_region: ams\nsource: {type: image, image: nginx}\n",
+    "bad/project.yaml": "project: bad\ngit_hosts: {evil.example: {type: github, api: https://evil.example}}\n",
+  });
+
+  it("stacks notify like common, reads git_hosts from the root only, and leaves the hash alone", async () => {
+    const ev = await evaluateTree(tree, options);
+    const [a, b] = ev.apps;
+    expect(a?.feedback?.notify.map((t) => t.url_env)).toEqual(["NOTIFY_URL"]);
+    expect(b?.feedback?.notify.map((t) => t.url_env)).toEqual(["NOTIFY_URL", "TEAM_CHAT"]);
+    expect(b?.feedback?.gitHosts).toEqual({
+      "git.example.com": { type: "gitea", api: "https://git.example.com/api/v1" },
+    });
+    expect(ev.feedback?.notify).toHaveLength(1);
+    expect(ev.errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([
+      "bad/project.yaml:2: git_hosts is read from the root project.yaml only",
+    ]);
+    const plain = await evaluateTree(
+      memoryFileTree({
+        "project.yaml": "project: root\n",
+        "a/app.yaml": "app: a\nprimary_region: ams\nsource: {type: image, image: nginx}\n",
+      }),
+      options,
+    );
+    expect(plain.apps[0]?.hash).toBe(a?.hash);
+    expect(plain.apps[0]?.feedback).toBeUndefined();
+  });
+
+  it("an unknown event or a URL written in place of a secret name is an error at its place", async () => {
+    const ev = await evaluateTree(
+      memoryFileTree({
+        "project.yaml":
+          "project: root\nnotify:\n  - {type: slack, url_env: 'https://hooks.slack.com/x', events: [deploy.exploded]}\n",
+      }),
+      options,
+    );
+    expect(ev.errors.map((e) => `${e.line}:${e.path}`)).toEqual(
+      expect.arrayContaining(["3:notify[0].url_env", "3:notify[0].events[0]"]),
+    );
+  });
+});

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { appSchema, evaluateTree, memoryFileTree, projectSchema } from "../../../src/config";
 import { createApi } from "../../../src/worker/api/create-api";
 import { AppListSchema } from "../../../src/worker/api/schemas";
+import { cliExamples, masked, readDoc } from "../../support/cli-examples";
 import { commands, type Snippet, snippets } from "../../support/doc-snippets";
 
 const run = promisify(execFile);
@@ -38,7 +39,7 @@ async function openApiPaths(): Promise<Record<string, string[]>> {
 
 describe("doc snippets", () => {
   it("finds the snippets of every doc", () => {
-    for (const doc of ["README.md", "docs/config.md", "docs/api.md", "docs/migrating-from-flycd.md"])
+    for (const doc of ["README.md", "docs/config.md", "docs/api.md", "docs/migrating-from-flycd.md", "docs/cli.md"])
       expect(
         all.some((s) => s.doc === doc),
         doc,
@@ -134,6 +135,39 @@ describe("doc snippets", () => {
       }
     }
   });
+});
+
+describe("docs/cli.md", () => {
+  const examples = cliExamples(root);
+
+  it("has a section and an example for every command tower help lists", { timeout: 30_000 }, async () => {
+    const { stdout } = await run(process.execPath, ["bin/tower.mjs", "help"], { cwd: root });
+    const names = [...stdout.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThanOrEqual(11);
+    const doc = readDoc(root);
+    for (const name of names) {
+      expect(doc, name).toMatch(new RegExp(`^###.*\`tower ${name}[ \`]`, "m"));
+      expect(
+        examples.some((e) => e.args[0] === name),
+        `no example of tower ${name}`,
+      ).toBe(true);
+    }
+  });
+
+  it.each(examples.filter((e) => !e.local).map((e) => [e.at, e] as const))(
+    "%s prints what the doc shows",
+    { timeout: 30_000 },
+    async (_, example) => {
+      // The `local` ones need \`npm start\`: test/e2e/start.test.ts runs them.
+      const env = { ...process.env, FLY_API_TOKEN: "", TOWER_URL: "", NO_COLOR: "1" };
+      const r = await run(process.execPath, ["bin/tower.mjs", ...example.args], { cwd: root, env }).then(
+        ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+      );
+      expect(masked(r.out)).toBe(masked(example.output));
+      expect(r.code).toBe(example.exit);
+    },
+  );
 });
 
 async function wranglerKnows(subcommand: string, checked: Set<string>): Promise<void> {

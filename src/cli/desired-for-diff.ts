@@ -1,0 +1,51 @@
+/**
+ * What a deploy of a locally evaluated app would want, as near as the CLI can know it: the Worker
+ * deploys with its own secret values and, for apps built from source, an image it builds first.
+ * Neither is here, so each gap is filled from what Fly runs and said so in a note. Pure.
+ */
+import { secretsDigest } from "../base/secrets-digest";
+import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
+import { type LiveApp, managedMachines } from "../fly";
+
+export interface DiffInput {
+  desired: DesiredApp;
+  image: { ref: string; from: "config" | "live" | "build" };
+  /** "values": every secret value was at hand; "names": digests taken from Fly, names compared. */
+  secretsCompared: "values" | "names";
+  notes: string[];
+}
+
+export function desiredForDiff(
+  app: ResolvedApp,
+  live: LiveApp,
+  lookup: (key: string) => string | undefined,
+): DiffInput {
+  const notes: string[] = [];
+  const image = imageFor(app, live);
+  if (image.from === "live") notes.push(`built from source: compared with the image Fly runs (${image.ref})`);
+  if (image.from === "build") notes.push("built from source: Tower builds the image before the first deploy");
+
+  const { values, missing } = resolveSecrets(app, lookup);
+  let resolved = app;
+  let digest = secretsDigest(values);
+  if (missing.length > 0) {
+    // The Worker's digest (and so the config hash the machines carry) covers values this shell
+    // does not have: take the digest Fly's machines carry, as if the values had not changed.
+    digest = live.secretsDigest ?? digest;
+    const { hash: _stale, ...rest } = app;
+    resolved = { ...app, secretsDigest: digest, hash: appHash({ ...rest, secretsDigest: digest }) };
+    notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
+  }
+  const desired = toDesiredApp(resolved, { image: image.ref, secretValues: values, releaseId: "", releaseVersion: 0 });
+  // The planner reads secret names off `secrets`; a missing value is never sent anywhere (the CLI
+  // does not deploy), so an empty stand-in keeps the name without inventing a value.
+  for (const name of missing) desired.secrets[name] = "";
+  desired.secretsDigest = digest;
+  return { desired, image, secretsCompared: missing.length > 0 ? "names" : "values", notes };
+}
+
+function imageFor(app: ResolvedApp, live: LiveApp): DiffInput["image"] {
+  if (app.source.type === "image") return { ref: app.source.image, from: "config" };
+  const running = managedMachines(live.machines).find((m) => m.config?.image)?.config?.image;
+  return running ? { ref: running, from: "live" } : { ref: `registry.fly.io/${app.name}:<build>`, from: "build" };
+}
