@@ -177,10 +177,17 @@ async function firstPaint(path: string, signIn: boolean) {
 
 async function paintTimes(page: Page) {
   // (A string: this project's TypeScript has no DOM types.)
-  return (await page.evaluate(`(() => {
-    const paint = Object.fromEntries(performance.getEntriesByType("paint").map((e) => [e.name, e.startTime]));
-    return { fp: paint["first-paint"], fcp: paint["first-contentful-paint"] };
-  })()`)) as { fp: number; fcp: number };
+  // Paint entries can be recorded after "load" (a JSON answer paints late): wait for them (buffered
+  // observer), up to 5 s.
+  return (await page.evaluate(`new Promise((resolve, reject) => {
+    const seen = {};
+    const done = () => seen["first-paint"] !== undefined && seen["first-contentful-paint"] !== undefined;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) seen[e.name] = e.startTime;
+      if (done()) resolve({ fp: seen["first-paint"], fcp: seen["first-contentful-paint"] });
+    }).observe({ type: "paint", buffered: true });
+    setTimeout(() => reject(new Error("no paint entries within 5 s: " + JSON.stringify(seen))), 5000);
+  })`)) as { fp: number; fcp: number };
 }
 
 async function timed(url: string, headers: Record<string, string>): Promise<number> {

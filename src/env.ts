@@ -41,6 +41,8 @@ export interface Secrets {
   API_TOKEN?: string;
   ADMIN_TOKEN?: string;
   GIT_CREDENTIALS?: string;
+  /** Logins for private container registries, per host (image automation). */
+  REGISTRY_CREDENTIALS?: string;
 }
 
 /**

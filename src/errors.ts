@@ -23,3 +23,5 @@ export class GitError extends TowerError {}
 export class FlyApiError extends TowerError {}
 /** Durable Object storage: append conflicts, corrupt rows. */
 export class StorageError extends TowerError {}
+/** A container registry refused or failed: `data.image` names the image (never credentials). */
+export class RegistryError extends TowerError {}

@@ -10,6 +10,7 @@ export type * from "./file-tree";
 export { readFlags } from "./flags";
 export type * from "./fly-machine-config";
 export { appHash } from "./hash";
+export { describePolicy, type ImagePolicy, POLICY_LIMITS, readImagePolicy } from "./image-policy";
 export { jsonSchemas } from "./json-schema";
 export { memoryFileTree } from "./memory-file-tree";
 export { deepMerge } from "./merge";

@@ -3,6 +3,7 @@ import { secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
 import { appHash } from "./hash";
+import { readImagePolicy } from "./image-policy";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import type { AppSource, Diagnostic, GitRefSpec, PreviewSettings, ResolvedApp } from "./resolved-app";
@@ -150,8 +151,10 @@ function placeSource(
   const withDockerfile = <T extends object>(s: T) => (dockerfile === undefined ? s : { ...s, dockerfile });
   if (typeof build.image === "string") return { type: "image", image: build.image };
   switch (src.type) {
-    case "image":
-      return { type: "image", image: String(src.image) };
+    case "image": {
+      const policy = readImagePolicy(src);
+      return { type: "image", image: String(src.image), ...(policy ? { policy } : {}) };
+    }
     case "inline-docker-file":
       return { type: "inline-dockerfile", dockerfile: String(src.inline) };
     case "git": {

@@ -1,3 +1,4 @@
+import type { ImagePolicy } from "./image-policy";
 import type { GitHostConfig, NotifyTarget } from "./schema/notify-schema";
 
 /**
@@ -59,8 +60,8 @@ export interface Feedback {
 }
 
 export type AppSource =
-  /** An image that exists already: nothing to build. */
-  | { type: "image"; image: string }
+  /** An image that exists already: nothing to build. With a policy, Tower follows its new tags. */
+  | { type: "image"; image: string; policy?: ImagePolicy }
   /** Build from a git repo at a branch, tag or commit, in `path`. `repo` is the normalised key. */
   | { type: "git"; url: string; repo: string; ref: GitRefSpec; path: string; dockerfile?: string }
   /** Build from a folder of the config repo (flycd `type: local`). */

@@ -1,5 +1,6 @@
 import type { Diagnostic, ResolvedApp } from "../config/resolved-app";
 import type { StepOutcomeName } from "../fly/exec/step-outcome";
+import type { ImagesStatus } from "./images/images-status";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -165,6 +166,8 @@ export interface ProjectRpc {
   configStatus(): Promise<ConfigStatus>;
   backlog(): Promise<ProjectBacklog>;
   events(after: number, limit: number): Promise<StoredEvent[]>;
+  /** Image automation: each followed image and app, the tags seen, the choice and why, errors. */
+  images(): Promise<ImagesStatus>;
   /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
   latestEvents(limit: number): Promise<StoredEvent[]>;
 }

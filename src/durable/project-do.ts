@@ -14,6 +14,7 @@ import type {
 } from "./contract";
 import { EventStore } from "./event-store";
 import { FeedbackOutbox } from "./feedback/outbox-table";
+import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
@@ -82,7 +83,9 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async requestSync(options: { force: boolean; cause: string }): Promise<void> {
     const id = crypto.randomUUID();
-    this.core.apply({ type: "request-sync", id, ...options, at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    this.core.apply({ type: "request-sync", id, ...options, at });
+    this.core.images.startRound(at);
     // Set, not only pulled forward: with alarmNoLaterThan here the forced-redeploy sync test
     // failed now and then under load (cause not pinned down); a set alarm always gets its pass.
     await this.ctx.storage.setAlarm(Date.now());
@@ -115,6 +118,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const { commit, lastEvaluation, errors } = this.core.state.config;
     // A CONFIG_REPO written with credentials in it must not hand them to API readers.
     return { repo: redact(repo), ref, path, commit, lastEvaluation, errors };
+  }
+
+  async images(): Promise<ImagesStatus> {
+    return this.core.images.status(Object.values(this.core.state.apps));
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {

@@ -35,6 +35,22 @@ export interface FetchOptions {
 export const FETCH_DEFAULTS = { timeoutMs: 30_000, maxBytes: 32 * 1024 * 1024 };
 
 export async function fetchCommit(url: string, want: FetchWant, options: FetchOptions = {}): Promise<GitSnapshot> {
+  return (await fetchIntoStore(url, want, options)).snapshot;
+}
+
+/** The in-memory repo a fetch filled: write-back adds its new objects to it. */
+export interface ObjectStore {
+  fs: ReturnType<typeof memoryFs>;
+  gitdir: string;
+  cache: object;
+}
+
+/** fetchCommit, also handing out the object store behind the snapshot. */
+export async function fetchIntoStore(
+  url: string,
+  want: FetchWant,
+  options: FetchOptions = {},
+): Promise<{ snapshot: GitSnapshot; store: ObjectStore }> {
   const repo = describeRepo(url);
   const cloneUrl = httpsCloneUrl(url);
   const ref = "commit" in want ? want.commit : want.ref;
@@ -78,7 +94,7 @@ export async function fetchCommit(url: string, want: FetchWant, options: FetchOp
     fetched ??= await fetchV1(guard, target, cloneUrl, repo, "commit" in want ? want.commit : ref);
     // readCommit peels an annotated tag to its commit.
     const { oid: commit } = await git.readCommit({ fs, gitdir, oid: fetched, cache });
-    return createSnapshot({
+    const snapshot = createSnapshot({
       fs,
       gitdir,
       commit,
@@ -87,10 +103,11 @@ export async function fetchCommit(url: string, want: FetchWant, options: FetchOp
       hasBlobs,
       bytesFetched: guard.bytes(),
     });
+    return { snapshot, store: target };
   });
 }
 
-async function storePack(target: { fs: ReturnType<typeof memoryFs>; gitdir: string; cache: object }, pack: Uint8Array) {
+async function storePack(target: ObjectStore, pack: Uint8Array) {
   const { fs, gitdir, cache } = target;
   const name = `objects/pack/pack-${Array.from(pack.subarray(-20), (b) => b.toString(16).padStart(2, "0")).join("")}.pack`;
   await fs.promises.writeFile(`${gitdir}/${name}`, pack);

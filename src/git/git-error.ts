@@ -15,7 +15,13 @@ export type GitErrorCode =
   | "too_large"
   | "invalid_url"
   | "invalid_credentials"
-  | "protocol";
+  | "protocol"
+  /** Credentials would travel in clear text. */
+  | "insecure"
+  /** The server refused a push (a hook, a protected branch): not a race, retrying will not help. */
+  | "push_rejected"
+  /** Every push attempt lost the race against other writers. */
+  | "push_race";
 
 export function gitError(
   code: GitErrorCode,

@@ -59,8 +59,27 @@ export function createGuard(options: GuardOptions): Guard {
   async function guardedFetch(url: string, init: RequestInit) {
     if (failure) throw failure;
     const headers: Record<string, string> = { "user-agent": "git/tower", ...init.headers };
-    if (options.authorization) headers.authorization = options.authorization;
-    const res = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, signal: controller.signal });
+    if (options.authorization) {
+      if (!mayCarryCredentials(url)) {
+        throw gitError("insecure", options.repo, "credentials are sent over https only (plain http on loopback)");
+      }
+      headers.authorization = options.authorization;
+    }
+    const method = init.method ?? "GET";
+    let res = await fetch(url, { method, headers, body: init.body, signal: controller.signal, redirect: "manual" });
+    // Redirects are followed by hand: same origin only (credentials never leave the host they
+    // were given for), GET only (a request body is not sent twice), a few hops.
+    for (let hop = 0; isRedirect(res.status); hop++) {
+      const next = new URL(res.headers.get("location") ?? "", url);
+      await res.body?.cancel();
+      if (method !== "GET" || next.origin !== new URL(url).origin || hop >= 4) {
+        throw gitError("protocol", options.repo, `the server redirected ${method} to another place; not followed`, {
+          status: res.status,
+        });
+      }
+      url = next.href;
+      res = await fetch(url, { method, headers, signal: controller.signal, redirect: "manual" });
+    }
     // A declared length past the budget fails before a byte is read.
     if (received + Number(res.headers.get("content-length") ?? "0") > options.maxBytes) {
       await res.body?.cancel();
@@ -134,6 +153,19 @@ interface RequestInit {
   method?: string;
   headers?: Record<string, string>;
   body?: Uint8Array;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** https anywhere; plain http only to this machine (test servers, `npm start`). */
+export function mayCarryCredentials(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === "https:") return true;
+  return (
+    protocol === "http:" && (hostname === "localhost" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]")
+  );
 }
 
 function mb(bytes: number): string {

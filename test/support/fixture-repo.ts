@@ -22,6 +22,10 @@ export interface FixtureRepo {
   /** Points any full ref (`refs/pull/7/head`, as GitHub keeps them) at `target`. */
   setRef(ref: string, target: string): Promise<void>;
   refs(): Promise<Record<string, string>>;
+  /** `git cat-file -p`: a commit's raw text (`<sha>`) or a file (`<rev>:<path>`). */
+  cat(spec: string): Promise<string>;
+  /** What `git fsck --strict` finds wrong ("" when nothing). */
+  fsck(): Promise<string>;
   /** Creates `count` refs named `<prefix>0`, `<prefix>1`, … at `target` (default main). */
   manyRefs(prefix: string, count: number, target?: string): Promise<void>;
 }
@@ -32,7 +36,16 @@ let counter = 0;
 export async function createRepo(
   server: string,
   name: string,
-  options: { token?: string; exact?: boolean; protocolV1?: boolean; noFilter?: boolean } = {},
+  options: {
+    token?: string;
+    exact?: boolean;
+    protocolV1?: boolean;
+    noFilter?: boolean;
+    /** Pushes refused by the server (http.receivepack false). */
+    readOnly?: boolean;
+    /** A pre-receive hook refuses every push with this message. */
+    rejectPushes?: string;
+  } = {},
 ): Promise<FixtureRepo> {
   const unique = options.exact ? name : `${name}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const call = async (action: string, body?: unknown) => {
@@ -45,7 +58,8 @@ export async function createRepo(
     if (!res.ok) throw new Error(`git fixture ${action} ${unique}: ${JSON.stringify(json)}`);
     return json;
   };
-  await call("create", { token: options.token, protocolV1: options.protocolV1, noFilter: options.noFilter });
+  const { token, protocolV1, noFilter, readOnly, rejectPushes } = options;
+  await call("create", { token, protocolV1, noFilter, readOnly, rejectPushes });
   return {
     name: unique,
     url: `${server}/${unique}.git`,
@@ -69,6 +83,12 @@ export async function createRepo(
     },
     async refs() {
       return (await call("refs")) as Record<string, string>;
+    },
+    async cat(spec) {
+      return String((await call("cat", { spec })).text);
+    },
+    async fsck() {
+      return String((await call("fsck", {})).problems);
     },
     async manyRefs(prefix, count, target = "refs/heads/main") {
       await call("many-refs", { prefix, count, target });

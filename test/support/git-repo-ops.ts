@@ -3,6 +3,7 @@
  * commit takes one process, not thousands.
  */
 import { execFile, spawn } from "node:child_process";
+import { chmod, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -16,11 +17,21 @@ export interface CommitRequest {
   parent?: string;
 }
 
-export async function initRepo(dir: string): Promise<void> {
+export async function initRepo(
+  dir: string,
+  options: { readOnly?: boolean; rejectPushes?: string } = {},
+): Promise<void> {
   await run("git", ["init", "--bare", "--quiet", "--initial-branch=main", dir]);
   // Fetching a pinned commit by id needs this; protocol v2 is the server default in git ≥ 2.26.
   await run("git", ["-C", dir, "config", "uploadpack.allowAnySHA1InWant", "true"]);
-  await run("git", ["-C", dir, "config", "http.receivepack", "false"]);
+  // Pushes over smart HTTP (Tower's write-back); http-backend refuses them unless enabled.
+  await run("git", ["-C", dir, "config", "http.receivepack", options.readOnly ? "false" : "true"]);
+  // What a protected branch or a policy hook does: refuse every push with a message.
+  if (options.rejectPushes !== undefined) {
+    const hook = `${dir}/hooks/pre-receive`;
+    await writeFile(hook, `#!/bin/sh\necho ${JSON.stringify(options.rejectPushes)} >&2\nexit 1\n`);
+    await chmod(hook, 0o755);
+  }
   // Partial fetches (`filter blob:none`), as GitHub and GitLab allow.
   await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "true"]);
 }
@@ -104,5 +115,20 @@ async function resolve(dir: string, rev: string): Promise<string | undefined> {
     return (await run("git", ["-C", dir, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).stdout.trim();
   } catch {
     return undefined;
+  }
+}
+
+/** `git cat-file -p <spec>`: a commit's raw text, or a file at `<rev>:<path>`. */
+export async function catFile(dir: string, spec: string): Promise<string> {
+  return (await run("git", ["-C", dir, "cat-file", "-p", spec])).stdout;
+}
+
+/** `git fsck --strict`: the problems git finds in the repo's objects ("" when none). */
+export async function fsck(dir: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await run("git", ["-C", dir, "fsck", "--strict", "--no-dangling"]);
+    return (stdout + stderr).trim();
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
   }
 }

@@ -11,7 +11,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { annotatedTag, applyCommit, type CommitRequest, initRepo, listRefs, setManyRefs, setRef } from "./git-repo-ops";
+import {
+  annotatedTag,
+  applyCommit,
+  type CommitRequest,
+  catFile,
+  fsck,
+  initRepo,
+  listRefs,
+  setManyRefs,
+  setRef,
+} from "./git-repo-ops";
 
 const run = promisify(execFile);
 
@@ -88,6 +98,9 @@ export async function startGitServer(options: { port?: number; root?: string } =
         },
         stdio: ["pipe", "pipe", "inherit"],
       });
+      // A backend that refuses (a service not enabled) exits without reading the body: the write
+      // then fails with EPIPE, which is that refusal, not a crash of the server.
+      child.stdin.on("error", () => {});
       req.pipe(child.stdin);
       let head = Buffer.alloc(0);
       let headersDone = false;
@@ -127,7 +140,10 @@ export async function startGitServer(options: { port?: number; root?: string } =
     const dir = join(root, `${name}.git`);
     switch (action) {
       case "create":
-        await initRepo(dir);
+        await initRepo(dir, {
+          readOnly: body.readOnly === true,
+          ...(typeof body.rejectPushes === "string" ? { rejectPushes: body.rejectPushes } : {}),
+        });
         if (body.noFilter) await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "false"]);
         settings.set(name, {
           ...(body.token ? { token: String(body.token) } : {}),
@@ -145,6 +161,10 @@ export async function startGitServer(options: { port?: number; root?: string } =
         });
       case "refs":
         return reply(200, await listRefs(dir));
+      case "cat":
+        return reply(200, { text: await catFile(dir, String(body.spec)) });
+      case "fsck":
+        return reply(200, { problems: await fsck(dir) });
       case "many-refs":
         await setManyRefs(dir, String(body.prefix), Number(body.count), String(body.target));
         return reply(200, {});

@@ -4,12 +4,15 @@ import type { TestProject } from "vitest/node";
 import { acquireSharedFlySim } from "../fly-sim/shared-instance";
 import { startFeedbackHosts } from "./feedback-hosts/server";
 import { startGitServer } from "./git-server";
+import { startRegistryServer } from "./registry-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     gitUrl: string;
     /** The Fly simulator's base URL (no /v1), shared by both projects: FLY_API_BASE in workerd. */
     flyUrl: string;
+    /** The registry stand-in (v2 API, bearer tokens, paginated tags). */
+    registryUrl: string;
     /** The recording git-host APIs and chat webhooks (test/support/feedback-hosts). */
     hostsUrl: string;
   }
@@ -18,6 +21,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const git = await startGitServer();
   project.provide("gitUrl", git.url);
+  const registry = await startRegistryServer();
+  project.provide("registryUrl", registry.url);
   // One Fly simulator for the run; its request log is checked by .ci/run against Fly's description.
   // Rate limits are Fly's scaled ×10 so suites stay fast while 429s still exist; likewise a new app
   // answers 404 for a quarter of Fly's second (every first deploy still meets it).
@@ -32,6 +37,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await hosts.close();
     await git.close();
+    await registry.close();
     await fly.release();
   };
 }

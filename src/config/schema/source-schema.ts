@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policyProblem } from "../image-policy";
 
 export const gitRef = z
   .strictObject({
@@ -12,6 +13,21 @@ export const gitRef = z
   })
   .refine((r) => [r.branch, r.tag, r.commit].filter((v) => v !== undefined).length <= 1, {
     message: "give one of branch, tag or commit",
+  });
+
+/** Which tags of an image the app follows; see docs/image-automation.md. */
+export const imagePolicy = z
+  .strictObject({
+    semver: z.string().min(1).describe("a semver range: newest tag in it wins").optional(),
+    pattern: z.string().min(1).describe("a regular expression (RE2) tags must match").optional(),
+    order: z.enum(["numeric", "alphabetical"]).describe("how pattern matches are ordered").optional(),
+    by: z.string().describe("the named group of pattern to order by (default: the whole tag)").optional(),
+    write_back: z.boolean().describe("commit new tags into the config repo (default true)").optional(),
+    suspend: z.boolean().describe("freeze the image at its pinned tag").optional(),
+  })
+  .superRefine((p, ctx) => {
+    const problem = policyProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
   });
 
 /**
@@ -28,6 +44,7 @@ export const source = z
     inline: z.string().optional(),
     image: z.string().min(1).optional(),
     dockerfile: z.string().optional(),
+    policy: imagePolicy.describe("image automation: which tags of `image` to follow").optional(),
   })
   .superRefine((s, ctx) => {
     const need = (field: "repo" | "inline" | "image") => {
@@ -37,4 +54,7 @@ export const source = z
     if (s.type === "git") need("repo");
     if (s.type === "inline-docker-file") need("inline");
     if (s.type === "image") need("image");
+    if (s.policy !== undefined && s.type !== "image") {
+      ctx.addIssue({ code: "custom", path: ["policy"], message: "a policy goes with type image" });
+    }
   });

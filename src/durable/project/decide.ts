@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../../config/resolved-app";
 import type { PullRequestReceived, PushReceived } from "../contract";
+import { type ImageEvent, imageEventKey } from "../images/events";
 import { type AppEntry, type DecidedEvent, event } from "./events";
 import { previewTick, routePull } from "./previews";
 import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
@@ -48,6 +49,7 @@ export type ProjectCommand =
   | { type: "route-pull"; pull: PullRequestReceived; head: string | null; at: string }
   /** Cron: previews whose head moved or whose ttl ran out; `refs` has their `refs/pull/<n>/head`. */
   | { type: "check-previews"; refs: RefListings; cause: string; at: string }
+  | { type: "record-image"; event: ImageEvent; at: string }
   | { type: "record-undelivered"; key: string; lane: string; reason: string; attempts: number; at: string };
 
 export function decide(command: ProjectCommand, state: ProjectState): DecidedEvent[] {
@@ -57,6 +59,8 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return [event({ type: "push.received", data: { push: command.push } }, at, `push:${command.push.deliveryId}`)];
     case "route-push":
       return routePush(command.push, command.config, state, at);
+    case "record-image":
+      return [event(command.event, at, imageEventKey(command.event))];
     case "request-sync": {
       const data = { id: command.id, force: command.force, cause: command.cause };
       return [event({ type: "sync.requested", data }, at, `sync:${command.id}`)];

@@ -6,6 +6,7 @@
 import type { AppSource, Diagnostic } from "../../config/resolved-app";
 import type { PullRequestReceived, PushReceived } from "../contract";
 import { type Decided, eventBuilder } from "../event-sourced";
+import type { ImageEvent } from "../images/events";
 
 /** An app as the evaluated config describes it, without its resolved config or secrets. */
 export interface AppEntry {
@@ -73,6 +74,8 @@ export type ProjectEvent =
   | { type: "pull.routed"; data: { deliveryId: string; repo: string; number: number; previews: string[] } }
   | { type: "preview.desired"; data: PreviewEntry & { cause: string } }
   | { type: "preview.closed"; data: { app: string; of: string; number: number; reason: string; cause: string } }
+  /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
+  | ImageEvent
   /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
   | { type: "feedback.undelivered"; data: { lane: string; reason: string; attempts: number } };
 
@@ -97,6 +100,9 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "pull.routed": 1,
   "preview.desired": 1,
   "preview.closed": 1,
+  "image.committed": 1,
+  "image.overridden": 1,
+  "image.conflict": 1,
   "feedback.undelivered": 1,
 };
 

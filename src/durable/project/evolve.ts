@@ -44,6 +44,11 @@ export function evolve(
       const app = { ...known, sourceCommit: e.data.sourceCommit };
       return { ...s, apps: { ...s.apps, [e.data.app]: app } };
     }
+    case "image.committed":
+    case "image.overridden":
+    case "image.conflict":
+      // The scan's own state row holds what they mean for the next scan; the log is the record.
+      return s;
     case "app.removed":
       // `config.evaluated` already dropped it from `apps`; the notice itself is the shell's business.
       return s;

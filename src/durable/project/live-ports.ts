@@ -2,6 +2,8 @@
 import type { GitRefSpec } from "../../config/resolved-app";
 import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
+import { parseRegistryCredentials, RegistryClient } from "../../registry";
+import { commitPin } from "../images/pin-commit";
 import { appStub } from "../stubs";
 import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
@@ -43,6 +45,17 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
       await app(name).checkDrift(cause);
     },
     summary: (name) => app(name).summary(),
+    registry() {
+      const flyHost = new URL(env.FLY_REGISTRY_BASE || "https://registry.fly.io").host;
+      return new RegistryClient({
+        credentials: parseRegistryCredentials(env.REGISTRY_CREDENTIALS),
+        ...(env.FLY_API_TOKEN ? { fly: { host: flyHost, token: env.FLY_API_TOKEN } } : {}),
+      });
+    },
+    commitPin(followed, next, why) {
+      const { repo, ref, path } = settings();
+      return commitPin({ url: repo, branch: ref, path, credentials: credentials() }, followed, next, why);
+    },
   };
 }
 

@@ -6,6 +6,7 @@
 import type { FileTree } from "../../config/file-tree";
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { AppSummary, DesiredNotice } from "../contract";
+import type { ImagePorts } from "../images/image-ports";
 
 /** One commit of the config repo, readable without a checkout. */
 export interface ConfigSnapshot {
@@ -28,7 +29,7 @@ export interface RecordedEvaluation {
   feedback?: Feedback;
 }
 
-export interface ProjectPorts {
+export interface ProjectPorts extends ImagePorts {
   /** Full ref name → commit, for the refs under `prefixes`. */
   listRefs(url: string, prefixes: string[]): Promise<Record<string, string>>;
   fetchConfig(url: string, ref: string): Promise<ConfigSnapshot>;

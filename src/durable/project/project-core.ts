@@ -10,6 +10,7 @@ import type { EventStore } from "../event-store";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
+import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
 import { previewingApps, pullHeadRef } from "./previews";
@@ -26,6 +27,7 @@ export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
   /** The evaluator's reusable results; in memory only, so a fresh instance re-reads everything. */
   private cache: unknown = undefined;
+  readonly images: ImageAutomation;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
   rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
 
@@ -34,6 +36,7 @@ export class ProjectCore {
     private readonly ports: ProjectPorts,
   ) {
     this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
+    this.images = new ImageAutomation(store, ports);
   }
 
   get state(): ProjectState {
@@ -84,9 +87,19 @@ export class ProjectCore {
         refs,
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-    const retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
+    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
     if (tick) await this.checkDrift();
-    return retry;
+    if (tick) this.images.startRound(now());
+    const scan = await this.images.slice(Object.values(this.state.apps), now());
+    for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
+    if (scan.events.some((e) => e.type !== "image.conflict")) {
+      // A pin committed (or an override set) deploys now, the normal way: read config again.
+      await this.readConfig(settings, now, `image:${now()}`, false, refs);
+      const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
+      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
+    }
+    // Images left in the round go on at the next alarm, right away.
+    return scan.more ? 0 : retry;
   }
 
   /**
@@ -171,12 +184,14 @@ export class ProjectCore {
         sourceTree: tree,
       });
       const heal = app.selfHeal ? { selfHeal: true } : {};
+      // The hash is of what deploys (a write_back: false override included); the source stays git's.
+      const hash = this.images.effective(app).hash;
       const p = app.previews;
       const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
-      const { name, org, hash, file, source } = app;
+      const { name, org, file, source } = app;
       return { name, org, hash, file, source, ...version, ...heal, ...previews };
     });
-    for (const app of evaluation.apps) this.keepResolved(app);
+    for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
     if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
     const at = now();

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
+import type { ImageScanState } from "../images/scan-state";
 import type { ProjectSettings } from "./ports";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
@@ -26,6 +27,8 @@ interface RowTypes {
   outbox: number;
   /** Failed deliveries in a row since the last clean pass (null after one). */
   "outbox-retry": { attempts: number } | null;
+  /** Image automation: the scan round under way, each image's last listing, each app's choice. */
+  images: ImageScanState;
   /** The root project's `notify:` and `git_hosts` from the last evaluation that could read them. */
   "config-feedback": Feedback;
 }

@@ -8,6 +8,7 @@ import {
   configRoute,
   getAppRoute,
   getDeployRoute,
+  imagesRoute,
   listAppsRoute,
   listDeploysRoute,
   projectEventsRoute,
@@ -55,4 +56,6 @@ export function registerReadRoutes(api: Api): void {
   });
 
   api.openapi(configRoute, async (c) => c.json(await projectStub(c.env).configStatus(), 200));
+
+  api.openapi(imagesRoute, async (c) => c.json(await projectStub(c.env).images(), 200));
 }

@@ -10,6 +10,7 @@ import {
   DeployPageSchema,
   ErrorSchema,
   EventListSchema,
+  ImagesSchema,
 } from "./schemas";
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({
@@ -121,6 +122,14 @@ export const configRoute = createRoute({
   summary: "The config repo, its commit, the last evaluation and its errors",
   security: readSecurity,
   responses: { 200: json(ConfigStatusSchema, "Config status"), ...refusals },
+});
+
+export const imagesRoute = createRoute({
+  method: "get",
+  path: "/images",
+  summary: "Image automation: each policy, the tags seen, the tag chosen and why, the last scan, errors",
+  security: readSecurity,
+  responses: { 200: json(ImagesSchema, "Image automation status"), ...refusals },
 });
 
 export const syncAppRoute = createRoute({

@@ -117,3 +117,44 @@ export const ConfigStatusSchema = z
   .openapi("ConfigStatus");
 
 export const AcceptedSchema = z.strictObject({ accepted: z.literal(true) }).openapi("Accepted");
+
+const imageError = z.strictObject({ code: z.string(), message: z.string(), at: time });
+
+export const ImagesSchema = z
+  .strictObject({
+    scanning: z.strictObject({ round: z.string(), startedAt: time, pending: z.number().int() }).nullable(),
+    images: z.array(
+      z.strictObject({
+        image: z.string().openapi({ example: "ghcr.io/acme/api" }),
+        lastScan: time.nullable(),
+        tagCount: z.number().int(),
+        tags: z.array(z.string()),
+        truncated: z.boolean(),
+        error: imageError.nullable(),
+        notBefore: time.nullable().openapi({ description: "After a 429: no listing before this time" }),
+      }),
+    ),
+    apps: z.array(
+      z.strictObject({
+        app: z.string(),
+        image: z.string(),
+        policy: z.string().openapi({ example: "semver ^1.4" }),
+        pinned: z.string().openapi({ description: "The image as git pins it" }),
+        chosen: z.string().nullable(),
+        digest: z.string().nullable(),
+        why: z.string(),
+        status: z.enum(["current", "committed", "deployed-only", "suspended", "no-fit", "conflict", "error"]),
+        override: z
+          .strictObject({ pinned: z.string(), image: z.string() })
+          .nullable()
+          .openapi({ description: "write_back: false — deployed instead of the pin, on purpose" }),
+        lastChange: z
+          .strictObject({ at: time, from: z.string(), to: z.string(), commit: z.string().nullable() })
+          .nullable(),
+        error: imageError.nullable(),
+        checkedAt: time,
+      }),
+    ),
+    invalid: z.array(z.strictObject({ app: z.string(), message: z.string() })),
+  })
+  .openapi("Images");

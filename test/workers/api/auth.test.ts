@@ -95,6 +95,7 @@ describe("API auth", () => {
       "/apps/{app}/sync",
       "/config",
       "/events",
+      "/images",
       "/sync",
     ]);
     expect(Object.keys(doc.paths["/sync"]!)).toEqual(["post"]);
