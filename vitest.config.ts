@@ -27,6 +27,8 @@ export default defineConfig({
                 FLY_REGISTRY_BASE: inject("flyUrl"),
                 BUILD_TIMEOUT_MS: "5000",
                 FLY_API_TOKEN: "tower-test-token",
+                // An app secret the operator marked (APP_SECRET_ prefix): what apps may read.
+                APP_SECRET_TEST_DB: "app-secret-test-value",
                 FEEDBACK_TEST_URL: inject("hostsUrl"),
                 // A token for the recording git-host APIs (which also pass `/git/...` on to the git
                 // server: a config repo there has a host with an API). Other repos need none.

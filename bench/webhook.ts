@@ -17,6 +17,7 @@ import { freePort } from "../scripts/local/ports";
 import { stopGroup } from "../scripts/local/process-group";
 import { startWranglerReady } from "../scripts/local/wrangler";
 import { receiveDelivery } from "../src/worker/webhook/receive";
+import { webhookSecrets } from "../src/worker/webhook/webhook-secrets";
 import { createRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
 
@@ -205,7 +206,7 @@ async function recordedDeliveries(base: string): Promise<Set<string>> {
 
 async function verifyRecordCost(): Promise<number> {
   const signature = await sign(SECRET, payload);
-  const settings = { secrets: [SECRET], maxBytes: 5 * 1024 * 1024 };
+  const settings = { secrets: webhookSecrets({ WEBHOOK_SECRET: SECRET }), maxBytes: 5 * 1024 * 1024 };
   const once = async (i: number) => {
     const req = new Request("http://tower/webhook", {
       method: "POST",

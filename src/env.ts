@@ -32,6 +32,10 @@ export interface OptionalVars {
   FEEDBACK_MODE?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
+  /** Worker variables whose names start with this are readable as app secrets (default `APP_SECRET_`). */
+  APP_SECRET_PREFIX?: string;
+  /** Comma-separated Worker variable names also readable as app secrets (an explicit allow-list). */
+  APP_SECRETS?: string;
 }
 
 export interface Secrets {
@@ -41,6 +45,8 @@ export interface Secrets {
   API_TOKEN?: string;
   ADMIN_TOKEN?: string;
   GIT_CREDENTIALS?: string;
+  /** JSON `{"<provider>" | "<host/owner/name>": "<secret>"}`: one webhook secret per provider or repo. */
+  WEBHOOK_SECRETS?: string;
   /** Logins for private container registries, per host (image automation). */
   REGISTRY_CREDENTIALS?: string;
 }
@@ -66,3 +72,57 @@ export const VAR_NAMES = [
   "PUBLIC_API",
   "WEBHOOK_MAX_BYTES",
 ] as const satisfies readonly (keyof Vars)[];
+
+/**
+ * Every setting of Tower itself, by name: `satisfies` makes a name added to TowerEnv and missing
+ * here (or listed here and not in TowerEnv) a compile error, so the list cannot fall behind.
+ */
+const SETTINGS = {
+  CONFIG_REPO: true,
+  CONFIG_REF: true,
+  CONFIG_PATH: true,
+  FLY_API_BASE: true,
+  FLY_ORG: true,
+  PUBLIC_API: true,
+  WEBHOOK_MAX_BYTES: true,
+  FLY_REGISTRY_BASE: true,
+  FLY_BUILDER_PREFIX: true,
+  BUILD_TIMEOUT_MS: true,
+  TEST_HOOKS: true,
+  APP_SECRET_PREFIX: true,
+  APP_SECRETS: true,
+  PUBLIC_URL: true,
+  FEEDBACK_RETRY_MS: true,
+  FEEDBACK_MODE: true,
+  FLY_API_TOKEN: true,
+  WEBHOOK_SECRET: true,
+  WEBHOOK_SECRET_PREVIOUS: true,
+  WEBHOOK_SECRETS: true,
+  API_TOKEN: true,
+  ADMIN_TOKEN: true,
+  GIT_CREDENTIALS: true,
+  REGISTRY_CREDENTIALS: true,
+  PROJECT: true,
+  APP: true,
+} as const satisfies Record<keyof TowerEnv, true>;
+
+export const TOWER_SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
+
+/**
+ * Name families Tower keeps for itself beyond TowerEnv: per-host git credentials and webhook
+ * secrets (`GIT_CREDENTIALS_*`, `WEBHOOK_SECRET_*`), CI tokens, and `FLY_*` (Tower's Fly settings,
+ * and names Fly itself sets on machines).
+ */
+export const TOWER_SETTING_PREFIXES: readonly string[] = [
+  "FLY_",
+  "GIT_CREDENTIALS",
+  "WEBHOOK_SECRET",
+  "CI_TOKEN",
+  "TOWER_",
+];
+
+/** Whether a Worker variable is one of Tower's own settings (never an app secret). */
+export function isTowerSetting(name: string): boolean {
+  const upper = name.toUpperCase();
+  return TOWER_SETTING_NAMES.includes(upper) || TOWER_SETTING_PREFIXES.some((prefix) => upper.startsWith(prefix));
+}

@@ -3,7 +3,7 @@
  * deploys with its own secret values and, for apps built from source, an image it builds first.
  * Neither is here, so each gap is filled from what Fly runs and said so in a note. Pure.
  */
-import { secretsDigest } from "../base/secrets-digest";
+import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
 import { type LiveApp, managedMachines } from "../fly";
 
@@ -27,10 +27,11 @@ export function desiredForDiff(
 
   const { values, missing } = resolveSecrets(app, lookup);
   let resolved = app;
-  let digest = secretsDigest(values);
-  if (missing.length > 0) {
-    // The Worker's digest (and so the config hash the machines carry) covers values this shell
-    // does not have: take the digest Fly's machines carry, as if the values had not changed.
+  let digest = secretsDigest(values, processSecretsKey());
+  if (missing.length > 0 || live.secretsDigest) {
+    // The Worker's digest (and so the config hash the machines carry) is keyed with a key only
+    // Tower holds, and may cover values this shell does not have: take the digest Fly's machines
+    // carry, as if the values had not changed (this shell cannot tell).
     digest = live.secretsDigest ?? digest;
     const { hash: _stale, ...rest } = app;
     resolved = { ...app, secretsDigest: digest, hash: appHash({ ...rest, secretsDigest: digest }) };

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type Evaluation, evaluateTree, type GitRefSpec } from "../config";
+import { appSecretPolicy, type Evaluation, evaluateTree, type GitRefSpec } from "../config";
 import type { Args } from "./args";
 import { UsageError } from "./args";
 import { localFileTree } from "./local-file-tree";
@@ -18,6 +18,7 @@ export async function evaluateDir(args: Args): Promise<{ dir: string; evaluation
   const credentials = git?.parseGitCredentials(process.env.GIT_CREDENTIALS);
   const evaluation = await evaluateTree(localFileTree(dir), {
     secrets: (key) => process.env[key],
+    secretPolicy: appSecretPolicy(process.env),
     defaultOrg: typeof args.flags.org === "string" ? args.flags.org : (process.env.FLY_ORG ?? "personal"),
     missingSecrets: "warning",
     openRepo: git

@@ -1,5 +1,5 @@
 import { checkSchema } from "./check-schema";
-import { applyCommon, type StackedCommon, substitute } from "./common";
+import { applyCommon, MAX_SUBSTITUTED_BYTES, type StackedCommon, substitute } from "./common";
 import { diagnostic, type Locate } from "./diagnostic";
 import { extraChecks } from "./extra-checks";
 import { hasPath, isPlainObject, type PlainObject } from "./merge";
@@ -33,9 +33,15 @@ export function readAppFile(
   common: StackedCommon,
   origins: CommonOrigin[] = [],
 ): AppFileResult {
-  const parsed = file.endsWith(".toml")
-    ? parseTomlSource(substitute(text, common))
-    : parseYamlSource(substitute(text, common));
+  const substituted = substitute(text, common);
+  if (substituted === null) {
+    const message = `substitutions would make this file larger than ${MAX_SUBSTITUTED_BYTES} bytes`;
+    return {
+      locate: () => ({ line: 1, col: 1 }),
+      diagnostics: [diagnostic("error", file, { line: 1, col: 1 }, message)],
+    };
+  }
+  const parsed = file.endsWith(".toml") ? parseTomlSource(substituted) : parseYamlSource(substituted);
   const { locate } = parsed;
   if (parsed.problems.length > 0) {
     return { locate, diagnostics: parsed.problems.map((p) => diagnostic("error", file, p.pos, p.message)) };

@@ -30,17 +30,78 @@ export function stackCommon(
   };
 }
 
-/** Applies substitutions (regex → string, every match) to an app file's raw text, in order. */
-export function substitute(text: string, common: StackedCommon): string {
+/** The largest app text substitutions may produce: a few matches of `.` → a long string cannot fill memory. */
+export const MAX_SUBSTITUTED_BYTES = 1024 * 1024;
+
+/**
+ * Applies substitutions (regex → string, every match) to an app file's raw text, in order. Returns
+ * null when the text would grow past MAX_SUBSTITUTED_BYTES. Patterns were checked by
+ * `unsafePattern` (project-file.ts), so matching runs without catastrophic backtracking.
+ */
+export function substitute(text: string, common: StackedCommon): string | null {
   let out = text;
   for (const s of common.substitutions) {
+    if (unsafePattern(s.pattern) !== null) continue;
+    let re: RegExp;
     try {
-      out = out.replace(new RegExp(s.pattern, "g"), s.replacement);
+      re = new RegExp(s.pattern, "g");
     } catch {
-      // Reported once per project by checkSubstitutions; a bad pattern changes nothing.
+      continue; // Reported once per project by readProjectFile; a bad pattern changes nothing.
     }
+    // Measure before building: matches × replacement length bounds the output.
+    const matches = out.match(re)?.length ?? 0;
+    if (out.length + matches * s.replacement.length > MAX_SUBSTITUTED_BYTES) return null;
+    out = out.replace(re, s.replacement);
+    if (out.length > MAX_SUBSTITUTED_BYTES) return null;
   }
   return out;
+}
+
+const MAX_PATTERN_LENGTH = 256;
+
+/**
+ * Why a substitution pattern could take more than linear time, or null. JavaScript regexes
+ * backtrack, so Tower accepts only patterns without backreferences or lookaround and without a
+ * quantifier inside a quantified group (`(a+)+`, `(a|a)*`-style nesting): the shapes whose matching
+ * time explodes on hostile input.
+ */
+export function unsafePattern(pattern: string): string | null {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than ${MAX_PATTERN_LENGTH} characters`;
+  if (/\\[1-9]|\\k</.test(pattern)) return "backreferences are not allowed";
+  if (/\(\?<?[=!]/.test(pattern)) return "lookaround is not allowed";
+  // A group (or class) that holds a quantifier, followed by a quantifier of its own.
+  const stack: boolean[] = [];
+  let quantified = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      i++;
+      quantified = false;
+      continue;
+    }
+    if (c === "[") {
+      const end = pattern.indexOf("]", i + 2);
+      i = end < 0 ? pattern.length : end;
+      quantified = false;
+      continue;
+    }
+    if (c === "(") stack.push(false);
+    else if (c === ")") {
+      const inner = stack.pop() ?? false;
+      const next = pattern[i + 1];
+      if (inner && (next === "*" || next === "+" || next === "?" || next === "{"))
+        return "a quantified group holds a quantifier (nested repetition)";
+      if (inner && stack.length > 0) stack[stack.length - 1] = true;
+      quantified = false;
+      continue;
+    } else if (c === "*" || c === "+" || c === "{" || (c === "?" && !quantified)) {
+      if (stack.length > 0) stack[stack.length - 1] = true;
+      quantified = true;
+      continue;
+    }
+    quantified = false;
+  }
+  return null;
 }
 
 /** flycd's order: defaults < app file < overrides. */

@@ -27,6 +27,15 @@ interface Scope {
   info: ProjectInfo;
   /** `notify:` targets of this project and its parents, outer first. */
   notify: NotifyTarget[];
+  /** `allow` rules of this project and its parents: an app must satisfy every one. */
+  limits: AllowRule[];
+}
+
+/** One project's `allow`, with where it is written for messages. */
+interface AllowRule {
+  at: string;
+  apps?: string;
+  orgs?: string[];
 }
 
 /**
@@ -62,6 +71,7 @@ class TreeWalk {
       common: emptyCommon,
       origins: [],
       chain: [],
+      limits: [],
       info: { name: tree.label, path: root, prune: false, complete: true, fetched: true },
       notify: [],
     };
@@ -118,6 +128,9 @@ class TreeWalk {
       common: stackCommon(parent.common, common as never, file),
       origins: [{ file, common, locate: read.locate }, ...parent.origins],
       info,
+      limits: p.allow
+        ? [...parent.limits, { at: `${file}:${read.locate(["allow"]).line}`, ...p.allow }]
+        : parent.limits,
       notify,
     };
     const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
@@ -201,6 +214,13 @@ class TreeWalk {
       scope.info.complete = false;
       return;
     }
+    const refused = scope.limits.map((rule) => outside(rule, result.app!)).find((why) => why !== null);
+    if (refused) {
+      const at = result.appAt ?? { line: 1, col: 1 };
+      this.diagnostics.push(diagnostic("error", place.file, at, refused, ["app"]));
+      scope.info.complete = false;
+      return;
+    }
     const source = result.app.source;
     if (source.type === "git")
       this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
@@ -208,6 +228,18 @@ class TreeWalk {
     this.apps.push(app);
     if (result.appAt) this.appAt.set(app, result.appAt);
   }
+}
+
+/** Why an app breaks a project's `allow` rule (naming the rule), or null. */
+function outside(rule: AllowRule, app: ResolvedApp): string | null {
+  if (rule.apps !== undefined) {
+    // The schema allows only [a-z0-9-] and `*` here, so nothing else needs escaping.
+    const pattern = new RegExp(`^${rule.apps.replaceAll("*", ".*")}$`);
+    if (!pattern.test(app.name)) return `app ${app.name} is outside what ${rule.at} allows: allow.apps "${rule.apps}"`;
+  }
+  if (rule.orgs !== undefined && !rule.orgs.includes(app.org))
+    return `app ${app.name} is in org ${app.org}, outside what ${rule.at} allows: allow.orgs [${rule.orgs.join(", ")}]`;
+  return null;
 }
 
 /** Attached after hashing, and only when there is something to report to: feedback never redeploys. */

@@ -1,11 +1,16 @@
 import type { FileTree } from "./file-tree";
 import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { AppSecretPolicy } from "./secret-policy";
 
 export interface EvaluateOptions {
   /** Folder of the root project in the tree; default "" (the tree's root). */
   root?: string;
   /** The Worker's env (or the CLI's process.env): where `type: env` secrets come from. */
   secrets: (key: string) => string | undefined;
+  /** Which variables apps may read as secrets (see secret-policy.ts); default: `APP_SECRET_*`. */
+  secretPolicy?: AppSecretPolicy;
+  /** HMAC key of secrets digests (kept in the ProjectDO's storage); default: a random one per process. */
+  secretsKey?: string;
   /** The org of apps that name none (and whose flags name none). */
   defaultOrg: string;
   /** Fetches a git-sourced nested project. Without it such projects are listed, not evaluated. */

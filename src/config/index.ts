@@ -20,5 +20,6 @@ export { DEFAULT_REF } from "./resolve-app";
 export type * from "./resolved-app";
 export { appSchema } from "./schema/app-schema";
 export { projectSchema } from "./schema/project-schema";
+export { type AppSecretPolicy, appSecretPolicy, refusedAppSecret } from "./secret-policy";
 export { resolveSecrets, secretRefs } from "./secrets";
 export { machineConfig, type ToDesiredOptions, toDesiredApp } from "./to-desired-app";

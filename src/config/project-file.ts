@@ -1,4 +1,5 @@
 import { checkSchema } from "./check-schema";
+import { unsafePattern } from "./common";
 import { diagnostic, type Locate } from "./diagnostic";
 import { isPlainObject, type PlainObject } from "./merge";
 import type { Diagnostic } from "./resolved-app";
@@ -29,6 +30,12 @@ export function readProjectFile(file: string, text: string): ProjectFileResult {
   );
   const common = isPlainObject(value.common) ? value.common : {};
   for (const pattern of Object.keys(isPlainObject(common.substitutions) ? common.substitutions : {})) {
+    const unsafe = unsafePattern(pattern);
+    if (unsafe !== null) {
+      const path = ["common", "substitutions", pattern];
+      diagnostics.push(diagnostic("error", file, locate(path, "key"), `regex refused: ${unsafe}`, path));
+      continue;
+    }
     try {
       new RegExp(pattern, "g");
     } catch (e) {

@@ -1,5 +1,5 @@
 import { parseRepoUrl } from "../base/repo-url";
-import { secretsDigest } from "../base/secrets-digest";
+import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
 import { appHash } from "./hash";
@@ -7,6 +7,7 @@ import { readImagePolicy } from "./image-policy";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import type { AppSource, Diagnostic, GitRefSpec, PreviewSettings, ResolvedApp } from "./resolved-app";
+import { type AppSecretPolicy, appSecretPolicy, refusedAppSecret } from "./secret-policy";
 import { resolveSecrets, secretRefs } from "./secrets";
 
 /** Where an app file sits: its folder in its tree, and the git repo that tree is, if any. */
@@ -20,6 +21,10 @@ export interface AppPlace {
 export interface ResolveOptions {
   defaultOrg: string;
   secrets: (key: string) => string | undefined;
+  /** Which variables are app secrets; default: names starting with `APP_SECRET_`. */
+  secretPolicy?: AppSecretPolicy;
+  /** HMAC key of the secrets digest (the ProjectDO's, from its storage); default: one per process. */
+  secretsKey?: string;
   /** "error" (default) leaves an app with an unset secret out; the CLI uses "warning". */
   missingSecrets?: "error" | "warning";
 }
@@ -72,8 +77,23 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
   // Previews shape other apps (one per pull request), not this one: kept out of its config and hash.
   const previews = isPlainObject(cfg.previews) && cfg.previews.enabled === true ? previewSettings(cfg.previews) : null;
   delete cfg.previews;
-  const { values, missing } = resolveSecrets({ secrets }, options.secrets);
-  for (const m of missing) {
+  const policy = options.secretPolicy ?? appSecretPolicy({});
+  const refused = new Set<string>();
+  secrets.forEach((ref, i) => {
+    const why = ref.from === "env" ? refusedAppSecret(ref.key, policy) : null;
+    if (why === null) return;
+    refused.add(ref.name);
+    const raw = Array.isArray(config.secrets) ? (config.secrets as unknown[])[i] : undefined;
+    note(
+      "error",
+      isPlainObject(raw) && "env" in raw ? ["secrets", i, "env"] : ["secrets", i],
+      `secret ${ref.name}: ${why}`,
+    );
+  });
+  // A refused variable is never read, not even to say whether it is set.
+  const lookup = (key: string) => (refusedAppSecret(key, policy) === null ? options.secrets(key) : undefined);
+  const { values, missing } = resolveSecrets({ secrets }, lookup);
+  for (const m of missing.filter((name) => !refused.has(name))) {
     const i = secrets.findIndex((s) => s.name === m);
     const ref = secrets[i]!;
     const key = ref.from === "env" ? ref.key : m;
@@ -82,8 +102,9 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
   if (previews && source && source.type !== "git")
     note("error", ["previews", "enabled"], `previews need a git source (this app's source is ${source.type})`);
   if (previews) {
-    const resolved = resolveSecrets({ secrets: previews.secrets }, options.secrets);
-    previews.secretsDigest = secretsDigest(resolved.values);
+    // The same policy as the app's own secrets: a refused variable is never read.
+    const resolved = resolveSecrets({ secrets: previews.secrets }, lookup);
+    previews.secretsDigest = secretsDigest(resolved.values, options.secretsKey ?? processSecretsKey());
     const missingPreview = resolved.missing;
     for (const m of missingPreview) {
       const i = previews.secrets.findIndex((s) => s.name === m);
@@ -106,7 +127,7 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     source,
     config: cfg,
     secrets,
-    secretsDigest: secretsDigest(values),
+    secretsDigest: secretsDigest(values, options.secretsKey ?? processSecretsKey()),
   };
   const app: ResolvedApp = {
     ...partial,

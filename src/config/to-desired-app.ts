@@ -1,5 +1,5 @@
 import { MACHINE_METADATA } from "../base/machine-metadata";
-import { secretsDigest } from "../base/secrets-digest";
+import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import type { DesiredApp, DesiredGroup } from "./desired-app";
 import type { FlyMachineConfig } from "./fly-machine-config";
 import { deployFor, ipsFor, volumesFor } from "./machine/app-level";
@@ -27,6 +27,8 @@ export interface ToDesiredOptions {
   secretValues: Record<string, string>;
   releaseId: string;
   releaseVersion: number;
+  /** HMAC key of `tower_secrets` (the AppDO's, from its storage); default: one per process. */
+  secretsKey?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): Desir
     ips: ipsFor(cfg),
     autoPruneIps: network.auto_prune_ips === true,
     secrets: options.secretValues,
-    secretsDigest: secretsDigest(options.secretValues),
+    secretsDigest: secretsDigest(options.secretValues, options.secretsKey ?? processSecretsKey()),
     deploy: deployFor(cfg, app.primaryRegion, options.image),
   };
 }

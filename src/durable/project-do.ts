@@ -20,7 +20,7 @@ import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { mapLimit } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
-import { readRow, writeRow } from "./project/project-rows";
+import { readRow, secretsKey, writeRow } from "./project/project-rows";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
@@ -39,7 +39,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   constructor(ctx: DurableObjectState, env: TowerEnv) {
     super(ctx, env);
     const store = new EventStore(ctx.storage, projectUpcaster);
-    this.ports = liveProjectPorts(env, () => this.settings());
+    this.ports = liveProjectPorts(
+      env,
+      () => this.settings(),
+      () => secretsKey(store),
+    );
     this.core = new ProjectCore(store, this.ports);
     const outbox = new FeedbackOutbox(ctx.storage);
     const envRecord = env as unknown as Record<string, unknown>;

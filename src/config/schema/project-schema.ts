@@ -24,6 +24,16 @@ export const projectSchema = z.strictObject({
     .describe("app_defaults (merged under each app), app_overrides (over it), substitutions (regex → text)")
     .optional(),
   prune: z.boolean().describe("delete Fly apps of this project that leave the config (default false)").optional(),
+  allow: z
+    .strictObject({
+      apps: z
+        .string()
+        .regex(/^[a-z0-9*-]+$/, "an app name pattern: lowercase letters, digits, - and * (any run of characters)")
+        .optional(),
+      orgs: z.array(z.string().min(1)).optional(),
+    })
+    .describe("limits on the apps this project (and everything under it) may define: name pattern, orgs")
+    .optional(),
   notify: z
     .array(notifyTarget)
     .describe("notification targets for this project's apps; nested projects add theirs to their parents'")

@@ -2,6 +2,8 @@
  * The AppDO's state rows beside its log, named and typed in one place. Each is written in the same
  * synchronous block as the event that refers to it, so the log and the rows never disagree.
  */
+
+import { newSecretsKey } from "../../base/secrets-digest";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
 import type { EventStore } from "../event-store";
@@ -10,6 +12,8 @@ import type { DeployFeedback } from "./feedback-plan";
 type Rows = Pick<EventStore, "getState" | "putState">;
 
 interface RowTypes {
+  /** HMAC key of this DO's secrets digests: made once, never leaves the DO (secrets-digest.ts). */
+  "secrets-key": string;
   /** The resolved app of the newest desired state: copied into `deploy-app` when its deploy starts. */
   "desired-app": ResolvedApp;
   /** The resolved app of the running (after it, the last) deploy; drift checks compare against it. */
@@ -34,4 +38,13 @@ export function readRow<K extends AppRow>(rows: Pick<Rows, "getState">, name: K)
 
 export function writeRow<K extends AppRow>(rows: Pick<Rows, "putState">, name: K, value: RowTypes[K]): void {
   rows.putState(name, value);
+}
+
+/** This DO's secrets-digest key, made and stored on first use. */
+export function secretsKey(rows: Rows): string {
+  const key = readRow(rows, "secrets-key");
+  if (key !== null) return key;
+  const made = newSecretsKey();
+  writeRow(rows, "secrets-key", made);
+  return made;
 }

@@ -22,7 +22,7 @@ import {
   manifestDigest,
 } from "../../fly/build";
 import { describeRepo, fetchCommit } from "../../git";
-import { readRow, writeRow } from "./app-rows";
+import { readRow, secretsKey, writeRow } from "./app-rows";
 import type { BuildPort } from "./build-port";
 import type { DriverContext } from "./driver-context";
 import { builtImage, type DeployRecord } from "./state";
@@ -116,7 +116,7 @@ async function startBuild(
   const values = builderSecrets(settings, { registryToken: builds.token, ...(gitAuth ? { gitAuth } : {}) });
   const row = readRow(ctx.log.store, "builder-secrets");
   const known = row?.app === settings.app ? row.digests : {};
-  const digests = await ensureBuilderSecrets(builds.client, settings, values, known);
+  const digests = await ensureBuilderSecrets(builds.client, settings, values, known, secretsKey(ctx.log.store));
   writeRow(ctx.log.store, "builder-secrets", { app: settings.app, digests });
   const request = buildMachineRequest(settings, {
     spec,

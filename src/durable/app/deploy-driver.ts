@@ -6,7 +6,7 @@
  */
 import { isForeignAppError } from "../../fly";
 import type { DeployStep } from "../contract";
-import { readRow, writeRow } from "./app-rows";
+import { readRow, secretsKey, writeRow } from "./app-rows";
 import { type ImageOutcome, resolveDeployImage } from "./build-driver";
 import type { DeployInput } from "./deploy-engine";
 import type { DriverContext } from "./driver-context";
@@ -75,6 +75,7 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
     app,
     image,
     secrets: secrets.values,
+    secretsKey: secretsKey(log.store),
     releaseId: deploy.id,
     releaseVersion: deploy.release,
     deadline: begun + ctx.sliceMs,

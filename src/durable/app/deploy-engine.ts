@@ -11,6 +11,8 @@ export interface DeployInput {
   image: string;
   /** Secret values, resolved from the Worker env at deploy time: in memory only. */
   secrets: Record<string, string>;
+  /** The AppDO's HMAC key for `tower_secrets` (app-rows.ts `secretsKey`). */
+  secretsKey: string;
   /** The deploy id: flyctl's `fly_release_id`. */
   releaseId: string;
   /** flyctl's `fly_release_version`. */

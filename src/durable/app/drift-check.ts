@@ -5,7 +5,7 @@
  * normal deploy path then re-applies it. Reads only: the check itself changes nothing on Fly.
  */
 import type { DriftCheck } from "../contract";
-import { readRow } from "./app-rows";
+import { readRow, secretsKey } from "./app-rows";
 import type { DriverContext } from "./driver-context";
 import { managedSecrets } from "./managed-secrets";
 import { resolveSecrets } from "./resolve-secrets";
@@ -27,6 +27,7 @@ export async function checkDrift(ctx: DriftContext, cause: string, deployId: str
     app: stored.app,
     image: base.image,
     secrets: secrets.values,
+    secretsKey: secretsKey(log.store),
     releaseId: base.id,
     releaseVersion: base.release,
     deadline: ctx.now() + ctx.sliceMs,

@@ -88,6 +88,7 @@ function desiredOf(input: DeployInput) {
     secretValues: input.secrets,
     releaseId: input.releaseId,
     releaseVersion: input.releaseVersion,
+    secretsKey: input.secretsKey,
   });
 }
 

@@ -21,7 +21,11 @@ export type RefListings = Record<string, Record<string, string>>;
 
 export type ProjectCommand =
   | { type: "record-push"; push: PushReceived; at: string }
-  | { type: "route-push"; push: PushReceived; config: ConfigTarget; at: string }
+  /**
+   * `refs` is what Tower listed for the pushed repo just now: a push only says "look now", and
+   * what the ref points to in Tower's own listing is what deploys, never the payload's `after`.
+   */
+  | { type: "route-push"; push: PushReceived; config: ConfigTarget; refs: RefListings; at: string }
   | { type: "request-sync"; id: string; force: boolean; cause: string; at: string }
   | { type: "record-fetch"; commit: string; ref: string; cause: string; at: string }
   | {
@@ -58,7 +62,7 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
     case "record-push":
       return [event({ type: "push.received", data: { push: command.push } }, at, `push:${command.push.deliveryId}`)];
     case "route-push":
-      return routePush(command.push, command.config, state, at);
+      return routePush(command.push, command.config, command.refs, state, at);
     case "record-image":
       return [event(command.event, at, imageEventKey(command.event))];
     case "request-sync": {
@@ -94,7 +98,13 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
   }
 }
 
-function routePush(push: PushReceived, config: ConfigTarget, state: ProjectState, at: string): DecidedEvent[] {
+function routePush(
+  push: PushReceived,
+  config: ConfigTarget,
+  refs: RefListings,
+  state: ProjectState,
+  at: string,
+): DecidedEvent[] {
   const ignore = (reason: string) => [
     event(
       { type: "push.ignored", data: { deliveryId: push.deliveryId, repo: push.repo, ref: push.ref, reason } },
@@ -111,13 +121,27 @@ function routePush(push: PushReceived, config: ConfigTarget, state: ProjectState
     return ignore(`${push.repo} is not watched`);
   }
   if (push.deleted) return ignore(`${push.ref} was deleted: nothing to deploy`);
+  const listed = refs[push.repo];
+  const commit = listed?.[push.ref];
+  if (listed === undefined && !isConfig)
+    return ignore(`the refs of ${push.repo} could not be listed: the next check looks again`);
+  if (commit === undefined && !isConfig) return ignore(`${push.ref} is not in ${push.repo}: nothing to deploy`);
   const cause = `push:${push.deliveryId}`;
-  const told = following.filter((name) => state.apps[name]?.sourceCommit !== push.after);
-  if (!isConfig && told.length === 0) return ignore(`every app following ${push.ref} is at ${push.after} already`);
-  const data = { deliveryId: push.deliveryId, commit: push.after, config: isConfig, apps: told };
+  const told = commit === undefined ? [] : following.filter((name) => state.apps[name]?.sourceCommit !== commit);
+  // The config commit Tower read and evaluated already: a replayed or repeated push re-reads nothing.
+  const configRead = isConfig && commit !== undefined && commit === state.config.lastEvaluation?.commit;
+  if ((!isConfig || configRead) && told.length === 0)
+    return ignore(`${push.ref} of ${push.repo} is at ${commit} and everything following it is there already`);
+  // A config whose refs could not be listed is still re-read: the fetch resolves the ref itself.
+  const data = {
+    deliveryId: push.deliveryId,
+    commit: commit ?? push.after,
+    config: isConfig && !configRead,
+    apps: told,
+  };
   return [
     event({ type: "push.routed", data }, at, `push-routed:${push.deliveryId}`),
-    ...told.map((name) => desired(state, name, push.after, cause, false, at)),
+    ...told.map((name) => desired(state, name, commit!, cause, false, at)),
   ];
 }
 
@@ -150,9 +174,20 @@ function evaluation(command: RecordEvaluation, state: ProjectState): DecidedEven
     if ((changed || force) && buildable)
       events.push(desiredEvent(app.name, app.hash, app.sourceCommit, cause, force, at));
   }
-  for (const name of Object.keys(state.apps))
-    if (!names.has(name) && !kept.includes(name))
-      events.push(event({ type: "app.removed", data: { app: name, prune, cause } }, at, `removed:${name}:${cause}`));
+  const removed = (app: string, withPrune: boolean) =>
+    event({ type: "app.removed", data: { app, prune: withPrune, cause } }, at, `removed:${app}:${cause}`);
+  for (const name of Object.keys(state.apps)) {
+    if (names.has(name) || kept.includes(name)) continue;
+    // Prune deletes only after one more full, error-free evaluation still lacks the app.
+    if (prune)
+      events.push(
+        event({ type: "app.prune-pending", data: { app: name, cause } }, at, `prune-pending:${name}:${cause}`),
+      );
+    else events.push(removed(name, false));
+  }
+  const confirmed = prune && errors.length === 0;
+  for (const name of Object.keys(state.prunePending ?? {}))
+    if (!names.has(name) && confirmed) events.push(removed(name, true));
   return events;
 }
 

@@ -6,13 +6,13 @@ export async function evaluateSnapshot(
   snapshot: ConfigSnapshot,
   previous: unknown,
   settings: ProjectSettings,
-  secrets: (key: string) => string | undefined,
+  secrets: Pick<EvaluateOptions, "secrets" | "secretPolicy" | "secretsKey">,
   openRepo: EvaluateOptions["openRepo"],
 ): Promise<RecordedEvaluation> {
   const root = settings.path === "." ? "" : settings.path.replace(/^\.\/|\/+$/g, "");
   const result = await evaluateTree(snapshot.tree, {
     root,
-    secrets,
+    ...secrets,
     defaultOrg: settings.org,
     openRepo,
     previous: previous as EvaluationCache | undefined,

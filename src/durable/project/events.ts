@@ -74,6 +74,8 @@ export type ProjectEvent =
   | { type: "pull.routed"; data: { deliveryId: string; repo: string; number: number; previews: string[] } }
   | { type: "preview.desired"; data: PreviewEntry & { cause: string } }
   | { type: "preview.closed"; data: { app: string; of: string; number: number; reason: string; cause: string } }
+  /** Gone from a prunable evaluation: destroyed only if the next full successful one lacks it too. */
+  | { type: "app.prune-pending"; data: { app: string; cause: string } }
   /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
   | ImageEvent
   /** A git host or notify target refused config feedback (or the outbox gave up): once per target and cause. */
@@ -100,6 +102,7 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "pull.routed": 1,
   "preview.desired": 1,
   "preview.closed": 1,
+  "app.prune-pending": 1,
   "image.committed": 1,
   "image.overridden": 1,
   "image.conflict": 1,

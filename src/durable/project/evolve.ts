@@ -29,7 +29,9 @@ export function evolve(
       const ok = e.data.errors.length === 0;
       const lastEvaluation = { at: stored.at, commit: e.data.commit, ok, apps: Object.keys(apps).length };
       const config = { ...s.config, lastEvaluation, errors: e.data.errors };
-      return { ...s, apps, wanted: null, lastFailure: null, config };
+      // An app back in config is no longer on its way out.
+      const prunePending = Object.fromEntries(Object.entries(s.prunePending ?? {}).filter(([name]) => !apps[name]));
+      return { ...s, apps, wanted: null, lastFailure: null, config, prunePending };
     }
     case "config.failed": {
       const lastEvaluation = e.data.commit
@@ -49,9 +51,13 @@ export function evolve(
     case "image.conflict":
       // The scan's own state row holds what they mean for the next scan; the log is the record.
       return s;
-    case "app.removed":
+    case "app.removed": {
       // `config.evaluated` already dropped it from `apps`; the notice itself is the shell's business.
-      return s;
+      const { [e.data.app]: _, ...prunePending } = s.prunePending ?? {};
+      return { ...s, prunePending };
+    }
+    case "app.prune-pending":
+      return { ...s, prunePending: { ...s.prunePending, [e.data.app]: e.data.cause } };
     case "pull.received":
       return { ...s, pulls: [...s.pulls, e.data.pull] };
     case "pull.ignored":

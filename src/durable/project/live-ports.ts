@@ -1,5 +1,6 @@
 /** The project's ports wired to the real world: src/git for repos, AppDOs over RPC for apps. */
 import type { GitRefSpec } from "../../config/resolved-app";
+import { appSecretPolicy } from "../../config/secret-policy";
 import type { TowerEnv } from "../../env";
 import { fetchCommit, listRemoteRefs, normaliseRepoUrl, parseGitCredentials } from "../../git";
 import { parseRegistryCredentials, RegistryClient } from "../../registry";
@@ -9,7 +10,11 @@ import { evaluateSnapshot } from "./evaluate-snapshot";
 import type { ProjectPorts, ProjectSettings } from "./ports";
 import { trackedRef } from "./repo-index";
 
-export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings): ProjectPorts {
+export function liveProjectPorts(
+  env: TowerEnv,
+  settings: () => ProjectSettings,
+  secretsKey: () => string,
+): ProjectPorts {
   const credentials = () => parseGitCredentials(env.GIT_CREDENTIALS);
   const app = (name: string) => appStub(env, name);
   return {
@@ -28,7 +33,17 @@ export function liveProjectPorts(env: TowerEnv, settings: () => ProjectSettings)
         const want = "commit" in source.ref ? { commit: source.ref.commit } : { ref: trackedRef(source.ref)! };
         return (await fetchCommit(source.url, want, { credentials: credentials() })).fileTree();
       };
-      const evaluation = await evaluateSnapshot(snapshot, previous, settings(), (key) => secrets[key], openRepo);
+      const evaluation = await evaluateSnapshot(
+        snapshot,
+        previous,
+        settings(),
+        {
+          secrets: (key) => secrets[key],
+          secretPolicy: appSecretPolicy(env),
+          secretsKey: secretsKey(),
+        },
+        openRepo,
+      );
       // One spelling of repo keys everywhere: the one webhooks are normalised with.
       for (const resolved of evaluation.apps)
         if (resolved.source.type === "git")

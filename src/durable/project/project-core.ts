@@ -17,7 +17,15 @@ import { previewingApps, pullHeadRef } from "./previews";
 import { readResolved, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
-import { configMoved, evaluationPending, reposToResolve, selfHealing, sourceVersion, tickPlan } from "./sync-planner";
+import {
+  configMoved,
+  evaluationPending,
+  pushPlan,
+  reposToResolve,
+  selfHealing,
+  sourceVersion,
+  tickPlan,
+} from "./sync-planner";
 
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
@@ -66,7 +74,9 @@ export class ProjectCore {
   async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
-    for (const push of [...this.state.inbox]) this.apply({ type: "route-push", push, config: target, at: now() });
+    const inbox = [...this.state.inbox];
+    const listed = inbox.length > 0 ? await this.listAll(pushPlan(this.state, inbox, target)) : {};
+    for (const push of inbox) this.apply({ type: "route-push", push, config: target, refs: listed, at: now() });
     let refs: RefListings = {};
     let moved: string | null = null;
     if (tick) {

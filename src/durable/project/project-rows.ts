@@ -3,6 +3,7 @@
  * happened; these rows hold what must not be in it (resolved apps with secret references, the
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
+import { newSecretsKey } from "../../base/secrets-digest";
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ImageScanState } from "../images/scan-state";
@@ -19,6 +20,8 @@ export interface ConfigFailureRow {
 }
 
 interface RowTypes {
+  /** HMAC key of this DO's secrets digests: made once, never leaves the DO (secrets-digest.ts). */
+  "secrets-key": string;
   /** What `configure()` set over the env's CONFIG_REPO/REF/PATH and FLY_ORG. */
   settings: Partial<ProjectSettings>;
   /** The latest repeat of the logged config failure (when, which cause): the log does not grow. */
@@ -53,4 +56,13 @@ export function readResolved(rows: Pick<Rows, "getState">, app: string): Resolve
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
   rows.putState(`app/${app.name}`, app);
+}
+
+/** This DO's secrets-digest key, made and stored on first use. */
+export function secretsKey(rows: Rows): string {
+  const key = readRow(rows, "secrets-key");
+  if (key !== null) return key;
+  const made = newSecretsKey();
+  writeRow(rows, "secrets-key", made);
+  return made;
 }

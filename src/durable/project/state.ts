@@ -24,6 +24,11 @@ export interface ProjectState {
   previews: Record<string, PreviewEntry & { at: string }>;
   /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
   lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
+  /**
+   * Apps a prunable evaluation no longer had, by name → the cause that noticed: a rename or a
+   * half-pushed tree must not delete on the first tick, so prune waits for a second evaluation.
+   */
+  prunePending: Record<string, string>;
   /** A config re-read someone asked for and nobody has done yet. */
   wanted: { cause: string; force: boolean } | null;
 }
@@ -37,6 +42,7 @@ export function initialState(): ProjectState {
     pulls: [],
     previews: {},
     lastFailure: null,
+    prunePending: {},
     wanted: null,
   };
 }

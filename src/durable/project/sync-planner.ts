@@ -3,6 +3,7 @@
  * follow it), whether the config ref moved, and which commit each app builds from.
  */
 import type { AppSource } from "../../config/resolved-app";
+import type { PushReceived } from "../contract";
 import type { ConfigTarget, RefListings } from "./decide";
 import type { AppEntry } from "./events";
 import { gitSource, repoIndex, trackedRef, type WatchedRepo } from "./repo-index";
@@ -14,6 +15,28 @@ export function tickPlan(state: ProjectState, config: ConfigTarget & { url: stri
   const own = repos.get(config.repo);
   repos.set(config.repo, { url: own?.url ?? config.url, refs: [...new Set([config.ref, ...(own?.refs ?? [])])] });
   return repos;
+}
+
+/**
+ * The refs to list before routing the inbox: each pushed repo Tower watches, once, with every
+ * pushed ref of it. Pushes are only a doorbell, so what a ref points to comes from this listing;
+ * pushes of the same repo and ref coalesce into one request.
+ */
+export function pushPlan(
+  state: ProjectState,
+  inbox: PushReceived[],
+  config: ConfigTarget & { url: string },
+): Map<string, WatchedRepo> {
+  const index = repoIndex(Object.values(state.apps)).repos;
+  const plan = new Map<string, WatchedRepo>();
+  for (const push of inbox) {
+    if (push.deleted) continue;
+    const url = index.get(push.repo)?.url ?? (push.repo === config.repo ? config.url : undefined);
+    if (url === undefined) continue;
+    const refs = plan.get(push.repo)?.refs ?? [];
+    plan.set(push.repo, { url, refs: [...new Set([...refs, push.ref])] });
+  }
+  return plan;
 }
 
 /** The commit the config ref points at now, when that is not the commit Tower last read. */

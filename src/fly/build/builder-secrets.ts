@@ -46,9 +46,10 @@ export async function ensureBuilderSecrets(
   settings: BuilderSettings,
   values: Record<string, string>,
   known: SecretDigests,
+  key: string,
 ): Promise<SecretDigests> {
   const digests: SecretDigests = {};
-  for (const [name, value] of Object.entries(values)) digests[name] = secretsDigest({ [name]: value });
+  for (const [name, value] of Object.entries(values)) digests[name] = secretsDigest({ [name]: value }, key);
   const present = new Set((await client.listSecrets(settings.app)).map((secret) => secret.name));
   const stale = Object.keys(values).filter((name) => known[name] !== digests[name] || !present.has(name));
   if (stale.length > 0) await client.setSecrets(settings.app, Object.fromEntries(stale.map((n) => [n, values[n]!])));

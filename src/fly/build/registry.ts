@@ -32,7 +32,7 @@ export async function manifestDigest(options: RegistryOptions, repo: string, tag
   let res = await head(basic);
   const challenge = res.headers.get("www-authenticate") ?? "";
   if (res.status === 401 && /^bearer /i.test(challenge))
-    res = await head(`Bearer ${await bearer(fetcher, challenge, basic)}`);
+    res = await head(`Bearer ${await bearer(fetcher, challenge, basic, options.baseUrl)}`);
   if (res.status === 404) return null;
   const digest = res.headers.get("docker-content-digest");
   if (!res.ok || !digest)
@@ -44,15 +44,27 @@ export async function manifestDigest(options: RegistryOptions, repo: string, tag
   return digest;
 }
 
-async function bearer(fetcher: typeof fetch, challenge: string, basic: string): Promise<string> {
+async function bearer(fetcher: typeof fetch, challenge: string, basic: string, baseUrl: string): Promise<string> {
   const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
   if (!params.realm) throw new FlyApiError("registry_error", "the registry's auth challenge names no realm", {});
   const url = new URL(params.realm);
+  // The login carries the Fly token: it goes only to the registry itself or to Fly's own hosts,
+  // never wherever a challenge points.
+  if (!trustedRealm(url, new URL(baseUrl)))
+    throw new FlyApiError("registry_error", `the registry's auth realm ${url.host} is not Fly's: no token sent there`, {
+      realm: url.host,
+    });
   for (const key of ["service", "scope"]) if (params[key]) url.searchParams.set(key, params[key]!);
-  const res = await fetcher(url, { headers: { authorization: basic } });
+  const res = await fetcher(url, { headers: { authorization: basic }, redirect: "manual" });
   const body = (res.ok ? await res.json() : {}) as { token?: string; access_token?: string };
   const token = body.token ?? body.access_token;
   if (!token)
     throw new FlyApiError("registry_error", `the registry refused the login (${res.status})`, { status: res.status });
   return token;
+}
+
+/** The registry's own origin, or https on fly.io and its subdomains. */
+export function trustedRealm(realm: URL, registry: URL): boolean {
+  if (realm.origin === registry.origin) return true;
+  return realm.protocol === "https:" && (realm.hostname === "fly.io" || realm.hostname.endsWith(".fly.io"));
 }

@@ -46,16 +46,34 @@ export function registerReadRoutes(api: Api): void {
     const { after, limit } = c.req.valid("query");
     // `data` is `Record<string, unknown>`, which RPC typing cannot see through: name the type.
     const events: StoredEvent[] = await appStub(c.env, app).events(after, limit);
-    return c.json({ events, next: events.at(-1)?.seq ?? after }, 200);
+    return c.json({ events: events.map(withoutDigests), next: events.at(-1)?.seq ?? after }, 200);
   });
 
   api.openapi(projectEventsRoute, async (c) => {
     const { after, limit } = c.req.valid("query");
     const events: StoredEvent[] = await projectStub(c.env).events(after, limit);
-    return c.json({ events, next: events.at(-1)?.seq ?? after }, 200);
+    return c.json({ events: events.map(withoutDigests), next: events.at(-1)?.seq ?? after }, 200);
   });
 
   api.openapi(configRoute, async (c) => c.json(await projectStub(c.env).configStatus(), 200));
 
   api.openapi(imagesRoute, async (c) => c.json(await projectStub(c.env).images(), 200));
+}
+
+/**
+ * An event as the API shows it: without secrets digests. They are keyed (secrets-digest.ts), but
+ * still say "this secret changed, and when": the log keeps them for deciding, readers do not need them.
+ */
+function withoutDigests(event: StoredEvent): StoredEvent {
+  return { ...event, data: strip(event.data) as StoredEvent["data"] };
+}
+
+function strip(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(strip);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "secretsDigest")
+      .map(([key, v]) => [key, strip(v)]),
+  );
 }

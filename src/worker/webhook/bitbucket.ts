@@ -8,6 +8,9 @@ import { RequestError } from "../errors";
 import type { Provider } from "./delivery";
 import { commitHash, parsePayload, pushFields, ZERO_COMMIT } from "./push-fields";
 
+/** Bitbucket batches up to 5 ref changes in one push event by default; far more is not a real push. */
+const MAX_CHANGES = 50;
+
 const refState = z
   .object({
     type: z.enum(["branch", "tag", "named_branch", "bookmark"]),
@@ -17,7 +20,13 @@ const refState = z
   .nullable();
 
 const pushPayload = z.object({
-  push: z.object({ changes: z.array(z.object({ old: refState, new: refState })).min(1) }),
+  // One push is at most this many ref changes: each becomes an inbox entry and a ref lookup.
+  push: z.object({
+    changes: z
+      .array(z.object({ old: refState, new: refState }))
+      .min(1)
+      .max(MAX_CHANGES, `at most ${MAX_CHANGES} ref changes in one push`),
+  }),
   repository: z.object({
     full_name: z.string().min(1),
     links: z.object({ html: z.object({ href: z.string().min(1) }) }).optional(),

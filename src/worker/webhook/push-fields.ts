@@ -8,7 +8,12 @@ export const ZERO_COMMIT = "0000000000000000000000000000000000000000";
 
 /** A full SHA-1 or SHA-256 commit id, lowercase. */
 export const commitHash = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, "expected a full commit hash");
-export const refName = z.string().regex(/^refs\/\S+$/, "expected a full ref name like refs/heads/main");
+/** Longer ref names are refused: git keeps refs as file names, and hosts cap them near this. */
+export const MAX_REF_LENGTH = 255;
+export const refName = z
+  .string()
+  .max(MAX_REF_LENGTH, `a ref name is at most ${MAX_REF_LENGTH} characters`)
+  .regex(/^refs\/\S+$/, "expected a full ref name like refs/heads/main");
 
 export function isZeroCommit(hash: string): boolean {
   return /^0+$/.test(hash);
@@ -35,6 +40,10 @@ export function pushFields(
   } catch {
     throw new RequestError("invalid_payload", `${what}: ${field}: not a git repository URL`, { field });
   }
+  if (fields.ref.length > MAX_REF_LENGTH)
+    throw new RequestError("invalid_payload", `${what}: ref: a ref name is at most ${MAX_REF_LENGTH} characters`, {
+      field: "ref",
+    });
   const deleted = fields.deleted === true || isZeroCommit(fields.after);
   return { repo, ref: fields.ref, before: fields.before, after: fields.after, deleted };
 }

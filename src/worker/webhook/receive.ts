@@ -4,13 +4,15 @@
  */
 import type { PullRequestReceived, PushReceived } from "../../durable/contract";
 import { RequestError } from "../errors";
+import type { Provider } from "./delivery";
 import { identify } from "./providers";
 import { readBodyWithin } from "./read-body";
 import { verifyDelivery } from "./verify";
+import { secretsFor, type WebhookSecrets } from "./webhook-secrets";
 
 export interface WebhookSettings {
-  /** WEBHOOK_SECRET first, then WEBHOOK_SECRET_PREVIOUS while rotating; never empty. */
-  secrets: string[];
+  /** Shared, per-provider and per-repo secrets (webhook-secrets.ts); at least one is set. */
+  secrets: WebhookSecrets;
   maxBytes: number;
 }
 
@@ -30,14 +32,36 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
     );
   }
   const { provider, delivery } = found;
-  const text = await verifyDelivery(delivery, body, settings.secrets);
+  const contentType = request.headers.get("Content-Type");
+  // Which secret applies depends on the repo the body names, read here unverified: it only picks
+  // the key, and a body that lies about its repo is then checked against that repo's own secret.
+  const claimed =
+    Object.keys(settings.secrets.byRepo).length > 0 ? claimedRepo(provider, delivery.event, body, contentType) : null;
+  const chosen = secretsFor(settings.secrets, provider.name, claimed);
+  const text = await verifyDelivery(delivery, body, chosen);
   let payload: unknown;
   try {
-    payload = JSON.parse(jsonOf(text, request.headers.get("Content-Type")));
+    payload = JSON.parse(jsonOf(text, contentType));
   } catch {
     throw new RequestError("invalid_json", `${provider.name} delivery body is not valid JSON`);
   }
   const meaning = provider.interpret(delivery.event, payload);
+  // Every push must be one the verifying secret covers (one delivery names one repo on every host).
+  if (meaning.kind === "push")
+    for (const push of meaning.pushes)
+      if (secretsFor(settings.secrets, provider.name, push.repo).setting !== chosen.setting)
+        throw new RequestError(
+          "bad_signature",
+          `the delivery names ${push.repo}, which ${chosen.setting} does not cover`,
+        );
+  if (
+    meaning.kind === "pull-request" &&
+    secretsFor(settings.secrets, provider.name, meaning.pull.repo).setting !== chosen.setting
+  )
+    throw new RequestError(
+      "bad_signature",
+      `the delivery names ${meaning.pull.repo}, which ${chosen.setting} does not cover`,
+    );
   if (meaning.kind === "ping" || meaning.kind === "ignored") return { ...meaning, provider: provider.name };
   const deliveryId = delivery.deliveryId?.trim() || (await provider.fallbackDeliveryId?.(request.headers, body));
   if (!deliveryId) {
@@ -57,6 +81,16 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
     receivedAt,
   }));
   return { kind: "push", provider: provider.name, pushes };
+}
+
+/** The repo an unverified body claims, or null when it names none Tower can read. */
+function claimedRepo(provider: Provider, event: string, body: Uint8Array, contentType: string | null): string | null {
+  try {
+    const meaning = provider.interpret(event, JSON.parse(jsonOf(new TextDecoder().decode(body), contentType)));
+    return meaning.kind === "push" ? (meaning.pushes[0]?.repo ?? null) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** GitHub and Gitea may send `payload=<json>` form-encoded; the signature covers the form as sent. */

@@ -10,6 +10,7 @@ import type { TowerEnv } from "../../env";
 import { methodNotAllowed, RequestError } from "../errors";
 import { maxBodyBytes } from "./read-body";
 import { receiveDelivery } from "./receive";
+import { anySecret, webhookSecrets } from "./webhook-secrets";
 
 const refused = new Map<string, number>();
 
@@ -21,8 +22,8 @@ export function refusedDeliveries(): Record<string, number> {
 export function webhookRoutes() {
   const routes = new Hono<{ Bindings: TowerEnv }>();
   routes.post("/", async (c) => {
-    const secrets = [c.env.WEBHOOK_SECRET, c.env.WEBHOOK_SECRET_PREVIOUS].filter((s): s is string => !!s);
-    if (secrets.length === 0) {
+    const secrets = webhookSecrets(c.env);
+    if (!anySecret(secrets)) {
       throw new RequestError(
         "webhook_not_configured",
         "WEBHOOK_SECRET is not set, so no delivery can be verified: set it with wrangler secret put WEBHOOK_SECRET",

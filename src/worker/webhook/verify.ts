@@ -8,6 +8,7 @@ import { verifyWithFallback } from "@octokit/webhooks-methods";
 import { matchesAnySecret } from "../auth";
 import { RequestError } from "../errors";
 import type { Delivery } from "./delivery";
+import type { ChosenSecrets } from "./webhook-secrets";
 
 const HMAC_SHA256 = /^(?:sha256=)?([0-9a-fA-F]{64})$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -16,22 +17,28 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * Verifies `body` and returns it as text. Fatal UTF-8 decoding keeps text and bytes one-to-one,
  * so the string HMAC the library computes is the HMAC of the bytes that arrived.
  */
-export async function verifyDelivery(delivery: Delivery, body: Uint8Array, secrets: string[]): Promise<string> {
+export async function verifyDelivery(delivery: Delivery, body: Uint8Array, chosen: ChosenSecrets): Promise<string> {
   const { credential } = delivery;
+  const { secrets, setting } = chosen;
+  if (secrets.length === 0)
+    throw new RequestError(
+      "bad_signature",
+      `no secret covers this ${delivery.provider} delivery: set WEBHOOK_SECRET or WEBHOOK_SECRETS`,
+    );
   if (credential.value === null || credential.value === "") {
     throw new RequestError("missing_signature", `${delivery.provider} delivery without ${credential.header} header`);
   }
   const text = decode(body, credential.header);
   if (credential.kind === "token") {
     if (await matchesAnySecret(credential.value, secrets)) return text;
-    throw badSignature(credential.header);
+    throw badSignature(credential.header, `does not match ${setting}`);
   }
   const hex = HMAC_SHA256.exec(credential.value.trim())?.[1];
   if (hex === undefined) throw badSignature(credential.header, "is not sha256=<64 hex digits>");
   if (text === "") throw badSignature(credential.header, "signs an empty body");
   const [secret, ...previous] = secrets;
   if (await verifyWithFallback(secret!, text, `sha256=${hex.toLowerCase()}`, previous)) return text;
-  throw badSignature(credential.header);
+  throw badSignature(credential.header, `does not match the body (${setting})`);
 }
 
 function decode(body: Uint8Array, header: string): string {

@@ -16,7 +16,7 @@ function tower(...args: string[]) {
     encoding: "utf8",
     timeout: 20_000,
     // No Fly token: plan shows the config-only view whatever the shell running the tests has.
-    env: { ...process.env, WEB_DATABASE_URL: "postgres://from-env", FLY_API_TOKEN: "" },
+    env: { ...process.env, APP_SECRET_WEB_DATABASE_URL: "postgres://from-env", FLY_API_TOKEN: "" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -111,3 +111,34 @@ describe("project common, as flycd applied it", () => {
     ]);
   });
 });
+
+describe("substitutions cannot blow up", () => {
+  const evaluate = (pattern: string, replacement: string, app = "app: a\nprimary_region: ams\n") =>
+    evaluateTree(
+      memoryFileTree({
+        "project.yaml": `project: p\ncommon:\n  substitutions:\n    ${JSON.stringify(pattern)}: ${JSON.stringify(replacement)}\n`,
+        "a/app.yaml": app,
+      }),
+      { secrets: () => undefined, defaultOrg: "acme" },
+    );
+
+  it("refuses catastrophic-backtracking shapes at the pattern's line", async () => {
+    for (const pattern of ["(a+)+$", "(x*)*y", "(\\w+\\s?)*$", "(a)\\1", "a(?=b)"]) {
+      const result = await evaluate(pattern, "z");
+      expect(result.errors[0], pattern).toMatchObject({ file: "project.yaml", line: 4 });
+      expect(result.errors[0]!.message, pattern).toMatch(/regex refused/);
+    }
+  });
+
+  it("keeps plain patterns working and caps the output size", async () => {
+    const ok = await evaluate("ams", "fra");
+    expect(ok.apps[0]!.primaryRegion).toBe("fra");
+    const bomb = await evaluate(
+      "a",
+      "b".repeat(100_000),
+      `app: a\nprimary_region: ams\nenv:\n  X: "${"a".repeat(50)}"\n`,
+    );
+    expect(bomb.apps).toEqual([]);
+    expect(bomb.errors[0]!.message).toMatch(/substitutions would make this file larger than 1048576 bytes/);
+  });
+});

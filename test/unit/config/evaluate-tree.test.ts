@@ -4,7 +4,7 @@ import { evaluateTree, type FileTree, memoryFileTree } from "../../../src/config
 
 const fixture = (name: string) =>
   localFileTree(new URL(`../../fixtures/config/trees/${name}`, import.meta.url).pathname);
-const env: Record<string, string> = { WEB_DATABASE_URL: "postgres://db" };
+const env: Record<string, string> = { APP_SECRET_WEB_DATABASE_URL: "postgres://db" };
 const options = { secrets: (k: string) => env[k], defaultOrg: "fallback-org" };
 
 describe("evaluateTree on a whole estate", async () => {
@@ -81,7 +81,7 @@ describe("evaluateTree on a whole estate", async () => {
     ]);
     const web = ev.apps.find((a) => a.name === "web-prod")!;
     expect(web.secrets).toEqual([
-      { name: "DATABASE_URL", from: "env", key: "WEB_DATABASE_URL" },
+      { name: "DATABASE_URL", from: "env", key: "APP_SECRET_WEB_DATABASE_URL" },
       { name: "API_KEY", from: "raw", value: "test-key" },
     ]);
     expect(web.config.secrets).toBeUndefined();
@@ -204,14 +204,14 @@ describe("evaluateTree on broken trees", () => {
   });
 
   it("fails an app whose env secret is unset (or warns, for the CLI)", async () => {
-    const files = { "a/app.yaml": "app: a\nprimary_region: ams\nsecrets:\n  - name: TOKEN\n" };
+    const files = { "a/app.yaml": "app: a\nprimary_region: ams\nsecrets:\n  - name: APP_SECRET_TOKEN\n" };
     const strict = await evaluateTree(tree(files), options);
     expect(strict.apps).toEqual([]);
     expect(strict.errors[0]).toMatchObject({
       file: "a/app.yaml",
       line: 4,
       col: 5,
-      message: "secret TOKEN: environment variable TOKEN is not set",
+      message: "secret APP_SECRET_TOKEN: environment variable APP_SECRET_TOKEN is not set",
     });
     const lenient = await evaluateTree(tree(files), { ...options, missingSecrets: "warning" });
     expect(lenient.apps.map((a) => a.name)).toEqual(["a"]);
@@ -250,6 +250,28 @@ describe("evaluateTree on broken trees", () => {
     ).toEqual([
       ["a", "ams", true],
       ["b", "fra", false],
+    ]);
+  });
+});
+
+describe("allow: a parent limits the apps of a nested project", () => {
+  it("refuses an app outside allow.apps or allow.orgs with an error naming the rule; the rest evaluate", async () => {
+    const files = {
+      "project.yaml": "project: root\n",
+      "pay/project.yaml": 'project: pay\nallow:\n  apps: "payments-*"\n  orgs: [acme-payments]\n',
+      "pay/api/app.yaml": "app: payments-api\norg: acme-payments\nprimary_region: ams\n",
+      "pay/web/app.yaml": "app: shop-web\norg: acme-payments\nprimary_region: ams\n",
+      "pay/db/app.yaml": "app: payments-db\norg: acme\nprimary_region: ams\n",
+      // A project below cannot widen the rule it inherits.
+      "pay/sub/project.yaml": 'project: sub\nallow:\n  apps: "*"\n',
+      "pay/sub/x/app.yaml": "app: other-x\norg: acme-payments\nprimary_region: ams\n",
+    };
+    const result = await evaluateTree(tree(files), options);
+    expect(result.apps.map((a) => a.name)).toEqual(["payments-api"]);
+    expect(result.errors.map((e) => `${e.file}:${e.line} ${e.message}`).sort()).toEqual([
+      "pay/db/app.yaml:1 app payments-db is in org acme, outside what pay/project.yaml:3 allows: allow.orgs [acme-payments]",
+      'pay/sub/x/app.yaml:1 app other-x is outside what pay/project.yaml:3 allows: allow.apps "payments-*"',
+      'pay/web/app.yaml:1 app shop-web is outside what pay/project.yaml:3 allows: allow.apps "payments-*"',
     ]);
   });
 });

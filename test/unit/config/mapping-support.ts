@@ -16,6 +16,7 @@ export async function desiredFromFixture(name: string): Promise<DesiredApp> {
     secretValues: { APP_TOKEN: "value" },
     releaseId: "rel_1",
     releaseVersion: 7,
+    secretsKey: "mapping-fixture-key",
   });
   // The hash has its own tests; here it would only make every expectation change together.
   return JSON.parse(JSON.stringify(desired).replaceAll(app.hash, "HASH"));

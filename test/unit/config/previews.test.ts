@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { evaluateTree, memoryFileTree, previewApp, previewName } from "../../../src/config";
 
 const options = {
-  secrets: (key: string) => ({ PREVIEW_DB: "preview-db-url", PROD_DB: "prod" })[key],
+  secrets: (key: string) => ({ APP_SECRET_PREVIEW_DB: "preview-db-url", APP_SECRET_PROD_DB: "prod" })[key],
   defaultOrg: "personal",
 };
 const evaluate = (files: Record<string, string>) => evaluateTree(memoryFileTree(files), options);
 const gitApp = (name: string, extra = "") =>
   `app: ${name}\nprimary_region: arn\nsource:\n  type: git\n  repo: https://github.com/acme/${name}\n  ref:\n    branch: main\n` +
-  `secrets:\n  - name: DATABASE_URL\n    env: PROD_DB\nhttp_service:\n  internal_port: 8080\nenv:\n  LOG: info\n  MODE: prod\n${extra}`;
+  `secrets:\n  - name: DATABASE_URL\n    env: APP_SECRET_PROD_DB\nhttp_service:\n  internal_port: 8080\nenv:\n  LOG: info\n  MODE: prod\n${extra}`;
 
 describe("previews in app.yaml", () => {
   it("resolve with defaults and stay out of the app's own hash", async () => {
@@ -41,7 +41,7 @@ describe("previews in app.yaml", () => {
 
   it("derive the preview: own name, PR head commit, one stopped-when-idle machine, only preview secrets", async () => {
     const extra =
-      "previews:\n  enabled: true\n  region: ams\n  env:\n    MODE: preview\n  secrets:\n    - name: DATABASE_URL\n      env: PREVIEW_DB\n  ttl: 36h\n";
+      "previews:\n  enabled: true\n  region: ams\n  env:\n    MODE: preview\n  secrets:\n    - name: DATABASE_URL\n      env: APP_SECRET_PREVIEW_DB\n  ttl: 36h\n";
     const app = (await evaluate({ "app.yaml": gitApp("web", extra) })).apps[0]!;
     const head = "a".repeat(40);
     const preview = previewApp(app, app.previews!, { number: 12, commit: head });
@@ -54,7 +54,7 @@ describe("previews in app.yaml", () => {
       env: { LOG: "info", MODE: "preview" },
       http_service: { internal_port: 8080, auto_stop_machines: "stop", min_machines_running: 0 },
     });
-    expect(preview.secrets).toEqual([{ name: "DATABASE_URL", from: "env", key: "PREVIEW_DB" }]);
+    expect(preview.secrets).toEqual([{ name: "DATABASE_URL", from: "env", key: "APP_SECRET_PREVIEW_DB" }]);
     expect(preview.secretsDigest).not.toBe(app.secretsDigest);
     expect(app.previews!.ttlHours).toBe(36);
     const moved = previewApp(app, app.previews!, { number: 12, commit: "b".repeat(40) });

@@ -28,7 +28,7 @@ async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; he
   const client = createFlyClient({ baseUrl: sim.url, token });
   expect(await ensureApp(client, settings.app, settings.org)).toBe(true);
   const values = builderSecrets(settings, { registryToken: token, ...(gitAuth ? { gitAuth } : {}) });
-  await ensureBuilderSecrets(client, settings, values, {});
+  await ensureBuilderSecrets(client, settings, values, {}, "test-key");
   const tag = `registry.fly.io/web:deployment-${name}`;
   const request = buildMachineRequest(settings, {
     spec,
@@ -118,11 +118,11 @@ describe("simulated BuildKit builds", () => {
     await ensureApp(client, other.app, other.org);
     const values = builderSecrets(other, { registryToken: token });
     const sets = () => sim.requests(other.app).filter((r) => r.operation === "Secrets_update").length;
-    const known = await ensureBuilderSecrets(client, other, values, {});
-    expect(await ensureBuilderSecrets(client, other, values, known)).toEqual(known);
+    const known = await ensureBuilderSecrets(client, other, values, {}, "test-key");
+    expect(await ensureBuilderSecrets(client, other, values, known, "test-key")).toEqual(known);
     expect(sets()).toBe(1);
     expect(JSON.stringify(known)).not.toContain(values.TOWER_REGISTRY_AUTH);
-    await ensureBuilderSecrets(client, other, builderSecrets(other, { registryToken: "rotated" }), known);
+    await ensureBuilderSecrets(client, other, builderSecrets(other, { registryToken: "rotated" }), known, "test-key");
     expect(sets()).toBe(2);
 
     await client.deleteSecret(other.app, "TOWER_REGISTRY_AUTH");
@@ -143,7 +143,7 @@ describe("simulated BuildKit builds", () => {
     expect(progress).toEqual({ state: "exited", exitCode: 1 });
     expect(JSON.stringify(await client.machineEvents(other.app, id, 50))).toContain("TOWER_REGISTRY_AUTH");
     // A recreated builder app lacks the secret although the digest is known: it is set again.
-    await ensureBuilderSecrets(client, other, values, known);
+    await ensureBuilderSecrets(client, other, values, known, "test-key");
     expect(sets()).toBe(3);
   });
 

@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RequestError } from "../../../src/worker/errors";
 import { receiveDelivery } from "../../../src/worker/webhook/receive";
+import { webhookSecrets } from "../../../src/worker/webhook/webhook-secrets";
 
 const SECRET = "unit-secret-0b9d";
-const settings = { secrets: [SECRET], maxBytes: 1 << 20 };
+const settings = { secrets: webhookSecrets({ WEBHOOK_SECRET: SECRET }), maxBytes: 1 << 20 };
 const now = new Date("2026-01-02T03:04:05.000Z");
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8");
 const hmac = (body: string, secret = SECRET) => createHmac("sha256", secret).update(body).digest("hex");
@@ -199,5 +200,70 @@ describe("signature checks before parsing", () => {
         (await refusal(receiveDelivery(req, settings, now))).code,
       );
     }
+  });
+});
+
+describe("one webhook secret per provider or per repo", () => {
+  const gitlabBody = fixture("gitlab-push");
+  const giteaBody = fixture("gitea-push");
+  const GITLAB_TOKEN = "gitlab-token-sent-in-clear";
+  const REPO_SECRET = "per-repo-hmac-key";
+  const split = {
+    secrets: webhookSecrets({
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_SECRETS: JSON.stringify({
+        gitlab: GITLAB_TOKEN,
+        "https://gitlab.example.com/mike/diaspora": REPO_SECRET,
+      }),
+    }),
+    maxBytes: 1 << 20,
+  };
+  const gitea = (body: string, secret: string) =>
+    request(body, { "x-gitea-event": "push", "x-gitea-delivery": "g-1", "x-gitea-signature": hmac(body, secret) });
+  const gitlab = (body: string, token: string) =>
+    request(body, { "x-gitlab-event": "Push Hook", "x-gitlab-token": token, "x-gitlab-event-uuid": "ev-2" });
+
+  it("a GitLab token is not a key for HMAC-signed hosts, and the shared secret no longer covers GitLab", async () => {
+    const other = gitlabBody.replaceAll("mike/diaspora", "mike/other");
+    expect((await receiveDelivery(gitlab(other, GITLAB_TOKEN), split, now)).kind).toBe("push");
+    const forged = await refusal(receiveDelivery(gitea(giteaBody, GITLAB_TOKEN), split, now));
+    expect(forged.code).toBe("bad_signature");
+    expect((await receiveDelivery(gitea(giteaBody, SECRET), split, now)).kind).toBe("push");
+    const shared = await refusal(receiveDelivery(gitlab(other, SECRET), split, now));
+    expect(shared.message).toContain('WEBHOOK_SECRETS["gitlab"]');
+    expect(shared.message).not.toContain(SECRET);
+  });
+
+  it("a repo with its own secret accepts only that secret, not its provider's", async () => {
+    expect((await receiveDelivery(gitlab(gitlabBody, REPO_SECRET), split, now)).kind).toBe("push");
+    const refused = await refusal(receiveDelivery(gitlab(gitlabBody, GITLAB_TOKEN), split, now));
+    expect(refused.message).toContain('WEBHOOK_SECRETS["gitlab.example.com/mike/diaspora"]');
+  });
+});
+
+describe("bounds on what a delivery can grow", () => {
+  it("refuses a Bitbucket push with more ref changes than one push has, and an overlong ref name", async () => {
+    const payload = JSON.parse(fixture("bitbucket-push")) as { push: { changes: unknown[] } };
+    const one = payload.push.changes[0];
+    const big = JSON.stringify({ ...payload, push: { changes: Array.from({ length: 51 }, () => one) } });
+    const headers = (body: string) => ({
+      "x-event-key": "repo:push",
+      "x-request-uuid": "b-big",
+      "x-hub-signature": `sha256=${hmac(body)}`,
+    });
+    const many = await refusal(receiveDelivery(request(big, headers(big)), settings, now));
+    expect(many.code).toBe("invalid_payload");
+    expect(many.message).toMatch(/push\.changes: at most 50 ref changes/);
+
+    const gitlab = fixture("gitlab-push").replace('"ref": "refs/heads/main"', `"ref": "refs/heads/${"x".repeat(300)}"`);
+    const long = await refusal(
+      receiveDelivery(
+        request(gitlab, { "x-gitlab-event": "Push Hook", "x-gitlab-token": SECRET, "x-gitlab-event-uuid": "l" }),
+        settings,
+        now,
+      ),
+    );
+    expect(long.code).toBe("invalid_payload");
+    expect(long.message).toMatch(/at most 255 characters/);
   });
 });

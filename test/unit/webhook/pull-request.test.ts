@@ -3,9 +3,10 @@ import examples from "@octokit/webhooks-examples";
 import { describe, expect, it } from "vitest";
 import { RequestError } from "../../../src/worker/errors";
 import { receiveDelivery } from "../../../src/worker/webhook/receive";
+import { webhookSecrets } from "../../../src/worker/webhook/webhook-secrets";
 
 const SECRET = "unit-secret-pr-77";
-const settings = { secrets: [SECRET], maxBytes: 1 << 20 };
+const settings = { secrets: webhookSecrets({ WEBHOOK_SECRET: SECRET }), maxBytes: 1 << 20 };
 const now = new Date("2026-01-02T03:04:05.000Z");
 type Example = { action: string; number: number; pull_request: { head: { repo: { full_name: string } | null } } };
 const pullExamples = (examples as { name: string; examples: Example[] }[]).find(

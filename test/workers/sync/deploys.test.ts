@@ -121,7 +121,7 @@ describe("cron, admin sync and prune", () => {
     expect(await deployCount(`force-${s}`)).toBe(2);
   });
 
-  it("leaves apps removed from config alone, and destroys them with prune: true", async () => {
+  it("leaves apps removed from config alone, and destroys them with prune: true after a second evaluation", async () => {
     const s = uniqueSuffix();
     const [kept, pruned] = [`kept-${s}`, `pruned-${s}`];
     const config = await newRepo("config");
@@ -139,6 +139,13 @@ describe("cron, admin sync and prune", () => {
     expect((await fly().state(kept)).apps.map((a) => a.name)).toContain(kept);
     const third = await config.commit({ "project.yaml": "project: root\nprune: true\n", "b/app.yaml": null });
     await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
+    await settle(stub);
+    // Prune waits one more full, successful evaluation (a rename must not delete on the first).
+    const pending = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.prune-pending");
+    expect(pending.map((e) => e.data.app)).toEqual([pruned]);
+    expect((await fly().state(pruned)).apps.map((a) => a.name)).toContain(pruned);
+    const fourth = await config.commit({ "README.md": "still no b\n" });
+    await stub.recordPush(pushOf(config, "refs/heads/main", third, fourth));
     await settle(stub);
     const removed = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.removed").map((e) => e.data);
     expect(removed).toEqual([
@@ -182,5 +189,31 @@ describe("app-repo pushes reach Fly", () => {
     await deploysSettled([name]);
     expect(await attempts()).toEqual([c2, c1]);
     expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
+  });
+
+  it("a push is a doorbell: an old commit in the payload deploys what the branch points to; a replay deploys nothing", async () => {
+    const s = uniqueSuffix();
+    const name = `bell-${s}`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
+    // A forged or replayed delivery naming c1 (a rollback by replay) only rings the bell.
+    await stub.recordPush(pushOf(api, "refs/heads/main", c2, c1));
+    await settle(stub);
+    await deploysSettled([name]);
+    const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
+    expect(await attempts()).toEqual([c2, c1]);
+    // The same push under a new delivery id: one ref listing, nothing routed, no deploy.
+    const replay = pushOf(api, "refs/heads/main", c1, c2);
+    await stub.recordPush(replay);
+    await settle(stub);
+    const handled = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === replay.deliveryId);
+    expect(handled.map((e) => e.type)).toEqual(["push.ignored"]);
+    expect(await attempts()).toEqual([c2, c1]);
   });
 });

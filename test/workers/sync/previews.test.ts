@@ -8,6 +8,7 @@ import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, inject, it } from "vitest";
 import type { PullRequestReceived } from "../../../src/durable/contract";
 import { receiveDelivery } from "../../../src/worker/webhook/receive";
+import { webhookSecrets } from "../../../src/worker/webhook/webhook-secrets";
 import { flySimControl } from "../../fly-sim/control";
 import type { FixtureRepo } from "../../support/fixture-repo";
 import { appStub } from "../do-stubs";
@@ -59,7 +60,11 @@ async function pullRequest(repo: FixtureRepo, action: string, number: number, fo
     "x-hub-signature-256": await sign(SECRET, body),
   };
   const request = new Request("https://tower.test/webhook", { method: "POST", body, headers });
-  const received = await receiveDelivery(request, { secrets: [SECRET], maxBytes: 1 << 20 }, new Date());
+  const received = await receiveDelivery(
+    request,
+    { secrets: webhookSecrets({ WEBHOOK_SECRET: SECRET }), maxBytes: 1 << 20 },
+    new Date(),
+  );
   if (received.kind !== "pull-request") throw new Error(`not a pull request: ${JSON.stringify(received)}`);
   return received.pull;
 }

@@ -104,7 +104,9 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     expect((await stub.recordPush(push)).duplicate).toBe(true);
     await settle(stub); // runs the alarm, if one is set; no tick
     const routed = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === push.deliveryId);
-    expect(routed.map((e) => e.type)).toEqual(["push.routed"]);
+    // Handled: Tower listed the ref, found the config at `first` (evaluated already), read nothing.
+    expect(routed.map((e) => e.type)).toEqual(["push.ignored"]);
+    expect((await stub.backlog()).inbox).toBe(0);
   });
 
   it("a broken app.yaml records its error with file:line, keeps that app and still tells the others", async () => {

@@ -65,8 +65,29 @@ describe("ProjectDO decide: config evaluation", () => {
       ["config.evaluated", expect.anything()],
       ["app.removed", { app: "e", prune: false, cause: `push:${sha("d")}` }],
     ]);
-    const pruned = decide(evaluation(sha("d"), five.slice(0, 4), { prune: true }), state);
-    expect(pruned[1]).toMatchObject({ type: "app.removed", data: { app: "e", prune: true } });
+    const pruned = run([evaluation(sha("d"), five.slice(0, 4), { prune: true })], state);
+    expect(pruned.events[1]).toMatchObject({ type: "app.prune-pending", data: { app: "e" } });
+    const confirmed = decide(evaluation(sha("e"), five.slice(0, 4), { prune: true }), pruned.state);
+    expect(confirmed[1]).toMatchObject({ type: "app.removed", data: { app: "e", prune: true } });
+  });
+
+  it("prune waits one full successful evaluation: a rename or an evaluation with errors deletes nothing", () => {
+    const { state } = run([evaluation(sha("c"), five)]);
+    const renamed = five.slice(0, 4);
+    // First tick after the app vanished: nothing is destroyed.
+    const first = run([evaluation(sha("d"), renamed, { prune: true })], state);
+    expect(first.events.filter((e) => e.type === "app.removed")).toEqual([]);
+    // An evaluation with an app error does not confirm it.
+    const error = { file: "apps/a/app.yaml", line: 1, col: 1, message: "bad" };
+    const shaky = decide(evaluation(sha("e"), renamed, { prune: true, errors: [error] }), first.state);
+    expect(shaky.filter((e) => e.type === "app.removed")).toEqual([]);
+    // Back in config before the second evaluation: never destroyed.
+    const back = run(
+      [evaluation(sha("f"), five, { prune: true }), evaluation(sha("g"), five, { prune: true })],
+      first.state,
+    );
+    expect(back.events.filter((e) => e.type === "app.removed")).toEqual([]);
+    expect(back.state.prunePending).toEqual({});
   });
 
   it("does not tell a git app whose ref could not be resolved", () => {
@@ -76,7 +97,10 @@ describe("ProjectDO decide: config evaluation", () => {
 
 describe("ProjectDO decide: pushes", () => {
   const base = () => run([evaluation(sha("c"), five)]).state;
-  const route = (p: ReturnType<typeof push>) => decide({ type: "route-push", push: p, config: CONFIG, at: AT }, base());
+  /** Tower's own listing of the pushed ref; by default it agrees with the payload. */
+  const listing = (p: ReturnType<typeof push>, commit = p.after) => ({ [p.repo]: { [p.ref]: commit } });
+  const route = (p: ReturnType<typeof push>, refs = listing(p)) =>
+    decide({ type: "route-push", push: p, config: CONFIG, refs, at: AT }, base());
 
   it("records a push under its delivery id", () => {
     const p = push("d1", CONFIG.repo, CONFIG.ref, sha("9"));
@@ -93,7 +117,8 @@ describe("ProjectDO decide: pushes", () => {
       base(),
     );
     expect(state.inbox).toHaveLength(1);
-    const routed = run([{ type: "route-push", push: state.inbox[0]!, config: CONFIG, at: AT }], state).state;
+    const refs = listing(state.inbox[0]!);
+    const routed = run([{ type: "route-push", push: state.inbox[0]!, config: CONFIG, refs, at: AT }], state).state;
     expect(routed.inbox).toEqual([]);
     expect(routed.wanted).toEqual({ cause: "push:d1", force: false });
   });
@@ -111,6 +136,46 @@ describe("ProjectDO decide: pushes", () => {
     expect(reason(route(push("d5", "git.test/other/repo", "refs/heads/main", sha("2"))))).toMatch(/not watched/);
     expect(reason(route(push("d6", CONFIG.repo, "refs/heads/dev", sha("2"))))).toMatch(/not followed/);
     expect(reason(route(push("d7", "git.test/acme/api", "refs/heads/main", sha("1"))))).toMatch(/already/);
+  });
+});
+
+describe("ProjectDO decide: a push is a doorbell", () => {
+  const apps = [{ ...gitApp("a", "h-a", "git.test/acme/api"), sourceCommit: sha("2") }];
+  const base = () => run([evaluation(sha("c"), apps)]).state;
+  const route = (p: ReturnType<typeof push>, refs: Record<string, Record<string, string>>) =>
+    decide({ type: "route-push", push: p, config: CONFIG, refs, at: AT }, base());
+
+  it("deploys what Tower listed for the ref, never the payload's after (a replayed old push rolls nothing back)", () => {
+    const replay = push("replayed-under-new-id", "git.test/acme/api", "refs/heads/main", sha("1"));
+    const events = route(replay, { "git.test/acme/api": { "refs/heads/main": sha("3") } });
+    expect(types(events)).toEqual(["push.routed", "app.desired"]);
+    expect(events[1]).toMatchObject({ data: { app: "a", sourceCommit: sha("3") } });
+    expect(JSON.stringify(events)).not.toContain(sha("1"));
+  });
+
+  it("dedups on (repo, ref, resolved commit): a replay of the current state tells nobody", () => {
+    const replay = push("d-new", "git.test/acme/api", "refs/heads/main", sha("9"));
+    const events = route(replay, { "git.test/acme/api": { "refs/heads/main": sha("2") } });
+    expect(events).toMatchObject([{ type: "push.ignored", data: { reason: expect.stringMatching(/there already/) } }]);
+  });
+
+  it("a config push whose ref still points at the evaluated commit re-reads nothing", () => {
+    const events = route(push("d-cfg", CONFIG.repo, CONFIG.ref, sha("f")), {
+      [CONFIG.repo]: { [CONFIG.ref]: sha("c") },
+    });
+    expect(types(events)).toEqual(["push.ignored"]);
+    const moved = route(push("d-cfg2", CONFIG.repo, CONFIG.ref, sha("f")), {
+      [CONFIG.repo]: { [CONFIG.ref]: sha("d") },
+    });
+    expect(moved).toMatchObject([{ type: "push.routed", data: { config: true, commit: sha("d") } }]);
+  });
+
+  it("a repo that could not be listed, or lacks the ref, deploys nothing", () => {
+    const p = push("d-x", "git.test/acme/api", "refs/heads/main", sha("5"));
+    expect(route(p, {})).toMatchObject([
+      { type: "push.ignored", data: { reason: expect.stringMatching(/could not be listed/) } },
+    ]);
+    expect(route(p, { "git.test/acme/api": {} })).toMatchObject([{ type: "push.ignored" }]);
   });
 });
 

@@ -50,7 +50,7 @@ describe("AppDO without Fly work", () => {
     const stub = appStub(env, name);
     const app = resolvedApp(name, {
       secrets: [
-        { name: "DATABASE_URL", from: "env", key: "TOWER_TEST_MISSING_DB" },
+        { name: "DATABASE_URL", from: "env", key: "APP_SECRET_MISSING_DB" },
         { name: "TOKEN", from: "raw", value: "raw-secret-value-123" },
       ],
     });
@@ -59,7 +59,7 @@ describe("AppDO without Fly work", () => {
     const [deploy] = (await stub.deploys({ limit: 1 })).items;
     const detail = await stub.deploy(deploy!.id);
     expect(detail?.error).toBe(
-      "resolve-secrets: secrets not set in the Worker env: DATABASE_URL (env TOWER_TEST_MISSING_DB)",
+      "resolve-secrets: secrets not set in the Worker env: DATABASE_URL (env APP_SECRET_MISSING_DB)",
     );
     const everything = JSON.stringify([await eventsOf(stub), detail, await stub.summary()]);
     expect(everything).not.toContain("raw-secret-value-123");

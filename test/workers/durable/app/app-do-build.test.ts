@@ -100,7 +100,7 @@ describe("AppDO builds images on Fly", () => {
     await sim.addExitRule({ command: `registry.fly.io/${name}:`, exitCode: 0, runMs: 600_000 });
     const stub = appStub(env, name);
     await stub.desire(notice(app, "k1", commit));
-    const summary = await settle(stub, 400);
+    const summary = await settle(stub);
     expect(summary).toMatchObject({ status: "failed", deployed: { configHash: null } });
     const [started] = await ofType(stub, "build.started");
     const [failed] = await ofType(stub, "build.failed");

@@ -14,7 +14,7 @@ describe("AppDO and Fly's answers", () => {
     await sim.addForeignApp(name, "someone-else");
     const stub = appStub(env, name);
     await stub.desire(notice(resolvedApp(name), "k1"));
-    const summary = await settle(stub, 20);
+    const summary = await settle(stub, 2_000);
     expect(summary).toMatchObject({ status: "failed", lastDeploy: { outcome: "failed" } });
     const failed = (await eventsOf(stub)).find((e) => e.type === "deploy.failed");
     expect(failed?.data).toMatchObject({

@@ -26,14 +26,20 @@ export function notice(app: ResolvedApp, key: string, sourceCommit: string | nul
 
 type AppStub = DurableObjectStub<import("../../../../src/durable/app-do").AppDO>;
 
-/** Runs alarms until the app is neither deploying nor waiting to (or `max` slices pass). */
-export async function settle(stub: AppStub, max = 200): Promise<AppSummary | null> {
-  for (let slice = 0; slice < max; slice++) {
+/**
+ * Runs alarms until the app is neither deploying nor waiting to, for up to `timeoutMs`. Bounded by
+ * time, not by a count of alarms: an alarm run before the time a step asked for (Fly's Retry-After,
+ * a backoff, stored as the journal's `notBefore`) does nothing, so a count would run out early.
+ */
+export async function settle(stub: AppStub, timeoutMs = 60_000): Promise<AppSummary | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     const summary = await stub.summary();
     if (summary && summary.status !== "deploying" && summary.status !== "pending") return summary;
-    if (!(await runDurableObjectAlarm(stub))) await new Promise((resolve) => setTimeout(resolve, 20));
+    await runDurableObjectAlarm(stub);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`app did not settle within ${max} slices: ${JSON.stringify(await stub.summary())}`);
+  throw new Error(`app did not settle within ${timeoutMs} ms: ${JSON.stringify(await stub.summary())}`);
 }
 
 /** The log through RPC. Typed by hand: RPC typing turns `Record<string, unknown>` data into never. */
