@@ -14,6 +14,7 @@ export { describePolicy, type ImagePolicy, POLICY_LIMITS, readImagePolicy } from
 export { jsonSchemas } from "./json-schema";
 export { memoryFileTree } from "./memory-file-tree";
 export { deepMerge } from "./merge";
+export { type PullRequestHead, previewApp, previewName } from "./preview-app";
 export { readProjectFile } from "./project-file";
 export { DEFAULT_REF } from "./resolve-app";
 export type * from "./resolved-app";

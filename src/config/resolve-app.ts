@@ -6,7 +6,7 @@ import { appHash } from "./hash";
 import { readImagePolicy } from "./image-policy";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
-import type { AppSource, Diagnostic, GitRefSpec, ResolvedApp } from "./resolved-app";
+import type { AppSource, Diagnostic, GitRefSpec, PreviewSettings, ResolvedApp } from "./resolved-app";
 import { type AppSecretPolicy, appSecretPolicy, refusedAppSecret } from "./secret-policy";
 import { resolveSecrets, secretRefs } from "./secrets";
 
@@ -74,6 +74,9 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
   // How Tower watches the app, not what it deploys: kept out of the config and its hash.
   const selfHeal = isPlainObject(cfg.sync) && cfg.sync.self_heal === true;
   delete cfg.sync;
+  // Previews shape other apps (one per pull request), not this one: kept out of its config and hash.
+  const previews = isPlainObject(cfg.previews) && cfg.previews.enabled === true ? previewSettings(cfg.previews) : null;
+  delete cfg.previews;
   const policy = options.secretPolicy ?? appSecretPolicy({});
   const refused = new Set<string>();
   secrets.forEach((ref, i) => {
@@ -96,6 +99,22 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     const key = ref.from === "env" ? ref.key : m;
     note(options.missingSecrets ?? "error", ["secrets", i], `secret ${m}: environment variable ${key} is not set`);
   }
+  if (previews && source && source.type !== "git")
+    note("error", ["previews", "enabled"], `previews need a git source (this app's source is ${source.type})`);
+  if (previews) {
+    // The same policy as the app's own secrets: a refused variable is never read.
+    const resolved = resolveSecrets({ secrets: previews.secrets }, lookup);
+    previews.secretsDigest = secretsDigest(resolved.values, options.secretsKey ?? processSecretsKey());
+    const missingPreview = resolved.missing;
+    for (const m of missingPreview) {
+      const i = previews.secrets.findIndex((s) => s.name === m);
+      note(
+        options.missingSecrets ?? "error",
+        ["previews", "secrets", i],
+        `preview secret ${m}: its environment variable is not set`,
+      );
+    }
+  }
   if (diagnostics.some((d) => d.severity === "error") || !source) return { diagnostics };
   const org = typeof cfg.org === "string" ? cfg.org : options.defaultOrg;
   const partial = {
@@ -110,8 +129,36 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
     secrets,
     secretsDigest: secretsDigest(values, options.secretsKey ?? processSecretsKey()),
   };
-  const app: ResolvedApp = { ...partial, hash: appHash(partial), ...(selfHeal ? { selfHeal } : {}) };
+  const app: ResolvedApp = {
+    ...partial,
+    hash: appHash(partial),
+    ...(selfHeal ? { selfHeal } : {}),
+    ...(previews ? { previews } : {}),
+  };
   return { app, diagnostics };
+}
+
+const HOURS_PER_DAY = 24;
+
+function previewSettings(section: PlainObject): PreviewSettings {
+  const ttl = section.ttl ?? 7;
+  const ttlHours =
+    typeof ttl === "number"
+      ? ttl * HOURS_PER_DAY
+      : Number.parseInt(String(ttl), 10) * (String(ttl).endsWith("d") ? HOURS_PER_DAY : 1);
+  const optional = <K extends "org" | "region" | "machines" | "env">(key: K) =>
+    section[key] === undefined ? {} : ({ [key]: section[key] } as Pick<PreviewSettings, K>);
+  return {
+    name: typeof section.name === "string" ? section.name : "<app>-pr-<number>",
+    ...optional("org"),
+    ...optional("region"),
+    ...optional("machines"),
+    ...optional("env"),
+    secrets: secretRefs(section.secrets),
+    secretsDigest: "",
+    ttlHours,
+    forks: section.forks === true,
+  };
 }
 
 function placeSource(

@@ -26,8 +26,28 @@ export interface ResolvedApp {
   hash: string;
   /** `sync.self_heal`: each cron tick checks Fly for drift and re-applies. Not part of `hash`. */
   selfHeal?: boolean;
+  /** `previews` when enabled (git sources only): how pull requests get their own app. Not part of `hash`. */
+  previews?: PreviewSettings;
   /** Who hears about this app's deploys (commit statuses, `notify:` targets). Not part of `hash`. */
   feedback?: Feedback;
+}
+
+/** An app's `previews` section, resolved: defaults filled, secrets as references. */
+export interface PreviewSettings {
+  /** Name template with `<app>` and `<number>`. */
+  name: string;
+  org?: string;
+  region?: string;
+  machines?: Record<string, unknown>;
+  env?: Record<string, string | number | boolean>;
+  /** Only these reach a preview; the app's own secrets never do. */
+  secrets: SecretRef[];
+  /** Digest of the preview secrets' values at evaluation time. */
+  secretsDigest: string;
+  /** Destroy a preview after this many hours without a push. */
+  ttlHours: number;
+  /** Preview pull requests whose head lives in another repository. */
+  forks: boolean;
 }
 
 /**

@@ -27,6 +27,25 @@ export interface PushReceived {
   receivedAt: string;
 }
 
+/**
+ * A pull request opened, updated or closed, as the host told it. A hint only: Tower lists
+ * `refs/pull/<number>/head` itself before it deploys, so a forged payload cannot pick the commit.
+ */
+export interface PullRequestReceived {
+  provider: PushReceived["provider"];
+  deliveryId: string;
+  /** The base repo's key, `host/owner/name`: where the pull request is. */
+  repo: string;
+  number: number;
+  /** opened/reopened/synchronize → `open`; closed (merged or not) → `close`. */
+  action: "open" | "close";
+  /** The head branch lives in another repository. */
+  fork: boolean;
+  /** The head commit the payload names (not trusted; see above). */
+  headHint: string;
+  receivedAt: string;
+}
+
 export interface RecordPushResult {
   duplicate: boolean;
   /** Position of the push in the ProjectDO log. */
@@ -50,6 +69,8 @@ export interface AppSummary {
   failure: AppFailure | null;
   /** Set after a rollback: syncs leave the app on this release until a new commit or an unpin. */
   pin: AppPin | null;
+  /** Set on a pull request's preview app: the app it previews, the pull request, its head. */
+  preview?: { app: string; number: number; head: string };
 }
 
 export interface AppFailure {
@@ -175,6 +196,7 @@ export interface ForceSyncRequest {
 
 /** What a ProjectDO still owes: pushes to route, a delivery waiting for its retry, the next alarm. */
 export interface ProjectBacklog {
+  /** Pushes and pull request events recorded and not yet routed. */
   inbox: number;
   deliveryRetry: { attempts: number } | null;
   /** The latest repeat of the logged config failure (repeats move this, not the log). */
@@ -186,6 +208,8 @@ export interface ProjectBacklog {
 export interface ProjectRpc {
   /** Appends a push to the inbox (idempotent on deliveryId) and schedules the work; returns at once. */
   recordPush(push: PushReceived): Promise<RecordPushResult>;
+  /** Appends a pull request event (idempotent on deliveryId) and schedules its routing. */
+  recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult>;
   /** Cron tick: list refs of the config repo and the app repos; tell apps whose ref moved. */
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */

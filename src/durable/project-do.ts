@@ -7,6 +7,7 @@ import type {
   ConfigStatus,
   ProjectBacklog,
   ProjectRpc,
+  PullRequestReceived,
   PushReceived,
   RecordPushResult,
   StoredEvent,
@@ -74,6 +75,13 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
+  async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
+    const result = this.core.apply({ type: "record-pull", pull, at: new Date().toISOString() });
+    const waiting = this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId);
+    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
+  }
+
   async tick(now: string): Promise<void> {
     await this.serially(true, now);
   }
@@ -94,7 +102,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   async listApps(): Promise<AppSummary[]> {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    return apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
+    const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
+    const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
+    const shown = previews.map((p) => {
+      const preview = { app: p.of, number: p.number, head: p.head };
+      const summary =
+        readSummary(this.core.store, p.app)?.summary ?? previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
+      return { ...summary, preview };
+    });
+    return [...listed, ...shown];
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
@@ -136,7 +152,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async backlog(): Promise<ProjectBacklog> {
     await this.running;
     return {
-      inbox: this.core.state.inbox.length,
+      inbox: this.core.state.inbox.length + this.core.state.pulls.length,
       deliveryRetry: readRow(this.core.store, "outbox-retry"),
       configFailure: readRow(this.core.store, "config-failure"),
       alarmAt: await this.ctx.storage.getAlarm(),
@@ -175,6 +191,12 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
+}
+
+/** A preview before its AppDO has anything to say. */
+function previewView(name: string, org: string): AppSummary {
+  const none = { configHash: null, sourceCommit: null };
+  return { name, org, status: "pending", desired: none, deployed: none, lastDeploy: null, failure: null, pin: null };
 }
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */

@@ -21,6 +21,7 @@ export const DOCS = [
   "docs/api.md",
   "docs/migrating-from-flycd.md",
   "docs/feedback.md",
+  "docs/previews.md",
   "docs/cli.md",
 ];
 

@@ -19,6 +19,8 @@ export interface FixtureRepo {
   /** An annotated tag (a tag object) on `target` (default main); returns the tag object's id. */
   annotatedTag(name: string, message: string, target?: string): Promise<string>;
   deleteRef(ref: string): Promise<void>;
+  /** Points any full ref (`refs/pull/7/head`, as GitHub keeps them) at `target`. */
+  setRef(ref: string, target: string): Promise<void>;
   refs(): Promise<Record<string, string>>;
   /** `git cat-file -p`: a commit's raw text (`<sha>`) or a file (`<rev>:<path>`). */
   cat(spec: string): Promise<string>;
@@ -75,6 +77,9 @@ export async function createRepo(
     },
     async deleteRef(ref) {
       await call("ref", { ref, target: null });
+    },
+    async setRef(ref, target) {
+      await call("ref", { ref, target });
     },
     async refs() {
       return (await call("refs")) as Record<string, string>;

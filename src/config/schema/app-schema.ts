@@ -23,6 +23,30 @@ const machines = z.strictObject({
   cpu_type: z.enum(["shared", "performance"]).optional(),
 });
 
+/** `previews`: one Fly app per pull request of the app's git source (see docs/previews.md). */
+const previews = z.strictObject({
+  enabled: z.boolean(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9<>-]+$/, "a preview name template is a-z, 0-9, - and the placeholders <app> and <number>")
+    .refine((t) => t.includes("<number>"), "a preview name template must contain <number>")
+    .describe("template of the preview app's name; default <app>-pr-<number>, shortened with a hash past 63")
+    .optional(),
+  org: z.string().min(1).optional(),
+  region: region.optional(),
+  machines: machines.describe("overrides for previews; default one machine").optional(),
+  env: z.record(z.string(), envValue).describe("env overrides for previews").optional(),
+  secrets: z.array(secret).describe("the preview's secrets: only these, never the app's").optional(),
+  ttl: z
+    .union([positiveInt, z.string().regex(/^\d+(d|h)$/, 'a ttl in days or hours, e.g. "7d" or "36h"')])
+    .describe('destroy a preview after this long without a push (days, or "36h"); default 7d')
+    .optional(),
+  forks: z
+    .boolean()
+    .describe("also preview pull requests from forks (their code gets the preview's secrets)")
+    .optional(),
+});
+
 const ip = z.strictObject({
   v: z.enum(["v4", "v6"]),
   Private: z.boolean().optional(),
@@ -90,6 +114,7 @@ export const appSchema = z.strictObject({
     })
     .describe("Tower's sync settings for the app; set it in a project's common.app_defaults for all its apps")
     .optional(),
+  previews: previews.describe("preview apps for pull requests (git sources only)").optional(),
   network: z.strictObject({ auto_prune_ips: z.boolean().optional(), ips: z.array(ip).optional() }).optional(),
   // flycd merged the source repo's own fly.toml in; Tower reads config from the config repo only.
   merge_cfg: z

@@ -3,9 +3,10 @@
  * everything read from git or config evaluation arrive inside the command.
  */
 import type { Diagnostic } from "../../config/resolved-app";
-import type { PushReceived } from "../contract";
+import type { PullRequestReceived, PushReceived } from "../contract";
 import { type ImageEvent, imageEventKey } from "../images/events";
 import { type AppEntry, type DecidedEvent, event } from "./events";
+import { previewTick, routePull } from "./previews";
 import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
 import type { ProjectState } from "./state";
 
@@ -47,6 +48,11 @@ export type ProjectCommand =
       at: string;
     }
   | { type: "record-refs"; refs: RefListings; cause: string; at: string }
+  | { type: "record-pull"; pull: PullRequestReceived; at: string }
+  /** `head`: what Tower listed at `refs/pull/<n>/head` (null: not there). */
+  | { type: "route-pull"; pull: PullRequestReceived; head: string | null; at: string }
+  /** Cron: previews whose head moved or whose ttl ran out; `refs` has their `refs/pull/<n>/head`. */
+  | { type: "check-previews"; refs: RefListings; cause: string; at: string }
   | { type: "record-image"; event: ImageEvent; at: string }
   | { type: "record-undelivered"; key: string; lane: string; reason: string; attempts: number; at: string };
 
@@ -77,6 +83,12 @@ export function decide(command: ProjectCommand, state: ProjectState): DecidedEve
       return evaluation(command, state);
     case "record-refs":
       return movedRefs(command.refs, command.cause, state, at);
+    case "record-pull":
+      return [event({ type: "pull.received", data: { pull: command.pull } }, at, `pull:${command.pull.deliveryId}`)];
+    case "route-pull":
+      return routePull(command.pull, command.head, state, at);
+    case "check-previews":
+      return previewTick(state, command.refs, command.cause, at);
     case "record-undelivered": {
       const { lane, reason, attempts } = command;
       return [event({ type: "feedback.undelivered", data: { lane, reason, attempts } }, at, command.key)];

@@ -4,7 +4,7 @@
  * secret value ever enters one (apps are named by their hash, never their resolved secrets).
  */
 import type { AppSource, Diagnostic } from "../../config/resolved-app";
-import type { PushReceived } from "../contract";
+import type { PullRequestReceived, PushReceived } from "../contract";
 import { type Decided, eventBuilder } from "../event-sourced";
 import type { ImageEvent } from "../images/events";
 
@@ -21,6 +21,20 @@ export interface AppEntry {
   sourceTree?: string;
   /** `sync.self_heal`: each cron tick asks its AppDO for a drift check. Absent: off. */
   selfHeal?: boolean;
+  /** `previews` when enabled: what routing pull requests needs (the rest stays in the resolved row). */
+  previews?: { forks: boolean; ttlHours: number; name: string };
+}
+
+/** A preview app Tower created for a pull request: only these are ever destroyed as previews. */
+export interface PreviewEntry {
+  /** The preview app's name. */
+  app: string;
+  /** The app whose `previews` it follows. */
+  of: string;
+  repo: string;
+  number: number;
+  head: string;
+  ttlHours: number;
 }
 
 export type ProjectEvent =
@@ -55,6 +69,11 @@ export type ProjectEvent =
       data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
+  | { type: "pull.received"; data: { pull: PullRequestReceived } }
+  | { type: "pull.ignored"; data: { deliveryId: string; repo: string; number: number; reason: string } }
+  | { type: "pull.routed"; data: { deliveryId: string; repo: string; number: number; previews: string[] } }
+  | { type: "preview.desired"; data: PreviewEntry & { cause: string } }
+  | { type: "preview.closed"; data: { app: string; of: string; number: number; reason: string; cause: string } }
   /** Gone from a prunable evaluation: destroyed only if the next full successful one lacks it too. */
   | { type: "app.prune-pending"; data: { app: string; cause: string } }
   /** Image automation's changes: a pin committed, an override deployed, a pin it could not write. */
@@ -78,6 +97,11 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "config.failed": 1,
   "app.desired": 1,
   "app.removed": 1,
+  "pull.received": 1,
+  "pull.ignored": 1,
+  "pull.routed": 1,
+  "preview.desired": 1,
+  "preview.closed": 1,
   "app.prune-pending": 1,
   "image.committed": 1,
   "image.overridden": 1,

@@ -58,6 +58,19 @@ export function evolve(
     }
     case "app.prune-pending":
       return { ...s, prunePending: { ...s.prunePending, [e.data.app]: e.data.cause } };
+    case "pull.received":
+      return { ...s, pulls: [...s.pulls, e.data.pull] };
+    case "pull.ignored":
+    case "pull.routed":
+      return { ...s, pulls: s.pulls.filter((p) => p.deliveryId !== e.data.deliveryId) };
+    case "preview.desired": {
+      const { cause: _cause, ...entry } = e.data;
+      return { ...s, previews: { ...s.previews, [entry.app]: { ...entry, at: stored.at } } };
+    }
+    case "preview.closed": {
+      const { [e.data.app]: _gone, ...previews } = s.previews;
+      return { ...s, previews };
+    }
     case "feedback.undelivered":
       return s;
     default:

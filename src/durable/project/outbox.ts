@@ -3,6 +3,7 @@
  * AppDOs. The log is the outbox: a cursor in the state table marks what was delivered, and the
  * AppDO's `desire` is idempotent on the notice key, so a delivery repeated after a crash is safe.
  */
+import { previewApp } from "../../config/preview-app";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import type { ProjectEvent } from "./events";
@@ -19,6 +20,7 @@ export function retryDelay(attempts: number): number {
 
 type Notice =
   | { kind: "desire"; app: string; sourceCommit: string | null; cause: string; key: string; force: boolean }
+  | { kind: "preview"; app: string; of: string; number: number; head: string; cause: string; key: string }
   | { kind: "destroy"; app: string; cause: string }
   | { kind: "forget"; app: string };
 
@@ -30,6 +32,11 @@ export function pendingNotices(events: Iterable<ProjectEvent & { key: string }>)
       const before = latest.get(e.data.app);
       const force = e.data.force || (before?.kind === "desire" && before.force);
       latest.set(e.data.app, { kind: "desire", ...e.data, key: e.key, force });
+    } else if (e.type === "preview.desired") {
+      const { app, of, number, head, cause } = e.data;
+      latest.set(app, { kind: "preview", app, of, number, head, cause, key: e.key });
+    } else if (e.type === "preview.closed") {
+      latest.set(e.data.app, { kind: "destroy", app: e.data.app, cause: e.data.cause });
     } else if (e.type === "app.removed") {
       const { app, cause } = e.data;
       latest.set(app, e.data.prune ? { kind: "destroy", app, cause } : { kind: "forget", app });
@@ -93,6 +100,14 @@ async function deliverPending(
 async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, config: ConfigCommit) {
   if (notice.kind === "forget") return;
   if (notice.kind === "destroy") return ports.destroy(notice.app, notice.cause);
+  if (notice.kind === "preview") {
+    // Derived from the app's row as config resolves it now: a redelivery sends the same app.
+    const of = readResolved(store, notice.of);
+    if (!of?.previews) return;
+    const app = previewApp(of, of.previews, { number: notice.number, commit: notice.head });
+    await ports.desire({ app, sourceCommit: notice.head, cause: notice.cause, key: notice.key });
+    return;
+  }
   const app = readResolved(store, notice.app);
   if (!app) return;
   const { sourceCommit, cause, key, force } = notice;

@@ -13,8 +13,9 @@ import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
+import { previewingApps, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
-import { configRefName, type WatchedRepo } from "./repo-index";
+import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
 import {
   configMoved,
@@ -106,6 +107,8 @@ export class ProjectCore {
       writeRow(this.store, "tick", null);
       moved = configMoved(this.state, refs, target);
     }
+    await this.routePulls(now);
+    if (tick) await this.checkPreviews(now);
     const wanted = this.state.wanted;
     if (wanted || moved || evaluationPending(this.state))
       await this.readConfig(
@@ -161,6 +164,42 @@ export class ProjectCore {
     };
   }
 
+  /**
+   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
+   */
+  private async routePulls(now: () => string): Promise<void> {
+    for (const pull of [...this.state.pulls]) {
+      const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
+      let head: string | null = null;
+      if (source && pull.action === "open") {
+        try {
+          const ref = pullHeadRef(pull.number);
+          head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
+        } catch {
+          continue;
+        }
+      }
+      this.apply({ type: "route-pull", pull, head, at: now() });
+    }
+  }
+
+  /** Cron catch-up for previews: one ref listing per repo with live previews. */
+  private async checkPreviews(now: () => string): Promise<void> {
+    const previews = Object.values(this.state.previews);
+    if (previews.length === 0) return;
+    const repos = new Map<string, WatchedRepo>();
+    for (const preview of previews) {
+      const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
+      if (!source) continue;
+      const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
+      repo.refs.push(pullHeadRef(preview.number));
+      repos.set(preview.repo, repo);
+    }
+    const at = now();
+    this.apply({ type: "check-previews", refs: await this.listAll(repos), cause: `tick:${at}`, at });
+  }
+
   /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
   private async checkDrift(): Promise<void> {
     await mapLimit(selfHealing(this.state), PARALLEL, async (name) => {
@@ -209,7 +248,10 @@ export class ProjectCore {
       const heal = app.selfHeal ? { selfHeal: true } : {};
       // The hash is of what deploys (a write_back: false override included); the source stays git's.
       const hash = this.images.effective(app).hash;
-      return { name: app.name, org: app.org, hash, file: app.file, source: app.source, ...version, ...heal };
+      const p = app.previews;
+      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
+      const { name, org, file, source } = app;
+      return { name, org, hash, file, source, ...version, ...heal, ...previews };
     });
     for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;

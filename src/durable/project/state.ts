@@ -1,7 +1,7 @@
 /** The ProjectDO's projection of its log: what config says, and what is still to be done. */
 import type { Diagnostic } from "../../config/resolved-app";
-import type { PushReceived } from "../contract";
-import type { AppEntry } from "./events";
+import type { PullRequestReceived, PushReceived } from "../contract";
+import type { AppEntry, PreviewEntry } from "./events";
 
 export type KnownApp = AppEntry;
 
@@ -18,6 +18,10 @@ export interface ProjectState {
   apps: Record<string, KnownApp>;
   /** Pushes recorded and not yet routed, by delivery id, oldest first. */
   inbox: PushReceived[];
+  /** Pull request events recorded and not yet routed, oldest first. */
+  pulls: PullRequestReceived[];
+  /** Live previews by preview app name, with the time of their last deploy (for `ttl`). */
+  previews: Record<string, PreviewEntry & { at: string }>;
   /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
   lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
   /**
@@ -35,6 +39,8 @@ export function initialState(): ProjectState {
     config: { commit: null, lastEvaluation: null, errors: [] },
     apps: {},
     inbox: [],
+    pulls: [],
+    previews: {},
     lastFailure: null,
     prunePending: {},
     wanted: null,

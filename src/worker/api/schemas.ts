@@ -89,6 +89,10 @@ export const AppSummarySchema = z
       })
       .nullable(),
     pin: AppPinSchema.nullable(),
+    preview: z
+      .strictObject({ app: z.string(), number: z.number().int(), head: z.string() })
+      .describe("a pull request's preview app: the app it previews, the pull request number, its head commit")
+      .optional(),
   })
   .openapi("AppSummary");
 

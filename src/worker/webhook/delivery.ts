@@ -1,5 +1,5 @@
 /** What every git host's webhook boils down to, before and after its signature is checked. */
-import type { PushReceived } from "../../durable/contract";
+import type { PullRequestReceived, PushReceived } from "../../durable/contract";
 
 export type ProviderName = PushReceived["provider"];
 
@@ -21,8 +21,12 @@ export interface Delivery {
 /** One ref update, host-neutral; the route adds provider, delivery id and the time. */
 export type PushFields = Pick<PushReceived, "repo" | "ref" | "before" | "after" | "deleted">;
 
+/** A pull request event, host-neutral; the route adds provider, delivery id and the time. */
+export type PullFields = Pick<PullRequestReceived, "repo" | "number" | "action" | "fork" | "headHint">;
+
 export type Interpretation =
   | { kind: "ping" }
+  | { kind: "pull-request"; pull: PullFields }
   | { kind: "ignored"; reason: string }
   | { kind: "push"; pushes: PushFields[] };
 

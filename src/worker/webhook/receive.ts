@@ -2,7 +2,7 @@
  * A webhook delivery from request to pushes, in the order that cannot be fooled: size limit →
  * signature → parse. Nothing here touches storage; the route records what comes out.
  */
-import type { PushReceived } from "../../durable/contract";
+import type { PullRequestReceived, PushReceived } from "../../durable/contract";
 import { RequestError } from "../errors";
 import type { Provider } from "./delivery";
 import { identify } from "./providers";
@@ -19,7 +19,8 @@ export interface WebhookSettings {
 export type Received =
   | { kind: "ping"; provider: PushReceived["provider"] }
   | { kind: "ignored"; provider: PushReceived["provider"]; reason: string }
-  | { kind: "push"; provider: PushReceived["provider"]; pushes: PushReceived[] };
+  | { kind: "push"; provider: PushReceived["provider"]; pushes: PushReceived[] }
+  | { kind: "pull-request"; provider: PushReceived["provider"]; pull: PullRequestReceived };
 
 export async function receiveDelivery(request: Request, settings: WebhookSettings, now: Date): Promise<Received> {
   const body = await readBodyWithin(request, settings.maxBytes);
@@ -53,13 +54,25 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
           "bad_signature",
           `the delivery names ${push.repo}, which ${chosen.setting} does not cover`,
         );
-  if (meaning.kind !== "push") return { ...meaning, provider: provider.name };
+  if (
+    meaning.kind === "pull-request" &&
+    secretsFor(settings.secrets, provider.name, meaning.pull.repo).setting !== chosen.setting
+  )
+    throw new RequestError(
+      "bad_signature",
+      `the delivery names ${meaning.pull.repo}, which ${chosen.setting} does not cover`,
+    );
+  if (meaning.kind === "ping" || meaning.kind === "ignored") return { ...meaning, provider: provider.name };
   const deliveryId = delivery.deliveryId?.trim() || (await provider.fallbackDeliveryId?.(request.headers, body));
   if (!deliveryId) {
     throw new RequestError("missing_delivery_id", `${provider.name} push without a delivery id header`);
   }
   if (deliveryId.length > 200) throw new RequestError("missing_delivery_id", "delivery id header is too long");
   const receivedAt = now.toISOString();
+  if (meaning.kind === "pull-request") {
+    const pull = { provider: provider.name, deliveryId, ...meaning.pull, receivedAt };
+    return { kind: "pull-request", provider: provider.name, pull };
+  }
   const many = meaning.pushes.length > 1;
   const pushes = meaning.pushes.map((push, i) => ({
     provider: provider.name,

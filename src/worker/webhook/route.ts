@@ -4,7 +4,7 @@
  * behind but a counter and one log line naming the reason (never a header value).
  */
 import { Hono } from "hono";
-import type { PushReceived, RecordPushResult } from "../../durable/contract";
+import type { PullRequestReceived, PushReceived, RecordPushResult } from "../../durable/contract";
 import { projectStub } from "../../durable/stubs";
 import type { TowerEnv } from "../../env";
 import { methodNotAllowed, RequestError } from "../errors";
@@ -42,6 +42,11 @@ export function webhookRoutes() {
     }
     if (received.kind === "ping") return c.json({ ok: true, event: "ping" }, 200);
     if (received.kind === "ignored") return c.json({ ignored: received.reason }, 202);
+    if (received.kind === "pull-request") {
+      const result = await recordPull(c.env, received.pull);
+      if (result.duplicate) return c.json({ duplicate: true }, 200);
+      return c.json({ accepted: true, seq: result.seq }, 202);
+    }
     const results = await record(c.env, received.pushes);
     if (results.every((result) => result.duplicate)) return c.json({ duplicate: true }, 200);
     return c.json({ accepted: true, seq: Math.max(...results.map((result) => result.seq)) }, 202);
@@ -60,6 +65,18 @@ async function record(env: TowerEnv, pushes: PushReceived[]): Promise<RecordPush
     throw new RequestError("record_failed", "the push could not be recorded; ask the git host to redeliver it");
   }
   return results;
+}
+
+async function recordPull(env: TowerEnv, pull: PullRequestReceived): Promise<RecordPushResult> {
+  try {
+    return await projectStub(env).recordPullRequest(pull);
+  } catch (err) {
+    console.error(`tower: recording a pull request failed: ${err instanceof Error ? err.name : typeof err}`);
+    throw new RequestError(
+      "record_failed",
+      "the pull request event could not be recorded; ask the git host to redeliver it",
+    );
+  }
 }
 
 function countRefusal(code: string): void {

@@ -117,7 +117,7 @@ describe("POST /webhook refusals", () => {
   it("answers events Tower does not act on 202 with the reason", async () => {
     const res = await send(await github("issues", issues));
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ ignored: 'GitHub event "issues" is not acted on (only push)' });
+    expect(await res.json()).toEqual({ ignored: 'GitHub event "issues" is not acted on (only push and pull_request)' });
   });
 
   it("answers GET /webhook 405", async () => {

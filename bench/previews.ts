@@ -1,0 +1,145 @@
+/**
+ * Preview latency, end to end through `wrangler dev` (real workerd, ProjectDO and AppDOs), the real
+ * git server and the Fly simulator (builds included): the time from a signed GitHub
+ * `pull_request` (opened) webhook to a started machine in the new preview app, side by side with
+ * the time from a push on the app's branch to its redeploy at the new commit (an app that exists).
+ * `--latency MS` adds that much to every Fly call (default 100 ms, as in the sync bench).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import examples from "@octokit/webhooks-examples";
+import { sign } from "@octokit/webhooks-methods";
+import { freePort } from "../scripts/local/ports";
+import { stopGroup } from "../scripts/local/process-group";
+import { startWranglerReady } from "../scripts/local/wrangler";
+import type { AppSummary } from "../src/durable/contract";
+import { startFlySim } from "../test/fly-sim";
+import { flySimControl } from "../test/fly-sim/control";
+import { createRepo } from "../test/support/fixture-repo";
+import { startGitServer } from "../test/support/git-server";
+
+/** The parts of GitHub's example `pull_request` payload this bench rewrites. */
+interface Repo {
+  full_name: string;
+  clone_url?: string;
+}
+interface Example {
+  action: string;
+  number: number;
+  pull_request: { base: { repo: Repo }; head: { sha: string; repo: Repo | null } };
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SECRET = `bench-${crypto.randomUUID()}`;
+const TOKEN = `bench-${crypto.randomUUID()}`;
+const latencyAt = process.argv.indexOf("--latency");
+const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
+
+const git = await startGitServer();
+const sim = await startFlySim({ record: false, rateLimit: false });
+const control = flySimControl(sim.url);
+const web = await createRepo(git.url, "web");
+const c1 = await web.commit({ Dockerfile: "FROM nginx\n" });
+const config = await createRepo(git.url, "config");
+const appYaml = `app: web\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${web.url}\n  ref:\n    branch: main\npreviews:\n  enabled: true\n`;
+await config.commit({ "project.yaml": "project: bench\n", "web/app.yaml": appYaml });
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const vars = {
+  CONFIG_REPO: config.url,
+  CONFIG_REF: "main",
+  CONFIG_PATH: ".",
+  FLY_API_BASE: sim.url,
+  FLY_REGISTRY_BASE: sim.url,
+};
+const wrangler = await startWranglerReady({
+  root: ROOT,
+  dir: mkdtempSync(join(tmpdir(), "tower-bench-previews-")),
+  port,
+  vars,
+  secrets: { FLY_API_TOKEN: "bench", WEBHOOK_SECRET: SECRET, API_TOKEN: TOKEN },
+});
+
+try {
+  await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
+  await until(async () => (await app("web"))?.deployed.sourceCommit === c1, 120_000);
+  sim.faults.set({ latencyMs: LATENCY_MS });
+
+  const c2 = await web.commit({ Dockerfile: "FROM nginx:2\n" }, { branch: "feature", parent: c1 });
+  await web.setRef("refs/pull/1/head", c2);
+  const pr = structuredClone(
+    (examples as unknown as { name: string; examples: Example[] }[])
+      .find((e) => e.name === "pull_request")!
+      .examples.find((e) => e.action === "opened")!,
+  );
+  pr.number = 1;
+  pr.pull_request.base.repo = { ...pr.pull_request.base.repo, full_name: `acme/${web.name}`, clone_url: web.url };
+  pr.pull_request.head = { ...pr.pull_request.head, sha: c2, repo: pr.pull_request.base.repo };
+  let t = performance.now();
+  await deliver("pull_request", pr);
+  await until(
+    async () => (await control.state("web-pr-1")).machines.some((m) => m.app === "web-pr-1" && m.state === "started"),
+    120_000,
+  );
+  const previewMs = performance.now() - t;
+
+  const c3 = await web.commit({ Dockerfile: "FROM nginx:3\n" }, { parent: c1 });
+  t = performance.now();
+  await deliver("push", {
+    ref: "refs/heads/main",
+    before: c1,
+    after: c3,
+    deleted: false,
+    repository: { clone_url: web.url },
+  });
+  await until(async () => (await app("web"))?.deployed.sourceCommit === c3, 120_000);
+  const pushMs = performance.now() - t;
+  const ratio = previewMs / pushMs;
+  console.log(`PR opened → started preview machine (new app, build, deploy): ${previewMs.toFixed(0)} ms`);
+  console.log(`push on main → app redeployed at the new commit (build, deploy):  ${pushMs.toFixed(0)} ms`);
+  console.log(`preview / push: ${ratio.toFixed(2)} (Fly calls +${LATENCY_MS} ms each)`);
+  console.log(
+    JSON.stringify({
+      bench: "previews",
+      preview_ms: Math.round(previewMs),
+      push_redeploy_ms: Math.round(pushMs),
+      ratio: Number(ratio.toFixed(2)),
+      fly_latency_ms: LATENCY_MS,
+    }),
+  );
+} finally {
+  await stopGroup(wrangler.pid!);
+  await sim.close();
+  await git.close();
+}
+
+async function deliver(event: string, payload: unknown) {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${base}/webhook`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": crypto.randomUUID(),
+      "x-hub-signature-256": await sign(SECRET, body),
+    },
+  });
+  if (res.status !== 202) throw new Error(`webhook ${event}: ${res.status} ${await res.text()}`);
+}
+
+async function app(name: string): Promise<AppSummary | null> {
+  const res = await fetch(`${base}/api/apps/${name}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return res.ok ? ((await res.json()) as AppSummary) : null;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Preview decisions, pure: which apps a pull request previews, when a preview is (re)deployed and
+ * when it is destroyed. The ProjectDO owns them (a preview's lifecycle spans apps); the head commit
+ * always comes from Tower's own ref listing, never from the payload.
+ */
+import { previewName } from "../../config/preview-app";
+import type { PullRequestReceived } from "../contract";
+import { type DecidedEvent, event } from "./events";
+import { gitSource } from "./repo-index";
+import type { KnownApp, ProjectState } from "./state";
+
+/** The ref GitHub (and Gitea/Forgejo) keep at a pull request's head, in the base repository. */
+export function pullHeadRef(number: number): string {
+  return `refs/pull/${number}/head`;
+}
+
+/** Apps that preview pull requests of `repo`, sorted by name. */
+export function previewingApps(state: ProjectState, repo: string): KnownApp[] {
+  return Object.values(state.apps)
+    .filter((app) => app.previews && gitSource(app)?.repo === repo)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A pull request event routed: `head` is what `refs/pull/<n>/head` points at now (null: the host
+ * does not have it). Opened/updated → each previewing app's preview deployed at `head`; closed →
+ * the previews of that pull request closed.
+ */
+export function routePull(pull: PullRequestReceived, head: string | null, state: ProjectState, at: string) {
+  const ignore = (reason: string): DecidedEvent[] => [
+    event(
+      { type: "pull.ignored", data: { deliveryId: pull.deliveryId, repo: pull.repo, number: pull.number, reason } },
+      at,
+      `pull-ignored:${pull.deliveryId}`,
+    ),
+  ];
+  const cause = `pull:${pull.deliveryId}`;
+  const apps = previewingApps(state, pull.repo);
+  if (apps.length === 0) return ignore(`no app of ${pull.repo} enables previews`);
+  const open = Object.values(state.previews).filter((p) => p.repo === pull.repo && p.number === pull.number);
+  const routed = (names: string[], events: DecidedEvent[]) => [
+    event(
+      {
+        type: "pull.routed",
+        data: { deliveryId: pull.deliveryId, repo: pull.repo, number: pull.number, previews: names },
+      },
+      at,
+      `pull-routed:${pull.deliveryId}`,
+    ),
+    ...events,
+  ];
+  if (pull.action === "close") {
+    if (open.length === 0) return ignore(`pull request #${pull.number} has no preview`);
+    return routed(
+      open.map((p) => p.app),
+      open.map((p) => closed(p, "pull request closed", cause, at)),
+    );
+  }
+  const allowed = apps.filter((app) => !pull.fork || app.previews!.forks);
+  if (allowed.length === 0)
+    return ignore(
+      `pull request #${pull.number} comes from a fork and previews.forks is off (${apps.map((a) => a.name).join(", ")}): its code would run with the preview's secrets`,
+    );
+  if (head === null) return ignore(`${pullHeadRef(pull.number)} is not on ${pull.repo}: nothing to deploy`);
+  const events = allowed
+    .map((app) => desired(app, pull.repo, pull.number, head, cause, at))
+    .filter((e) => state.previews[e.data.app]?.head !== head);
+  if (events.length === 0) return ignore(`every preview of pull request #${pull.number} is at ${head} already`);
+  return routed(
+    events.map((e) => e.data.app),
+    events,
+  );
+}
+
+/**
+ * Cron catch-up over the live previews: a head that moved (a missed `synchronize`) redeploys; a
+ * preview with no push for its `ttl`, or whose app no longer enables previews, is destroyed.
+ * `refs` holds the listed `refs/pull/<n>/head` per repo; a repo that could not be listed is absent.
+ */
+export function previewTick(
+  state: ProjectState,
+  refs: Record<string, Record<string, string>>,
+  cause: string,
+  at: string,
+): DecidedEvent[] {
+  const events: DecidedEvent[] = [];
+  for (const preview of Object.values(state.previews).sort((a, b) => a.app.localeCompare(b.app))) {
+    const app = state.apps[preview.of];
+    const ageHours = (Date.parse(at) - Date.parse(preview.at)) / 3_600_000;
+    if (!app?.previews) events.push(closed(preview, `${preview.of} no longer enables previews`, cause, at));
+    else if (ageHours >= preview.ttlHours)
+      events.push(closed(preview, `no push for ${preview.ttlHours} h (previews.ttl)`, cause, at));
+    else {
+      const head = refs[preview.repo]?.[pullHeadRef(preview.number)];
+      if (head && head !== preview.head) events.push(desired(app, preview.repo, preview.number, head, cause, at));
+    }
+  }
+  return events;
+}
+
+function desired(app: KnownApp, repo: string, number: number, head: string, cause: string, at: string) {
+  const settings = app.previews!;
+  const name = previewName(settings.name, app.name, number);
+  const data = { app: name, of: app.name, repo, number, head, ttlHours: settings.ttlHours, cause };
+  return event({ type: "preview.desired", data }, at, `preview-desired:${name}:${head}:${cause}`);
+}
+
+function closed(
+  preview: { app: string; of: string; number: number },
+  reason: string,
+  cause: string,
+  at: string,
+): DecidedEvent {
+  const data = { app: preview.app, of: preview.of, number: preview.number, reason, cause };
+  return event({ type: "preview.closed", data }, at, `preview-closed:${preview.app}:${cause}`);
+}
