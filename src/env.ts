@@ -40,6 +40,11 @@ export interface OptionalVars {
   APP_SECRET_PREFIX?: string;
   /** Comma-separated Worker variable names also readable as app secrets (an explicit allow-list). */
   APP_SECRETS?: string;
+  /**
+   * Days an AppDO keeps its per-step events, desired states and other log events (default 90);
+   * deploy summaries are kept forever. See docs/architecture.md, "Retention".
+   */
+  RETENTION_DAYS?: string;
 }
 
 export interface Secrets {
@@ -100,6 +105,7 @@ const SETTINGS = {
   FEEDBACK_MODE: true,
   SMOKE_WINDOW_MS: true,
   BLUEGREEN_DRAIN_MS: true,
+  RETENTION_DAYS: true,
   FLY_API_TOKEN: true,
   WEBHOOK_SECRET: true,
   WEBHOOK_SECRET_PREVIOUS: true,

@@ -11,6 +11,7 @@ import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { keptReleases } from "./app/kept-releases";
 import { toSummary } from "./app/projections";
+import { compactSlice, retentionMs } from "./app/retention";
 import { rollbackSource } from "./app/restore";
 import { seedHistory } from "./app/test-hooks";
 import type {
@@ -27,6 +28,8 @@ import type {
   RollbackRequest,
   RollbackResult,
   StoredEvent,
+  TestHistory,
+  TestHistoryOptions,
 } from "./contract";
 import { FeedbackOutbox } from "./feedback/outbox-table";
 import { projectStubById } from "./stubs";
@@ -146,12 +149,18 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
 
   /**
    * Bench-only (see app/test-hooks.ts); refused unless TEST_HOOKS is "true". Seeds `deploys` more
-   * finished deploys (0: only wakes the object); answers the log version and the database size.
+   * finished deploys from `from` on (0: only wakes the object) and arms the alarm (retention runs
+   * there); `alarm` runs one alarm first. Answers the log's version and first seq, the database size
+   * and whether an alarm is still pending.
    */
-  async testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }> {
+  async testHistory(name: string, deploys: number, options: TestHistoryOptions = {}): Promise<TestHistory> {
     if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
-    const version = seedHistory(this.log, name, deploys, Date.parse("2024-01-01T00:00:00Z"));
-    return { version, bytes: this.ctx.storage.sql.databaseSize };
+    if (options.alarm) await this.alarm();
+    const version = seedHistory(this.log, name, deploys, Date.parse(options.from ?? "2024-01-01T00:00:00Z"));
+    if (deploys > 0) await this.schedule();
+    const first = this.log.store.first(this.log.stream);
+    const pending = (await this.ctx.storage.getAlarm()) !== null;
+    return { version, first, bytes: this.ctx.storage.sql.databaseSize, pending };
   }
 
   async events(after: number, limit: number): Promise<StoredEvent[]> {
@@ -176,6 +185,8 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
         timeoutMs: DEPLOY_TIMEOUT_MS,
         builds: createBuildPort(this.envRecord()),
       });
+      // Retention after the deploy work, a bounded slice; the next alarm comes at once while more is due.
+      if (compactSlice(this.log, { now: Date.now(), windowMs: retentionMs(this.env.RETENTION_DAYS) }).more) next = 0;
     } finally {
       this.slicing = false;
       // Feedback goes out after the slice and never holds it up: its failures stay in the outbox.

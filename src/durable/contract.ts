@@ -246,7 +246,22 @@ export interface AppRpc {
   /** Admin: end a pin; the app follows git again (its newest desired state deploys if it differs). */
   unpin(key: string): Promise<{ unpinned: boolean }>;
   /** Benches only, refused unless TEST_HOOKS is "true": seeds finished deploys (see app/test-hooks.ts). */
-  testHistory(name: string, deploys: number): Promise<{ version: number; bytes: number }>;
+  testHistory(name: string, deploys: number, options?: TestHistoryOptions): Promise<TestHistory>;
+}
+
+export interface TestHistoryOptions {
+  /** ISO time of the first seeded deploy (default 2024-01-01); each next one is a second later. */
+  from?: string;
+  /** Run one alarm first: a cold start → first alarm done, for the wake bench. */
+  alarm?: boolean;
+}
+
+/** The log's version and first seq (past 1 after retention), the database size, an alarm pending. */
+export interface TestHistory {
+  version: number;
+  first: number;
+  bytes: number;
+  pending: boolean;
 }
 
 /** What a drift check found: `drift` when a re-apply was queued; `skipped` says why none ran. */

@@ -5,6 +5,7 @@
  * store upgrades old event versions when read (its upcaster), so `evolve` sees current ones only.
  * Synchronous on purpose: between deciding and appending nothing else can run in the DO.
  */
+import { StorageError } from "../errors";
 import type { StoredEvent } from "./contract";
 import type { EventStore, NewEvent } from "./event-store";
 
@@ -80,6 +81,13 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     this.store.migrate();
     const snapshot = this.snapshots ? this.store.getState<Snapshot<S>>(this.snapshotRow()) : null;
     const usable = snapshot !== null && snapshot.shape === this.snapshots?.shape;
+    // Past retention the log no longer starts at 1: only a snapshot of this shape can rebuild the state.
+    if (!usable && this.store.first(this.stream) > 1)
+      throw new StorageError(
+        "snapshot_shape",
+        `stream ${this.stream} was compacted and its snapshot (shape ${snapshot?.shape ?? "none"}) is not of shape ${this.snapshots?.shape ?? "none"}: the state cannot be rebuilt`,
+        { stream: this.stream, shape: snapshot?.shape ?? null },
+      );
     let state = usable ? snapshot.state : this.decider.initialState();
     this.snapshotAt = usable ? snapshot.version : 0;
     for (const stored of this.store.readAll(this.stream, 500, state.version)) {
@@ -88,6 +96,11 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     }
     this.state = state;
     this.maybeSnapshot();
+  }
+
+  /** The version the newest snapshot covers: retention may drop events up to it, never past it. */
+  get snapshotVersion(): number {
+    return this.snapshotAt;
   }
 
   /** Called after each event is folded in (on load and on execute): read models beside the log. */

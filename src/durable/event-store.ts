@@ -1,7 +1,9 @@
 /**
  * An append-only event log over a Durable Object's SQLite storage, shared by ProjectDO and AppDO.
- * Events are only ever INSERTed: no UPDATE or DELETE touches the `events` table. Things that change
- * with time but must not grow the log (a cron's "last checked") live in the small `state` table.
+ * Events are only ever INSERTed and never UPDATEd. The one DELETE is retention (`compact`): it drops
+ * the oldest events of a stream, as a prefix, once a snapshot covers them and they are older than the
+ * retention window, so what remains is always a contiguous tail of the log. Things that change with
+ * time but must not grow the log (a cron's "last checked") live in the small `state` table.
  */
 import { StorageError } from "../errors";
 import type { StoredEvent } from "./contract";
@@ -149,6 +151,40 @@ export class EventStore {
       if (page.length < pageSize) return;
       after = page[page.length - 1]!.seq;
     }
+  }
+
+  /** The stream's first stored seq (after `compact` it is past 1), 0 when empty. Indexed: no scan. */
+  first(stream: string): number {
+    const row = this.storage.sql
+      .exec<{ first: number | null }>("SELECT MIN(seq) AS first FROM events WHERE stream = ?", stream)
+      .one();
+    return row.first ?? 0;
+  }
+
+  /**
+   * Retention, the one DELETE on `events`: removes at most `limit` of the stream's oldest events,
+   * stopping at the first one past seq `upTo` (what a snapshot covers) or not older than `before`
+   * (ISO 8601). Only ever a prefix, so the log stays a contiguous tail. Their idempotency keys go
+   * with them: a command repeating a key that old is decided afresh. Answers how many went.
+   */
+  compact(stream: string, upTo: number, before: string, limit: number): number {
+    const rows = this.storage.sql
+      .exec<{ seq: number; at: string }>(
+        "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
+        stream,
+        upTo,
+        Math.max(0, Math.floor(limit)),
+      )
+      .toArray();
+    let through = 0;
+    let count = 0;
+    for (const row of rows) {
+      if (row.at >= before) break;
+      through = row.seq;
+      count += 1;
+    }
+    if (count > 0) this.storage.sql.exec("DELETE FROM events WHERE stream = ? AND seq <= ?", stream, through);
+    return count;
   }
 
   /** The stored event with this idempotency key, if any. */

@@ -22,7 +22,9 @@ export function createApp() {
   app.post("/__test/apps/:app/history", async (c) => {
     if (c.env.TEST_HOOKS !== "true") return c.notFound();
     const deploys = Number(c.req.query("deploys") ?? "0");
-    return c.json(await appStub(c.env, c.req.param("app")).testHistory(c.req.param("app"), deploys));
+    const from = c.req.query("from");
+    const options = { alarm: c.req.query("alarm") === "1", ...(from ? { from } : {}) };
+    return c.json(await appStub(c.env, c.req.param("app")).testHistory(c.req.param("app"), deploys, options));
   });
   app.onError(onError);
   app.notFound((c) =>

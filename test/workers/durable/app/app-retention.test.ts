@@ -1,0 +1,112 @@
+// Issue 16: retention. Events older than RETENTION_DAYS (default 90) that a snapshot covers are
+// dropped from the AppDO's log in bounded slices run from its alarm; deploy summaries stay. The
+// clock is controlled through the seeded deploys' times (`from`) and `compactSlice`'s `now`.
+// Would fail on the old code: nothing was ever removed (the first seq stayed 1), and
+// testHistory had no `from`, `first` or `pending`.
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { AppLog } from "../../../../src/durable/app/app-log";
+import { compactSlice, retentionMs } from "../../../../src/durable/app/retention";
+import type { AppDO } from "../../../../src/durable/app-do";
+import { appStub } from "../../do-stubs";
+import { eventsOf } from "./fixtures";
+
+const DAY = 86_400_000;
+const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+type Stub = ReturnType<typeof appStub>;
+const logOf = (instance: AppDO) => (instance as unknown as { log: AppLog }).log;
+
+/** Runs the AppDO's alarms until none is pending (retention re-arms while more is due). */
+async function drainAlarms(stub: Stub, name: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    await runDurableObjectAlarm(stub);
+    if (!(await stub.testHistory(name, 0)).pending) return;
+  }
+  throw new Error("alarms still pending after 50 runs");
+}
+
+describe("AppDO retention", () => {
+  it(
+    "drops step events older than the window, keeps every deploy summary, and wakes to the same state",
+    { timeout: 60_000 },
+    async () => {
+      const name = unique("retain");
+      const stub = appStub(env, name);
+      // 40 deploys 200 days ago (440 events), then 5 yesterday (55 events): snapshots at 200 and 400.
+      await stub.testHistory(name, 40, { from: daysAgo(200) });
+      const seeded = await stub.testHistory(name, 5, { from: daysAgo(1) });
+      expect(seeded).toMatchObject({ version: 495, first: 1, pending: true });
+
+      await drainAlarms(stub, name);
+      const after = await stub.testHistory(name, 0);
+      // Old and covered by the snapshot at 400: gone. 401..440 are old but past the snapshot: kept.
+      expect(after.first).toBe(401);
+      const events = await eventsOf(stub);
+      expect(events[0]?.seq).toBe(401);
+      expect(events).toHaveLength(95);
+
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await stub.deploys({ limit: 20, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.items.map((d) => d.id));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      expect(ids).toHaveLength(45);
+      expect(ids.at(-1)).toBe("seed-1");
+      expect(await stub.deploy("seed-1")).toMatchObject({ outcome: "succeeded", release: 1 });
+
+      await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
+        // A wake over the compacted storage folds the snapshot plus the events after it.
+        const woken = new AppLog(state.storage);
+        woken.load();
+        expect(woken.state).toEqual(logOf(instance).state);
+        expect(woken.state.lastRelease).toBe(45);
+      });
+      expect((await stub.summary())?.lastDeploy).toMatchObject({ id: "seed-45", outcome: "succeeded" });
+    },
+  );
+
+  it("keeps an all-recent log whole", { timeout: 30_000 }, async () => {
+    const name = unique("recent");
+    const stub = appStub(env, name);
+    await stub.testHistory(name, 40, { from: daysAgo(10) });
+    await drainAlarms(stub, name);
+    expect(await stub.testHistory(name, 0)).toMatchObject({ version: 440, first: 1 });
+  });
+
+  it("deletes a bounded slice per call, never while a deploy is queued, and only with a usable snapshot", async () => {
+    const name = unique("slice");
+    const stub = appStub(env, name);
+    // Yesterday's deploys: the alarm the seeding arms finds nothing old enough; the clock moves here.
+    await stub.testHistory(name, 40, { from: daysAgo(1) });
+    await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
+      const log = logOf(instance);
+      const windowMs = retentionMs(undefined);
+      expect(compactSlice(log, { now: Date.now(), windowMs })).toEqual({ deleted: 0, more: false });
+      const later = Date.now() + 100 * DAY;
+      expect(compactSlice(log, { now: later, windowMs, limit: 150 })).toEqual({ deleted: 150, more: true });
+      expect(log.store.first(log.stream)).toBe(151);
+      // A snapshot of another shape cannot rebuild a compacted log: the wake says so, not a wrong state.
+      const snapshot = log.store.getState<{ shape: number }>("snapshot/app");
+      log.store.putState("snapshot/app", { ...snapshot, shape: -1 });
+      expect(() => new AppLog(state.storage).load()).toThrow(/compacted/);
+      log.store.putState("snapshot/app", snapshot);
+      // A queued deploy: its alarm comes first, retention waits.
+      log.execute({
+        type: "desire",
+        at: new Date().toISOString(),
+        key: "k-new",
+        deployId: "d-new",
+        app: name,
+        org: "personal",
+        target: { configHash: "hash-new", sourceCommit: null, secretsDigest: "sha256:none" },
+        cause: "test",
+      });
+      expect(log.state.queued).toBe("d-new");
+      expect(compactSlice(log, { now: later, windowMs })).toEqual({ deleted: 0, more: false });
+      expect(log.store.first(log.stream)).toBe(151);
+    });
+  });
+});
