@@ -11,8 +11,8 @@ import { checkDrift } from "./app/drift-check";
 import { createFlyEngine } from "./app/fly-engine";
 import { keptReleases } from "./app/kept-releases";
 import { toSummary } from "./app/projections";
-import { compactSlice, retentionMs } from "./app/retention";
 import { rollbackSource } from "./app/restore";
+import { compactSlice, retentionMs } from "./app/retention";
 import { seedHistory } from "./app/test-hooks";
 import type {
   AppNoticeRpc,

@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 type Stub = ReturnType<typeof appStub>;
-const logOf = (instance: AppDO) => (instance as unknown as { log: AppLog }).log;
+const logOf = (instance: unknown) => (instance as { log: AppLog }).log;
 
 /** Runs the AppDO's alarms until none is pending (retention re-arms while more is due). */
 async function drainAlarms(stub: Stub, name: string): Promise<void> {
