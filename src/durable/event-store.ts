@@ -164,15 +164,16 @@ export class EventStore {
   /**
    * Retention, the one DELETE on `events`: removes at most `limit` of the stream's oldest events,
    * stopping at the first one past seq `upTo` (what a snapshot covers) or not older than `before`
-   * (ISO 8601). Only ever a prefix, so the log stays a contiguous tail. Their idempotency keys go
-   * with them: a command repeating a key that old is decided afresh. Answers how many went.
+   * (ISO 8601). Only ever a prefix, so the log stays a contiguous tail, and never the newest event:
+   * the stream's version is its last seq. Their idempotency keys go with them: a command repeating
+   * a key that old is decided afresh. Answers how many went.
    */
   compact(stream: string, upTo: number, before: string, limit: number): number {
     const rows = this.storage.sql
       .exec<{ seq: number; at: string }>(
         "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
         stream,
-        upTo,
+        Math.min(upTo, this.version(stream) - 1),
         Math.max(0, Math.floor(limit)),
       )
       .toArray();

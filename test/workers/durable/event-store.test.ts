@@ -110,4 +110,33 @@ describe("EventStore (workerd SQLite)", () => {
       expect(store.version("lastChecked")).toBe(0);
     });
   });
+
+  // Issue 16: retention, the one DELETE. Would fail on the old code: there was no compact.
+  it("compacts an old prefix up to a seq, keeps the newest event and the version, and frees its keys", async () => {
+    await withStore((store) => {
+      const old = (key: string, when: string): NewEvent => ({ ...ev(key), at: when });
+      store.append(
+        "a",
+        [
+          old("1", "2024-01-01T00:00:00.000Z"),
+          old("2", "2024-01-02T00:00:00.000Z"),
+          old("3", "2026-01-01T00:00:00.000Z"),
+        ],
+        0,
+      );
+      store.append("b", [old("b1", "2024-01-01T00:00:00.000Z")], 0);
+      // Not past `upTo`, at most `limit`, only while older than `before`.
+      expect(store.compact("a", 1, "2025-01-01T00:00:00.000Z", 10)).toBe(1);
+      expect(store.first("a")).toBe(2);
+      expect(store.compact("a", 3, "2025-01-01T00:00:00.000Z", 10)).toBe(1);
+      expect(store.compact("a", 3, "2027-01-01T00:00:00.000Z", 10)).toBe(0);
+      // The newest event stays: the stream's version is its last seq, and appends go on from it.
+      expect(store.read("a").map((e) => e.seq)).toEqual([3]);
+      expect(store.version("a")).toBe(3);
+      expect(store.append("a", [ev("1")], 3).version).toBe(4);
+      expect(store.compact("b", 1, "2025-01-01T00:00:00.000Z", 10)).toBe(0);
+      expect(store.first("b")).toBe(1);
+      expect(store.first("missing")).toBe(0);
+    });
+  });
 });

@@ -76,6 +76,18 @@ describe("AppDO retention", () => {
     expect(await stub.testHistory(name, 0)).toMatchObject({ version: 440, first: 1 });
   });
 
+  it("keeps appending after retention dropped all but the newest event", { timeout: 30_000 }, async () => {
+    const name = unique("newest");
+    const stub = appStub(env, name);
+    // 200 deploys = 2,200 events: the snapshot at 2,200 covers the whole log.
+    await stub.testHistory(name, 200, { from: daysAgo(200) });
+    await drainAlarms(stub, name);
+    expect(await stub.testHistory(name, 0)).toMatchObject({ version: 2200, first: 2200 });
+    const next = await stub.testHistory(name, 1, { from: daysAgo(0) });
+    expect(next).toMatchObject({ version: 2211, first: 2200 });
+    expect((await stub.summary())?.lastDeploy).toMatchObject({ id: "seed-201", release: 201 });
+  });
+
   it("deletes a bounded slice per call, never while a deploy is queued, and only with a usable snapshot", async () => {
     const name = unique("slice");
     const stub = appStub(env, name);
