@@ -136,6 +136,8 @@ export interface DeployDetail extends DeploySummary {
   restoreOf: string | null;
   /** A failed deploy: the restore that followed it. */
   restoredBy: string | null;
+  /** Set when retention dropped `steps` (the deploy finished before RETENTION_DAYS); the rest stays. */
+  compacted?: true;
 }
 
 export interface StoredEvent {

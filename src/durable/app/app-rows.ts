@@ -30,6 +30,8 @@ interface RowTypes {
   project: { id: string; reported: number };
   /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */
   "desired-origin": { url: string; sha: string } | null;
+  /** How far retention got through the deploy history table (its `pos`): see retention.ts. */
+  retention: { deploysThrough: number };
   /** Where the running (after it, the last) deploy is reported; fixed when it starts. */
   "deploy-feedback": { deployId: string; feedback: DeployFeedback };
 }

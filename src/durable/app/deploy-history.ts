@@ -49,6 +49,39 @@ export class DeployHistory {
     return { items, next: rows.length > limit ? encodeCursor(rows[limit]!.pos) : null };
   }
 
+  /**
+   * Retention of the rows: from position `after` on, at most `limit` deploys that finished before
+   * `before` (ISO 8601) lose their steps and are marked `compacted`; the summary, plan summary,
+   * failure and error stay. Stops at the first deploy not yet due, so a cursor never skips one.
+   * Answers the position reached (the next call's `after`) and how many rows it looked at.
+   */
+  compactSteps(after: number, before: string, limit: number): { through: number; count: number } {
+    const rows = this.storage.sql
+      .exec<{ pos: number; outcome: string; finished: string | null }>(
+        `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
+         WHERE pos > ? ORDER BY pos LIMIT ?`,
+        after,
+        Math.max(0, Math.floor(limit)),
+      )
+      .toArray();
+    let through = after;
+    let count = 0;
+    for (const row of rows) {
+      const done = row.outcome === "succeeded" || row.outcome === "failed" || row.outcome === "superseded";
+      if (!done || row.finished === null || row.finished >= before) break;
+      through = row.pos;
+      count += 1;
+    }
+    if (count > 0)
+      this.storage.sql.exec(
+        `UPDATE deploys SET record = json_set(record, '$.steps', json('[]'), '$.compacted', json('true'))
+         WHERE pos > ? AND pos <= ?`,
+        after,
+        through,
+      );
+    return { through, count };
+  }
+
   detail(id: string): DeployDetail | null {
     const row = this.storage.sql.exec<{ record: string }>("SELECT record FROM deploys WHERE id = ?", id).toArray()[0];
     return row ? toDeployDetailOf(JSON.parse(row.record) as DeployRecord) : null;

@@ -1,10 +1,12 @@
 /**
  * Retention of an AppDO's log (issue 16): events older than the window (RETENTION_DAYS, default
- * 90) that a snapshot covers are dropped, oldest first, a bounded slice per alarm. What stays
- * readable: every deploy's row in the deploy history table (summary and detail, kept forever), the
- * folded state, and the log's events inside the window. See docs/architecture.md ("Retention").
+ * 90) that a snapshot covers are dropped, oldest first, and deploys that finished before it lose
+ * their step lists; a bounded slice of each per alarm. What stays readable: every deploy's row in
+ * the deploy history table (summary, plan summary, failure; kept forever), the folded state, and the
+ * log's events inside the window. See docs/architecture.md ("Retention").
  */
 import type { AppLog } from "./app-log";
+import { readRow, writeRow } from "./app-rows";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 /** Events one alarm drops at most: a few milliseconds of deletes, well inside one invocation. */
@@ -27,11 +29,14 @@ export function retentionMs(setting: string | undefined): number {
 export function compactSlice(
   log: AppLog,
   options: { now: number; windowMs: number; limit?: number },
-): { deleted: number; more: boolean } {
+): { deleted: number; compacted: number; more: boolean } {
   const { running, queued } = log.state;
-  if (running !== null || queued !== null) return { deleted: 0, more: false };
+  if (running !== null || queued !== null) return { deleted: 0, compacted: 0, more: false };
   const limit = options.limit ?? COMPACT_SLICE;
   const before = new Date(options.now - options.windowMs).toISOString();
   const deleted = log.store.compact(log.stream, log.snapshotVersion, before, limit);
-  return { deleted, more: deleted === limit };
+  const after = readRow(log.store, "retention")?.deploysThrough ?? 0;
+  const rows = log.history.compactSteps(after, before, limit);
+  if (rows.through !== after) writeRow(log.store, "retention", { deploysThrough: rows.through });
+  return { deleted, compacted: rows.count, more: deleted === limit || rows.count === limit };
 }

@@ -55,7 +55,17 @@ describe("AppDO retention", () => {
       } while (cursor);
       expect(ids).toHaveLength(45);
       expect(ids.at(-1)).toBe("seed-1");
-      expect(await stub.deploy("seed-1")).toMatchObject({ outcome: "succeeded", release: 1 });
+      // An old deploy keeps its summary and detail, without its steps; a recent one keeps them too.
+      expect(await stub.deploy("seed-1")).toMatchObject({
+        outcome: "succeeded",
+        release: 1,
+        steps: [],
+        compacted: true,
+      });
+      const recent = await stub.deploy("seed-41");
+      expect(recent?.steps).toHaveLength(7);
+      expect(recent).not.toHaveProperty("compacted");
+      expect((await stub.deploy("seed-40"))?.compacted).toBe(true);
 
       await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
         // A wake over the compacted storage folds the snapshot plus the events after it.
@@ -96,10 +106,15 @@ describe("AppDO retention", () => {
     await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
       const log = logOf(instance);
       const windowMs = retentionMs(undefined);
-      expect(compactSlice(log, { now: Date.now(), windowMs })).toEqual({ deleted: 0, more: false });
+      expect(compactSlice(log, { now: Date.now(), windowMs })).toEqual({ deleted: 0, compacted: 0, more: false });
       const later = Date.now() + 100 * DAY;
-      expect(compactSlice(log, { now: later, windowMs, limit: 150 })).toEqual({ deleted: 150, more: true });
+      expect(compactSlice(log, { now: later, windowMs, limit: 150 })).toEqual({
+        deleted: 150,
+        compacted: 40,
+        more: true,
+      });
       expect(log.store.first(log.stream)).toBe(151);
+      expect(log.history.detail("seed-40")).toMatchObject({ steps: [], compacted: true });
       // A snapshot of another shape cannot rebuild a compacted log: the wake says so, not a wrong state.
       const snapshot = log.store.getState<{ shape: number }>("snapshot/app");
       log.store.putState("snapshot/app", { ...snapshot, shape: -1 });
@@ -117,7 +132,7 @@ describe("AppDO retention", () => {
         cause: "test",
       });
       expect(log.state.queued).toBe("d-new");
-      expect(compactSlice(log, { now: later, windowMs })).toEqual({ deleted: 0, more: false });
+      expect(compactSlice(log, { now: later, windowMs })).toEqual({ deleted: 0, compacted: 0, more: false });
       expect(log.store.first(log.stream)).toBe(151);
     });
   });
