@@ -324,7 +324,7 @@ async function historyPhase() {
   }
   const kinds = ["recent", "old", "fresh"] as const;
   const wakes = { recent: [] as number[], old: [] as number[], fresh: [] as number[] };
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 7; round++) {
     child = await start();
     try {
       // The Worker's and the AppDO class's first run (module load, JIT) is paid by a throwaway object.

@@ -30,7 +30,7 @@ export class AppLog extends EventSourced<AppCommand, AppEvent, AppState> {
         shape: SNAPSHOT_SHAPE,
       },
     );
-    this.history = new DeployHistory(storage);
+    this.history = new DeployHistory(storage, this.store);
   }
 
   override load(): void {

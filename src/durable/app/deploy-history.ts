@@ -3,31 +3,50 @@
  * so the folded state keeps only the deploys still deciding something (see `trimHistory`). A row
  * is written in the same synchronous block as the event that changed its deploy. This is a read
  * model, not the log: rows are replaced as the deploy moves (the `events` table stays append-only).
+ * A deploy's steps live in a table of their own, so retention frees them whole (see `compactSteps`).
  */
 import { TowerError } from "../../errors";
 import type { DeployDetail, DeployOutcome, DeploySummary, Page } from "../contract";
-import type { EventStorage } from "../event-store";
+import type { EventStorage, EventStore } from "../event-store";
+import { readRow, writeRow } from "./app-rows";
 import { toDeployDetailOf, toDeploySummary } from "./projections";
 import type { DeployRecord } from "./state";
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS deploys (
-  pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, outcome TEXT NOT NULL, record TEXT NOT NULL)`;
+/** `record` is the DeployRecord without `steps` (rows written before the split may hold them). */
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS deploys (
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, outcome TEXT NOT NULL, record TEXT NOT NULL)`,
+  "CREATE TABLE IF NOT EXISTS deploy_steps (pos INTEGER PRIMARY KEY, steps TEXT NOT NULL)",
+];
+
+type Rows = Pick<EventStore, "getState" | "putState">;
 
 export class DeployHistory {
-  constructor(private readonly storage: Pick<EventStorage, "sql">) {}
+  constructor(
+    private readonly storage: Pick<EventStorage, "sql">,
+    private readonly rows: Rows,
+  ) {}
 
   migrate(): void {
-    this.storage.sql.exec(SCHEMA);
+    for (const statement of SCHEMA) this.storage.sql.exec(statement);
   }
 
   /** Inserts the deploy (its position is its order of first appearance) or replaces its record. */
   keep(record: DeployRecord): void {
+    const { steps, ...rest } = record;
+    const { pos } = this.storage.sql
+      .exec<{ pos: number }>(
+        `INSERT INTO deploys (id, outcome, record) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, record = excluded.record RETURNING pos`,
+        record.id,
+        record.outcome,
+        JSON.stringify(rest),
+      )
+      .one();
     this.storage.sql.exec(
-      `INSERT INTO deploys (id, outcome, record) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, record = excluded.record`,
-      record.id,
-      record.outcome,
-      JSON.stringify(record),
+      "INSERT INTO deploy_steps (pos, steps) VALUES (?, ?) ON CONFLICT (pos) DO UPDATE SET steps = excluded.steps",
+      pos,
+      JSON.stringify(steps),
     );
   }
 
@@ -50,12 +69,12 @@ export class DeployHistory {
   }
 
   /**
-   * Retention of the rows: from position `after` on, at most `limit` deploys that finished before
-   * `before` (ISO 8601) lose their steps and are marked `compacted`; the summary, plan summary,
-   * failure and error stay. Stops at the first deploy not yet due, so a cursor never skips one.
-   * Answers the position reached (the next call's `after`) and how many rows it looked at.
+   * Retention of the rows: from where the last call stopped, at most `limit` deploys that finished
+   * before `before` (ISO 8601) lose their steps; the summary, plan summary, failure and error stay.
+   * Stops at the first deploy not yet due, so the cursor never skips one. Answers how many it took.
    */
-  compactSteps(after: number, before: string, limit: number): { through: number; count: number } {
+  compactSteps(before: string, limit: number): number {
+    const after = readRow(this.rows, "retention")?.deploysThrough ?? 0;
     const rows = this.storage.sql
       .exec<{ pos: number; outcome: string; finished: string | null }>(
         `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
@@ -65,26 +84,38 @@ export class DeployHistory {
       )
       .toArray();
     let through = after;
-    let count = 0;
     for (const row of rows) {
       const done = row.outcome === "succeeded" || row.outcome === "failed" || row.outcome === "superseded";
       if (!done || row.finished === null || row.finished >= before) break;
       through = row.pos;
-      count += 1;
     }
-    if (count > 0)
-      this.storage.sql.exec(
-        `UPDATE deploys SET record = json_set(record, '$.steps', json('[]'), '$.compacted', json('true'))
-         WHERE pos > ? AND pos <= ?`,
-        after,
-        through,
-      );
-    return { through, count };
+    if (through === after) return 0;
+    this.storage.sql.exec("DELETE FROM deploy_steps WHERE pos > ? AND pos <= ?", after, through);
+    // Rows written before steps had their own table carry them inside the record.
+    this.storage.sql.exec(
+      `UPDATE deploys SET record = json_remove(record, '$.steps')
+       WHERE pos > ? AND pos <= ? AND json_type(record, '$.steps') IS NOT NULL`,
+      after,
+      through,
+    );
+    writeRow(this.rows, "retention", { deploysThrough: through });
+    return rows.findIndex((row) => row.pos === through) + 1;
   }
 
+  /** One deploy with its steps; `compacted` when retention dropped them. */
   detail(id: string): DeployDetail | null {
-    const row = this.storage.sql.exec<{ record: string }>("SELECT record FROM deploys WHERE id = ?", id).toArray()[0];
-    return row ? toDeployDetailOf(JSON.parse(row.record) as DeployRecord) : null;
+    const row = this.storage.sql
+      .exec<{ pos: number; record: string; steps: string | null }>(
+        "SELECT d.pos, d.record, s.steps FROM deploys d LEFT JOIN deploy_steps s ON s.pos = d.pos WHERE d.id = ?",
+        id,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    const record = JSON.parse(row.record) as Omit<DeployRecord, "steps"> & { steps?: DeployRecord["steps"] };
+    const steps = row.steps !== null ? (JSON.parse(row.steps) as DeployRecord["steps"]) : (record.steps ?? []);
+    const detail = toDeployDetailOf({ ...record, steps });
+    const compacted = row.steps === null && row.pos <= (readRow(this.rows, "retention")?.deploysThrough ?? 0);
+    return detail && compacted ? { ...detail, compacted: true } : detail;
   }
 }
 

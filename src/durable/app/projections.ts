@@ -104,7 +104,6 @@ export function toDeployDetailOf(record: DeployRecord): DeployDetail | null {
     failure: record.failure ? { ...record.failure } : null,
     restoreOf: record.from?.deployId ?? null,
     restoredBy: record.restoredBy ?? null,
-    ...(record.compacted ? { compacted: true } : {}),
   };
 }
 

@@ -6,7 +6,6 @@
  * log's events inside the window. See docs/architecture.md ("Retention").
  */
 import type { AppLog } from "./app-log";
-import { readRow, writeRow } from "./app-rows";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 /** Events one alarm drops at most: a few milliseconds of deletes, well inside one invocation. */
@@ -35,8 +34,6 @@ export function compactSlice(
   const limit = options.limit ?? COMPACT_SLICE;
   const before = new Date(options.now - options.windowMs).toISOString();
   const deleted = log.store.compact(log.stream, log.snapshotVersion, before, limit);
-  const after = readRow(log.store, "retention")?.deploysThrough ?? 0;
-  const rows = log.history.compactSteps(after, before, limit);
-  if (rows.through !== after) writeRow(log.store, "retention", { deploysThrough: rows.through });
-  return { deleted, compacted: rows.count, more: deleted === limit || rows.count === limit };
+  const compacted = log.history.compactSteps(before, limit);
+  return { deleted, compacted, more: deleted === limit || compacted === limit };
 }

@@ -30,8 +30,6 @@ export interface DeployRecord extends Target {
   failure?: { step: string; reason: string; gate?: GateFailure };
   /** A failed deploy: the restore that followed it. */
   restoredBy?: string;
-  /** Retention dropped its `steps`: it finished before the window (RETENTION_DAYS). */
-  compacted?: true;
 }
 
 export interface BuildRecord {

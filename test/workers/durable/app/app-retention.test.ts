@@ -106,15 +106,25 @@ describe("AppDO retention", () => {
     await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
       const log = logOf(instance);
       const windowMs = retentionMs(undefined);
+      // A row from before steps had their own table: its steps are inside the record.
+      const legacy = { ...log.history.detail("seed-40"), id: "legacy", steps: [{ name: "plan", outcome: "done" }] };
+      state.storage.sql.exec(
+        "INSERT INTO deploys (id, outcome, record) VALUES ('legacy', 'succeeded', ?)",
+        JSON.stringify(legacy),
+      );
+      expect(log.history.detail("legacy")?.steps).toHaveLength(1);
       expect(compactSlice(log, { now: Date.now(), windowMs })).toEqual({ deleted: 0, compacted: 0, more: false });
       const later = Date.now() + 100 * DAY;
       expect(compactSlice(log, { now: later, windowMs, limit: 150 })).toEqual({
         deleted: 150,
-        compacted: 40,
+        compacted: 41,
         more: true,
       });
       expect(log.store.first(log.stream)).toBe(151);
       expect(log.history.detail("seed-40")).toMatchObject({ steps: [], compacted: true });
+      expect(log.history.detail("legacy")).toMatchObject({ steps: [], compacted: true });
+      const rows = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM deploy_steps").one();
+      expect(rows.n).toBe(0);
       // A snapshot of another shape cannot rebuild a compacted log: the wake says so, not a wrong state.
       const snapshot = log.store.getState<{ shape: number }>("snapshot/app");
       log.store.putState("snapshot/app", { ...snapshot, shape: -1 });
