@@ -169,14 +169,13 @@ export class EventStore {
    * a key that old is decided afresh. Answers how many went.
    */
   compact(stream: string, upTo: number, before: string, limit: number): number {
-    const rows = this.storage.sql
-      .exec<{ seq: number; at: string }>(
-        "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
-        stream,
-        Math.min(upTo, this.version(stream) - 1),
-        Math.max(0, Math.floor(limit)),
-      )
-      .toArray();
+    // Stepped lazily: a log with nothing due costs one row, not `limit` (this runs on every alarm).
+    const rows = this.storage.sql.exec<{ seq: number; at: string }>(
+      "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
+      stream,
+      Math.min(upTo, this.version(stream) - 1),
+      Math.max(0, Math.floor(limit)),
+    );
     let through = 0;
     let count = 0;
     for (const row of rows) {

@@ -75,21 +75,22 @@ export class DeployHistory {
    */
   compactSteps(before: string, limit: number): number {
     const after = readRow(this.rows, "retention")?.deploysThrough ?? 0;
-    const rows = this.storage.sql
-      .exec<{ pos: number; outcome: string; finished: string | null }>(
-        `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
-         WHERE pos > ? ORDER BY pos LIMIT ?`,
-        after,
-        Math.max(0, Math.floor(limit)),
-      )
-      .toArray();
+    // Stepped lazily: with nothing due this reads one row, not `limit` (it runs on every alarm).
+    const rows = this.storage.sql.exec<{ pos: number; outcome: string; finished: string | null }>(
+      `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
+       WHERE pos > ? ORDER BY pos LIMIT ?`,
+      after,
+      Math.max(0, Math.floor(limit)),
+    );
     let through = after;
+    let count = 0;
     for (const row of rows) {
       const done = row.outcome === "succeeded" || row.outcome === "failed" || row.outcome === "superseded";
       if (!done || row.finished === null || row.finished >= before) break;
       through = row.pos;
+      count += 1;
     }
-    if (through === after) return 0;
+    if (count === 0) return 0;
     this.storage.sql.exec("DELETE FROM deploy_steps WHERE pos > ? AND pos <= ?", after, through);
     // Rows written before steps had their own table carry them inside the record.
     this.storage.sql.exec(
@@ -99,7 +100,7 @@ export class DeployHistory {
       through,
     );
     writeRow(this.rows, "retention", { deploysThrough: through });
-    return rows.findIndex((row) => row.pos === through) + 1;
+    return count;
   }
 
   /** One deploy with its steps; `compacted` when retention dropped them. */
