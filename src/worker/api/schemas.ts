@@ -61,6 +61,10 @@ export const DeployDetailSchema = z
     failure: FailureSchema.nullable(),
     restoreOf: z.string().nullable().openapi({ description: "Restore or rollback: the deploy it put back" }),
     restoredBy: z.string().nullable().openapi({ description: "A failed deploy: the restore that followed" }),
+    compacted: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "Finished before RETENTION_DAYS: its steps were dropped, the rest is kept" }),
   })
   .openapi("DeployDetail");
 
