@@ -3,7 +3,7 @@
 // clock is controlled through the seeded deploys' times (`from`) and `compactSlice`'s `now`.
 // Would fail on the old code: nothing was ever removed (the first seq stayed 1), and
 // testHistory had no `from`, `first` or `pending`.
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AppLog } from "../../../../src/durable/app/app-log";
 import { compactSlice, retentionMs } from "../../../../src/durable/app/retention";
@@ -67,14 +67,20 @@ describe("AppDO retention", () => {
       expect(recent).not.toHaveProperty("compacted");
       expect((await stub.deploy("seed-40"))?.compacted).toBe(true);
 
-      await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (instance, state) => {
-        // A wake over the compacted storage folds the snapshot plus the events after it.
-        const woken = new AppLog(state.storage);
-        woken.load();
-        expect(woken.state).toEqual(logOf(instance).state);
-        expect(woken.state.lastRelease).toBe(45);
-      });
-      expect((await stub.summary())?.lastDeploy).toMatchObject({ id: "seed-45", outcome: "succeeded" });
+      const stateOf = (of: Stub) =>
+        runInDurableObject(of as unknown as DurableObjectStub<AppDO>, (instance) =>
+          JSON.stringify(logOf(instance).state),
+        );
+      const before = await stateOf(stub);
+      // An eviction: the next call builds the object again from the compacted storage. Stubs of an
+      // aborted object are broken: address the app afresh, as the Worker would.
+      await abortAllDurableObjects();
+      const again = appStub(env, name);
+      const woken = await stateOf(again);
+      expect(JSON.parse(woken)).toEqual(JSON.parse(before));
+      expect(JSON.parse(woken)).toMatchObject({ version: 495, lastRelease: 45 });
+      expect((await again.summary())?.lastDeploy).toMatchObject({ id: "seed-45", outcome: "succeeded" });
+      expect((await again.deploys({ limit: 100 })).items).toHaveLength(45);
     },
   );
 
