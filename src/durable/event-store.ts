@@ -169,13 +169,19 @@ export class EventStore {
    * a key that old is decided afresh. Answers how many went.
    */
   compact(stream: string, upTo: number, before: string, limit: number): number {
-    // Stepped lazily: a log with nothing due costs one row, not `limit` (this runs on every alarm).
-    const rows = this.storage.sql.exec<{ seq: number; at: string }>(
-      "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
-      stream,
-      Math.min(upTo, this.version(stream) - 1),
-      Math.max(0, Math.floor(limit)),
-    );
+    const oldest = (n: number) =>
+      this.storage.sql
+        .exec<{ seq: number; at: string }>(
+          "SELECT seq, at FROM events WHERE stream = ? AND seq <= ? ORDER BY seq LIMIT ?",
+          stream,
+          Math.min(upTo, this.version(stream) - 1),
+          n,
+        )
+        .toArray();
+    // Callers run this often (every alarm): with nothing due it reads one row, not `limit`.
+    const first = oldest(1)[0];
+    if (!first || first.at >= before) return 0;
+    const rows = oldest(Math.max(0, Math.floor(limit)));
     let through = 0;
     let count = 0;
     for (const row of rows) {

@@ -75,13 +75,19 @@ export class DeployHistory {
    */
   compactSteps(before: string, limit: number): number {
     const after = readRow(this.rows, "retention")?.deploysThrough ?? 0;
-    // Stepped lazily: with nothing due this reads one row, not `limit` (it runs on every alarm).
-    const rows = this.storage.sql.exec<{ pos: number; outcome: string; finished: string | null }>(
-      `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
-       WHERE pos > ? ORDER BY pos LIMIT ?`,
-      after,
-      Math.max(0, Math.floor(limit)),
-    );
+    const due = (n: number) =>
+      this.storage.sql
+        .exec<{ pos: number; outcome: string; finished: string | null }>(
+          `SELECT pos, outcome, json_extract(record, '$.finishedAt') AS finished FROM deploys
+           WHERE pos > ? ORDER BY pos LIMIT ?`,
+          after,
+          n,
+        )
+        .toArray();
+    // This runs on every alarm: with nothing due it reads one row, not `limit`.
+    const first = due(1)[0];
+    if (!first || first.finished === null || first.finished >= before) return 0;
+    const rows = due(Math.max(0, Math.floor(limit)));
     let through = after;
     let count = 0;
     for (const row of rows) {
