@@ -12,7 +12,7 @@
  * not set"): the bench measures Tower's reads and ticks, not 1,000 builds on this shared machine.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -345,6 +345,8 @@ async function historyPhase() {
   console.log(
     `bytes per AppDO after ${deploys} deploys: ${seeded.old!.bytes} (older than 90 days, compacted) vs ${seeded.recent!.bytes} (all recent)`,
   );
+  // About 80 MB of SQLite files: the machine is shared.
+  rmSync(dir, { recursive: true, force: true });
   return {
     wake_ratio: Number((r / f).toFixed(2)),
     wake_ratio_compacted: Number((o / f).toFixed(2)),
