@@ -4,8 +4,10 @@ import type { StackedCommon } from "./common";
 import { diagnostic, formatPath, type Locate, type Position } from "./diagnostic";
 import type { CachedAppFile, EvaluateOptions, EvaluationCache } from "./evaluation";
 import type { FileTree } from "./file-tree";
+import { readImageFrom } from "./image-from";
 import { readLocalFiles } from "./local-files";
 import { isPlainObject, type PlainObject } from "./merge";
+import { joinPath } from "./paths";
 import { type AppPlace, resolveApp } from "./resolve-app";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
 
@@ -55,7 +57,10 @@ export async function evaluateApp(
   // Not cached: a file named by path may sit outside the app's folder, whose tree id keys the cache.
   const local = await readLocalFiles(cached.config, tree, place.dir, place.file, locate);
   if (!local.config) return { diagnostics: [...cached.diagnostics, ...local.diagnostics] };
-  const resolved = resolveApp(local.config, place, locate, options);
+  const fromPlace = { file: place.file, root: joinPath("", options.root ?? "") ?? "", nested: place.git !== undefined };
+  const imaged = await readImageFrom(local.config, tree, fromPlace, locate);
+  if (!imaged.config) return { diagnostics: [...cached.diagnostics, ...imaged.diagnostics] };
+  const resolved = resolveApp(imaged.config, place, locate, options);
   const diagnostics = [...cached.diagnostics, ...resolved.diagnostics];
   const source = resolved.app?.source;
   if (source?.type === "local" && !(await tree.list(source.path))) {

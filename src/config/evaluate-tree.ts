@@ -11,6 +11,7 @@ import { projectContent } from "./project-source";
 import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
 import type { NotifyTarget } from "./schema/notify-schema";
 import { collectRepos, dropDuplicates } from "./tree-results";
+import { type RootWaves, resolveWaves } from "./waves";
 
 /** One project being walked: which tree, which folder holds its content, what it passes down. */
 interface Scope {
@@ -58,6 +59,8 @@ class TreeWalk {
   /** The root project's feedback settings; apps get theirs with their own project's `notify`. */
   feedback: Feedback | undefined = { notify: [], gitHosts: {} };
   fatal = false;
+  /** The root project.yaml's `waves:`/`gate:`, resolved once every app is known. */
+  rootWaves: RootWaves | null = null;
 
   constructor(readonly options: EvaluateOptions) {}
 
@@ -83,6 +86,8 @@ class TreeWalk {
     } else {
       await this.enterProject(top, root, file, text, true);
     }
+    const waves = this.rootWaves && !this.fatal ? await resolveWaves(this.rootWaves, this.apps, tree) : null;
+    if (waves) this.diagnostics.push(...waves.diagnostics);
     const errors = this.diagnostics.filter((d) => d.severity === "error");
     const apps = this.fatal ? [] : dropDuplicates(this.apps, errors, this.appAt);
     return {
@@ -93,6 +98,7 @@ class TreeWalk {
       projects: this.projects,
       cache: this.cache,
       feedback: this.feedback,
+      ...(waves?.config ? { waves: waves.config } : {}),
     };
   }
 
@@ -135,6 +141,11 @@ class TreeWalk {
     };
     const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
     if (isRoot) this.feedback = { notify, gitHosts: (p.git_hosts ?? {}) as Feedback["gitHosts"] };
+    if (isRoot && (p.waves || p.gate))
+      this.rootWaves = { file, locate: read.locate, waves: p.waves as RootWaves["waves"], gate: p.gate as RootWaves["gate"] };
+    for (const field of ["waves", "gate"] as const)
+      if (!isRoot && p[field] !== undefined)
+        this.diagnostics.push(here(`${field} is read from the root project.yaml only`, [field]));
     // Which API a host speaks, and so where its token goes, is the operator's call alone.
     else if (p.git_hosts !== undefined)
       this.diagnostics.push(here("git_hosts is read from the root project.yaml only", ["git_hosts"]));
