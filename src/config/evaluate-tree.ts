@@ -141,14 +141,20 @@ class TreeWalk {
     };
     const here = (message: string, at: (string | number)[]) => diagnostic("error", file, read.locate(at), message, at);
     if (isRoot) this.feedback = { notify, gitHosts: (p.git_hosts ?? {}) as Feedback["gitHosts"] };
-    if (isRoot && (p.waves || p.gate))
-      this.rootWaves = { file, locate: read.locate, waves: p.waves as RootWaves["waves"], gate: p.gate as RootWaves["gate"] };
-    for (const field of ["waves", "gate"] as const)
-      if (!isRoot && p[field] !== undefined)
-        this.diagnostics.push(here(`${field} is read from the root project.yaml only`, [field]));
     // Which API a host speaks, and so where its token goes, is the operator's call alone.
     else if (p.git_hosts !== undefined)
       this.diagnostics.push(here("git_hosts is read from the root project.yaml only", ["git_hosts"]));
+    if (isRoot && (p.waves || p.gate))
+      this.rootWaves = {
+        file,
+        locate: read.locate,
+        waves: p.waves as RootWaves["waves"],
+        gate: p.gate as RootWaves["gate"],
+      };
+    for (const field of ["waves", "gate"] as const)
+      if (!isRoot && p[field] !== undefined)
+        this.diagnostics.push(here(`${field} is read from the root project.yaml only`, [field]));
+
     const content = projectContent(p, dir);
     if (content.kind === "error") {
       if (content.cycle) this.fatal = true;

@@ -38,10 +38,19 @@ export async function readImageFrom(
   const service = String(source.service);
   const text = await tree.read(path);
   if (text === undefined)
-    return say("warning", "from", `${path} does not exist yet: the app deploys once a digest is announced or promoted to it`);
+    return say(
+      "warning",
+      "from",
+      `${path} does not exist yet: the app deploys once a digest is announced or promoted to it`,
+    );
   const parsed = parseImagesFile(text);
   if (!parsed.ok) return say("error", "from", `${path}: ${parsed.problems.join("; ")}`);
   const entry = parsed.images[service];
-  if (!entry) return say("warning", "service", `${path} has no ${service} yet: the app deploys once one is announced or promoted`);
+  if (!entry)
+    return say(
+      "warning",
+      "service",
+      `${path} has no ${service} yet: the app deploys once one is announced or promoted`,
+    );
   return { config: { ...config, source: { ...source, from: path, image: deployedImage(entry) } }, diagnostics: [] };
 }

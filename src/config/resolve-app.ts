@@ -171,7 +171,11 @@ function placeSource(
   const dockerfile = (src.dockerfile ?? build.dockerfile) as string | undefined;
   // `service` on a built app: the name promotion waves carry its built image under.
   const service = typeof src.service === "string" && src.type !== "image" ? { service: src.service } : {};
-  const withDockerfile = <T extends object>(s: T) => ({ ...s, ...(dockerfile === undefined ? {} : { dockerfile }), ...service });
+  const withDockerfile = <T extends object>(s: T) => ({
+    ...s,
+    ...(dockerfile === undefined ? {} : { dockerfile }),
+    ...service,
+  });
   if (typeof build.image === "string") return { type: "image", image: build.image };
   switch (src.type) {
     case "image": {

@@ -57,7 +57,8 @@ export async function resolveWaves(
   const waves: ResolvedWave[] = [];
   const holder = new Map<string, string>();
   for (const [i, spec] of root.waves.entries()) {
-    if (waves.some((w) => w.name === spec.name)) note("error", ["waves", i, "name"], `wave ${spec.name} is named twice`);
+    if (waves.some((w) => w.name === spec.name))
+      note("error", ["waves", i, "name"], `wave ${spec.name} is named twice`);
     const names = new Set<string>();
     for (const [j, pattern] of spec.apps.entries()) {
       const re = new RegExp(`^${pattern.replaceAll("*", ".*")}$`);
@@ -71,9 +72,14 @@ export async function resolveWaves(
       holder.set(name, spec.name);
     }
     const files = new Set<string>();
-    for (const app of apps) if (names.has(app.name) && app.source.type === "image" && app.source.from) files.add(app.source.from.file);
+    for (const app of apps)
+      if (names.has(app.name) && app.source.type === "image" && app.source.from) files.add(app.source.from.file);
     if (files.size > 1)
-      note("error", ["waves", i, "apps"], `the apps of wave ${spec.name} read different images files: ${[...files].sort().join(", ")}`);
+      note(
+        "error",
+        ["waves", i, "apps"],
+        `the apps of wave ${spec.name} read different images files: ${[...files].sort().join(", ")}`,
+      );
     const file = [...files][0] ?? null;
     let images: ImagesFile = {};
     if (file) {

@@ -16,14 +16,15 @@ export const common = z.strictObject({
 /** A promotion wave: see docs/waves.md. */
 export const wave = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "a wave name: lowercase letters, digits and -"),
-  apps: z
-    .array(z.string().regex(/^[a-z0-9*-]+$/, "an app name or pattern: lowercase letters, digits, - and *"))
-    .min(1),
+  apps: z.array(z.string().regex(/^[a-z0-9*-]+$/, "an app name or pattern: lowercase letters, digits, - and *")).min(1),
   soak: z
     .union([z.number().int().min(0), z.string().regex(/^\d+(ms|s|m|h)$/, "a duration: 30s, 10m, 2h")])
     .describe("healthy time after a successful deploy before the next wave gets its digests (default 0)")
     .optional(),
-  approve: z.enum(["auto", "manual"]).describe("manual: promotion into this wave waits for POST /api/waves/{wave}/promote").optional(),
+  approve: z
+    .enum(["auto", "manual"])
+    .describe("manual: promotion into this wave waits for POST /api/waves/{wave}/promote")
+    .optional(),
 });
 
 /** project.yaml. `prune` (Tower's): delete Fly apps of this project that leave the config. */

@@ -72,7 +72,11 @@ export const source = z
       if (s.image !== undefined)
         ctx.addIssue({ code: "custom", path: ["image"], message: "give image or from, not both" });
       if (s.policy !== undefined)
-        ctx.addIssue({ code: "custom", path: ["policy"], message: "an image from an images file follows its waves, not a policy" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["policy"],
+          message: "an image from an images file follows its waves, not a policy",
+        });
       if (s.service === undefined) ctx.addIssue({ code: "custom", path: ["from"], message: "from needs service" });
     } else if (s.type === "image" && s.service !== undefined) {
       ctx.addIssue({ code: "custom", path: ["service"], message: "service goes with from (or a built source)" });

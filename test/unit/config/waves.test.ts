@@ -86,7 +86,9 @@ describe("images files and waves in config", () => {
       "a/app.yaml:5:9 images/one.json: api: no digest for tag ghcr.io/acme/api:1 (a tag alone can move; Tower deploys digests)",
       "b/app.yaml:7:10 give image or from, not both",
     ]);
-    const badSoak = await evaluate({ "project.yaml": "project: acme\nwaves:\n  - {name: two, apps: [b], soak: soon}\n" });
+    const badSoak = await evaluate({
+      "project.yaml": "project: acme\nwaves:\n  - {name: two, apps: [b], soak: soon}\n",
+    });
     expect(badSoak.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.message}`)).toEqual([
       "project.yaml:3:34 a duration: 30s, 10m, 2h",
     ]);
