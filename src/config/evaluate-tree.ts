@@ -147,6 +147,7 @@ class TreeWalk {
     if (isRoot && (p.waves || p.gate))
       this.rootWaves = {
         file,
+        dir,
         locate: read.locate,
         waves: p.waves as RootWaves["waves"],
         gate: p.gate as RootWaves["gate"],

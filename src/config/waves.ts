@@ -6,6 +6,7 @@
 import { diagnostic, type Locate } from "./diagnostic";
 import type { FileTree } from "./file-tree";
 import { type ImagesFile, parseImagesFile } from "./images-file";
+import { joinPath } from "./paths";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
 import type { ProjectFile } from "./schema/project-schema";
 
@@ -13,8 +14,8 @@ export interface ResolvedWave {
   name: string;
   /** The apps it holds (names, sorted), patterns expanded against the evaluated apps. */
   apps: string[];
-  /** The images file its apps read (a path in the config repo), null when none reads one. */
-  file: string | null;
+  /** Its images file, a path in the config repo: `images`, default `images/<wave>.json`. */
+  file: string;
   /** What that file holds at the evaluated commit ({} when it does not exist yet). */
   images: ImagesFile;
   /** Healthy time the wave before must have had before this one gets its digests. */
@@ -31,6 +32,8 @@ export interface WavesConfig {
 
 export interface RootWaves {
   file: string;
+  /** Folder of the root project: where images files are named from. */
+  dir: string;
   locate: Locate;
   waves?: ProjectFile["waves"];
   gate?: ProjectFile["gate"];
@@ -71,24 +74,27 @@ export async function resolveWaves(
       if (other !== undefined) note("error", ["waves", i, "apps"], `app ${name} is in waves ${other} and ${spec.name}`);
       holder.set(name, spec.name);
     }
-    const files = new Set<string>();
-    for (const app of apps)
-      if (names.has(app.name) && app.source.type === "image" && app.source.from) files.add(app.source.from.file);
-    if (files.size > 1)
-      note(
-        "error",
-        ["waves", i, "apps"],
-        `the apps of wave ${spec.name} read different images files: ${[...files].sort().join(", ")}`,
-      );
-    const file = [...files][0] ?? null;
+    // The wave's file: named, or images/<wave>.json beside the root project.yaml.
+    const file = joinPath(root.dir, spec.images ?? `images/${spec.name}.json`);
+    if (file === undefined) note("error", ["waves", i, "images"], `${spec.images} points outside the config tree`);
+    for (const app of apps) {
+      const from = app.source.type === "image" ? app.source.from : undefined;
+      if (names.has(app.name) && from && from.file !== file)
+        note(
+          "error",
+          ["waves", i, "apps"],
+          `app ${app.name} of wave ${spec.name} reads ${from.file}, not the wave's ${file}`,
+        );
+    }
     let images: ImagesFile = {};
-    if (file) {
+    if (file !== undefined) {
       const text = await tree.read(file);
       const parsed = text === undefined ? null : parseImagesFile(text);
       if (parsed?.ok) images = parsed.images;
     }
     const approve = spec.approve ?? "auto";
-    waves.push({ name: spec.name, apps: [...names].sort(), file, images, soakMs: durationMs(spec.soak), approve });
+    const soakMs = durationMs(spec.soak);
+    waves.push({ name: spec.name, apps: [...names].sort(), file: file ?? "", images, soakMs, approve });
   }
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   return { config: { waves, gate: root.gate ?? null }, diagnostics };

@@ -17,6 +17,11 @@ export const common = z.strictObject({
 export const wave = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "a wave name: lowercase letters, digits and -"),
   apps: z.array(z.string().regex(/^[a-z0-9*-]+$/, "an app name or pattern: lowercase letters, digits, - and *")).min(1),
+  images: z
+    .string()
+    .min(1)
+    .describe("the wave's images file, from the root project's folder (default images/<name>.json)")
+    .optional(),
   soak: z
     .union([z.number().int().min(0), z.string().regex(/^\d+(ms|s|m|h)$/, "a duration: 30s, 10m, 2h")])
     .describe("healthy time after a successful deploy before the next wave gets its digests (default 0)")

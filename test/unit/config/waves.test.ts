@@ -47,7 +47,14 @@ describe("images files and waves in config", () => {
           soakMs: 0,
           approve: "auto",
         },
-        { name: "production", apps: [], file: null, images: {}, soakMs: 600_000, approve: "manual" },
+        {
+          name: "production",
+          apps: [],
+          file: "images/production.json",
+          images: {},
+          soakMs: 600_000,
+          approve: "manual",
+        },
       ],
     });
   });
@@ -94,7 +101,7 @@ describe("images files and waves in config", () => {
     ]);
   });
 
-  it("an app in two waves, or a wave over two files, is an error", async () => {
+  it("an app in two waves, or reading another wave's file, is an error", async () => {
     const result = await evaluate({
       "project.yaml": `project: acme\nwaves:\n  - {name: one, apps: [a, b]}\n  - {name: two, apps: [b]}\n`,
       "images/one.json": staging,
@@ -103,7 +110,7 @@ describe("images files and waves in config", () => {
       "b/app.yaml": fromApp("b", "images/two.json"),
     });
     expect(result.errors.map((e) => e.message)).toEqual([
-      "the apps of wave one read different images files: images/one.json, images/two.json",
+      "app b of wave one reads images/two.json, not the wave's images/one.json",
       "app b is in waves one and two",
     ]);
     expect(result.waves).toBeUndefined();
