@@ -4,7 +4,7 @@ import type { StackedCommon } from "./common";
 import { diagnostic, formatPath, type Locate, type Position } from "./diagnostic";
 import type { CachedAppFile, EvaluateOptions, EvaluationCache } from "./evaluation";
 import type { FileTree } from "./file-tree";
-import { readImageFrom } from "./image-from";
+import { readImageFrom, type WaitingApp } from "./image-from";
 import { readLocalFiles } from "./local-files";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
@@ -27,7 +27,7 @@ export async function evaluateApp(
   input: AppInput,
   options: EvaluateOptions,
   cacheOut: EvaluationCache,
-): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[]; appAt?: Position }> {
+): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[]; appAt?: Position; waiting?: WaitingApp }> {
   const { tree, place } = input;
   const treeId = await tree.treeId?.(place.dir);
   const key = treeId && `${input.treeKey}:${input.path}:${treeId}:${canonicalHash(input.common)}`;
@@ -59,7 +59,10 @@ export async function evaluateApp(
   if (!local.config) return { diagnostics: [...cached.diagnostics, ...local.diagnostics] };
   const fromPlace = { file: place.file, root: joinPath("", options.root ?? "") ?? "", nested: place.git !== undefined };
   const imaged = await readImageFrom(local.config, tree, fromPlace, locate);
-  if (!imaged.config) return { diagnostics: [...cached.diagnostics, ...imaged.diagnostics] };
+  if (!imaged.config) {
+    const waiting = imaged.waiting ? { waiting: imaged.waiting } : {};
+    return { diagnostics: [...cached.diagnostics, ...imaged.diagnostics], ...waiting };
+  }
   const resolved = resolveApp(imaged.config, place, locate, options);
   const diagnostics = [...cached.diagnostics, ...resolved.diagnostics];
   const source = resolved.app?.source;

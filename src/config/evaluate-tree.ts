@@ -4,6 +4,7 @@ import { diagnostic, type Position } from "./diagnostic";
 import { evaluateApp } from "./evaluate-app";
 import type { EvaluateOptions, Evaluation, EvaluationCache, ProjectInfo, RepoRef } from "./evaluation";
 import type { FileTree, FileTreeEntry } from "./file-tree";
+import type { WaitingApp } from "./image-from";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { readProjectFile } from "./project-file";
@@ -61,6 +62,8 @@ class TreeWalk {
   fatal = false;
   /** The root project.yaml's `waves:`/`gate:`, resolved once every app is known. */
   rootWaves: RootWaves | null = null;
+  /** Apps whose images file does not name their service yet (wave members all the same). */
+  readonly waiting: WaitingApp[] = [];
 
   constructor(readonly options: EvaluateOptions) {}
 
@@ -86,7 +89,8 @@ class TreeWalk {
     } else {
       await this.enterProject(top, root, file, text, true);
     }
-    const waves = this.rootWaves && !this.fatal ? await resolveWaves(this.rootWaves, this.apps, tree) : null;
+    const waves =
+      this.rootWaves && !this.fatal ? await resolveWaves(this.rootWaves, this.apps, this.waiting, tree) : null;
     if (waves) this.diagnostics.push(...waves.diagnostics);
     const errors = this.diagnostics.filter((d) => d.severity === "error");
     const apps = this.fatal ? [] : dropDuplicates(this.apps, errors, this.appAt);
@@ -228,6 +232,7 @@ class TreeWalk {
     };
     const result = await evaluateApp(input, this.options, this.cache);
     this.diagnostics.push(...result.diagnostics);
+    if (result.waiting) this.waiting.push(result.waiting);
     if (!result.app) {
       scope.info.complete = false;
       return;

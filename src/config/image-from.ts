@@ -21,16 +21,34 @@ export interface ImageFromPlace {
   nested: boolean;
 }
 
+/** An app left out until its images file names its service. */
+export interface WaitingApp {
+  name: string;
+  file: string;
+  service: string;
+}
+
 export async function readImageFrom(
   config: PlainObject,
   tree: FileTree,
   place: ImageFromPlace,
   locate: Locate,
-): Promise<{ config?: PlainObject; diagnostics: Diagnostic[] }> {
+): Promise<{ config?: PlainObject; diagnostics: Diagnostic[]; waiting?: WaitingApp }> {
   const source = isPlainObject(config.source) ? config.source : undefined;
   if (typeof source?.from !== "string") return { config, diagnostics: [] };
   const say = (severity: Diagnostic["severity"], field: string, message: string) => ({
     diagnostics: [diagnostic(severity, place.file, locate(["source", field]), message, ["source", field])],
+  });
+  const waiting = {
+    waiting: {
+      name: String(config.app),
+      file: joinPath(place.root, source.from) ?? "",
+      service: String(source.service),
+    },
+  };
+  const sayWaiting = (severity: Diagnostic["severity"], field: string, message: string) => ({
+    ...say(severity, field, message),
+    ...waiting,
   });
   if (place.nested) return say("error", "from", "images files live in the root config repo (Tower writes them there)");
   const path = joinPath(place.root, source.from);
@@ -38,7 +56,7 @@ export async function readImageFrom(
   const service = String(source.service);
   const text = await tree.read(path);
   if (text === undefined)
-    return say(
+    return sayWaiting(
       "warning",
       "from",
       `${path} does not exist yet: the app deploys once a digest is announced or promoted to it`,
@@ -47,7 +65,7 @@ export async function readImageFrom(
   if (!parsed.ok) return say("error", "from", `${path}: ${parsed.problems.join("; ")}`);
   const entry = parsed.images[service];
   if (!entry)
-    return say(
+    return sayWaiting(
       "warning",
       "service",
       `${path} has no ${service} yet: the app deploys once one is announced or promoted`,

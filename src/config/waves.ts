@@ -5,6 +5,7 @@
  */
 import { diagnostic, type Locate } from "./diagnostic";
 import type { FileTree } from "./file-tree";
+import type { WaitingApp } from "./image-from";
 import { type ImagesFile, parseImagesFile } from "./images-file";
 import { joinPath } from "./paths";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
@@ -14,6 +15,10 @@ export interface ResolvedWave {
   name: string;
   /** The apps it holds (names, sorted), patterns expanded against the evaluated apps. */
   apps: string[];
+  /** Its apps left out until the file names their service (they deploy once it does). */
+  waiting: string[];
+  /** The services its apps read from the file: what CI may announce to it. */
+  services: string[];
   /** Its images file, a path in the config repo: `images`, default `images/<wave>.json`. */
   file: string;
   /** What that file holds at the evaluated commit ({} when it does not exist yet). */
@@ -51,6 +56,7 @@ export function durationMs(value: number | string | undefined): number {
 export async function resolveWaves(
   root: RootWaves,
   apps: ResolvedApp[],
+  waitingApps: WaitingApp[],
   tree: FileTree,
 ): Promise<{ config?: WavesConfig; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
@@ -65,7 +71,7 @@ export async function resolveWaves(
     const names = new Set<string>();
     for (const [j, pattern] of spec.apps.entries()) {
       const re = new RegExp(`^${pattern.replaceAll("*", ".*")}$`);
-      const matched = apps.filter((a) => re.test(a.name)).map((a) => a.name);
+      const matched = [...apps, ...waitingApps].filter((a) => re.test(a.name)).map((a) => a.name);
       if (matched.length === 0) note("warning", ["waves", i, "apps", j], `${pattern} matches no app`);
       for (const name of matched) names.add(name);
     }
@@ -86,6 +92,21 @@ export async function resolveWaves(
           `app ${app.name} of wave ${spec.name} reads ${from.file}, not the wave's ${file}`,
         );
     }
+    const services = new Set<string>();
+    for (const app of apps)
+      if (names.has(app.name) && app.source.type === "image" && app.source.from) services.add(app.source.from.service);
+    for (const app of waitingApps) if (names.has(app.name)) services.add(app.service);
+    const waiting = waitingApps
+      .filter((a) => names.has(a.name))
+      .map((a) => a.name)
+      .sort();
+    for (const app of waitingApps)
+      if (names.has(app.name) && app.file !== file)
+        note(
+          "error",
+          ["waves", i, "apps"],
+          `app ${app.name} of wave ${spec.name} reads ${app.file}, not the wave's ${file}`,
+        );
     let images: ImagesFile = {};
     if (file !== undefined) {
       const text = await tree.read(file);
@@ -94,7 +115,9 @@ export async function resolveWaves(
     }
     const approve = spec.approve ?? "auto";
     const soakMs = durationMs(spec.soak);
-    waves.push({ name: spec.name, apps: [...names].sort(), file: file ?? "", images, soakMs, approve });
+    const deployable = [...names].filter((n) => !waiting.includes(n)).sort();
+    const wave = { name: spec.name, apps: deployable, waiting, services: [...services].sort() };
+    waves.push({ ...wave, file: file ?? "", images, soakMs, approve });
   }
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   return { config: { waves, gate: root.gate ?? null }, diagnostics };

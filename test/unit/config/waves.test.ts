@@ -34,7 +34,6 @@ describe("images files and waves in config", () => {
     expect(result.apps.map((a) => a.name)).toEqual(["acme-stg-api"]);
     expect(result.warnings.map((w) => `${w.file}:${w.line} ${w.message}`)).toEqual([
       "prod/app.yaml:5 images/production.json does not exist yet: the app deploys once a digest is announced or promoted to it",
-      "project.yaml:4 acme-api matches no app",
     ]);
     expect(result.waves).toEqual({
       gate: null,
@@ -42,6 +41,8 @@ describe("images files and waves in config", () => {
         {
           name: "staging",
           apps: ["acme-stg-api"],
+          waiting: [],
+          services: ["api"],
           file: "images/staging.json",
           images: JSON.parse(staging),
           soakMs: 0,
@@ -50,6 +51,8 @@ describe("images files and waves in config", () => {
         {
           name: "production",
           apps: [],
+          waiting: ["acme-api"],
+          services: ["api"],
           file: "images/production.json",
           images: {},
           soakMs: 600_000,

@@ -20,6 +20,8 @@ const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toIS
 const wave = (name: string, apps: string[], images: ImagesFile, extra: Partial<ResolvedWave> = {}): ResolvedWave => ({
   name,
   apps,
+  waiting: [],
+  services: ["api"],
   file: `images/${name}.json`,
   images,
   soakMs: 0,
