@@ -53,6 +53,10 @@ export interface Secrets {
   WEBHOOK_SECRETS?: string;
   /** Logins for private container registries, per host (image automation). */
   REGISTRY_CREDENTIALS?: string;
+  /** CI's token for `POST /api/images` (announcing built digests to the first wave), its own secret. */
+  CI_TOKEN?: string;
+  /** How often a commit waiting on the CI gate has its status read, ms (default 15000). */
+  WAVES_GATE_POLL_MS?: string;
 }
 
 /**
@@ -108,6 +112,8 @@ const SETTINGS = {
   ADMIN_TOKEN: true,
   GIT_CREDENTIALS: true,
   REGISTRY_CREDENTIALS: true,
+  CI_TOKEN: true,
+  WAVES_GATE_POLL_MS: true,
   PROJECT: true,
   APP: true,
 } as const satisfies Record<keyof TowerEnv, true>;

@@ -4,6 +4,7 @@ import type { GateFailure, StepOutcomeName } from "../fly/exec/step-outcome";
 export type { GateFailure };
 
 import type { ImagesStatus } from "./images/images-status";
+import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -229,6 +230,12 @@ export interface ProjectRpc {
   images(): Promise<ImagesStatus>;
   /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
   latestEvents(limit: number): Promise<StoredEvent[]>;
+  /** CI's images, checked and committed to the first wave's images file (docs/waves.md). */
+  announceImages(body: Announcement): Promise<WaveAnswer>;
+  /** Admin: approves what waits to be promoted into an `approve: manual` wave. */
+  promoteWave(wave: string): Promise<PromoteAnswer>;
+  /** Each wave, what it runs, its health, and what waits to be promoted into it and why. */
+  wavesStatus(): Promise<WavesStatus>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */

@@ -12,7 +12,8 @@ import { type HttpCall, jsonCall, segment } from "./http-call";
 export type CiState = "success" | "pending" | "failure" | "error";
 
 export function combinedStatusCall(to: HostRepo, sha: string): HttpCall {
-  if (to.type === "gitlab") return jsonCall("GET", `${to.api}/projects/${segment(to.path)}/repository/commits/${segment(sha)}`);
+  if (to.type === "gitlab")
+    return jsonCall("GET", `${to.api}/projects/${segment(to.path)}/repository/commits/${segment(sha)}`);
   const [owner = "", ...name] = to.path.split("/");
   return jsonCall("GET", `${to.api}/repos/${segment(owner)}/${segment(name.join("/"))}/commits/${segment(sha)}/status`);
 }

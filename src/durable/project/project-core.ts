@@ -47,6 +47,8 @@ export class ProjectCore {
   readonly images: ImageAutomation;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
   rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
+  /** Set once by the DO: keeps the root project's promotion waves. */
+  rememberWaves: ((waves: RecordedEvaluation["waves"]) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -256,6 +258,8 @@ export class ProjectCore {
     for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
     if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
+    // A readable root project.yaml without waves: ends them; an unreadable one keeps the last.
+    if (evaluation.feedback) this.rememberWaves?.(evaluation.waves);
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
   }

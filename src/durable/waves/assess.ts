@@ -6,16 +6,25 @@
 import { entryOfImage, type ImagesFile } from "../../config/images-file";
 import type { AppSource } from "../../config/resolved-app";
 import type { ResolvedWave } from "../../config/waves";
-import type { AppSummary } from "../contract";
 import type { WaveWrite } from "./events";
 import { digestsKey, type WavesState } from "./state";
+
+/** The part of an AppDO's summary (contract.ts AppSummary) health reads. */
+export interface ReportedApp {
+  status: string;
+  desired: { configHash: string | null };
+  deployed: { configHash: string | null };
+  lastDeploy: { id: string; release: number; finishedAt: string | null; image: string | null } | null;
+  failure: { deployId: string; step: string; reason: string } | null;
+  pin: { release: number } | null;
+}
 
 export interface WaveApp {
   name: string;
   /** The config hash the evaluated config wants deployed. */
   hash: string;
   source: AppSource;
-  summary: AppSummary | null;
+  summary: ReportedApp | null;
 }
 
 export type AppHealth =
@@ -124,7 +133,12 @@ export function assessWaves(input: {
   for (const [i, wave] of input.waves.entries()) {
     const apps = wave.apps.flatMap((name) => input.apps[name] ?? []);
     const health = new Map(apps.map((a) => [a.name, appHealth(a)] as const));
-    const appViews = apps.map((a) => ({ name: a.name, ...health.get(a.name)! }));
+    const waiting = wave.waiting.map((name) => ({
+      name,
+      status: "deploying" as const,
+      reason: `${name} waits for its first image in ${wave.file}`,
+    }));
+    const appViews = [...apps.map((a) => ({ name: a.name, ...health.get(a.name)! })), ...waiting];
     const view: WaveView = {
       name: wave.name,
       file: wave.file,

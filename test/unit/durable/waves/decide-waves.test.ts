@@ -129,7 +129,10 @@ describe("assessWaves", () => {
   it("promotes a built app's image, not a rebuild", () => {
     const built: WaveApp = {
       ...app("stg", "", {
-        lastDeploy: { ...app("stg", "", {}).summary!.lastDeploy!, image: `registry.fly.io/stg@${sha("a")}` },
+        lastDeploy: {
+          ...(app("stg", "", {}).summary!.lastDeploy as NonNullable<AppSummary["lastDeploy"]>),
+          image: `registry.fly.io/stg@${sha("a")}`,
+        },
       }),
       source: { type: "local", path: "api", service: "api" },
     };
