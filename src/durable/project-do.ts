@@ -21,7 +21,7 @@ import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
-import { PromotionWaves } from "./project/promotion-waves";
+import { GATE_POLL_MS, PromotionWaves } from "./project/promotion-waves";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
@@ -140,8 +140,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const answer = await this.exclusively(() =>
       this.waves.announce(body, this.settings().ref, new Date().toISOString()),
     );
-    if (answer.ok && answer.result === "committed" && !answer.gated)
-      await this.requestSync({ force: false, cause: `waves:${answer.commit}` });
+    if (!answer.ok || answer.result !== "committed") return answer;
+    // On the deploy branch: read it now. On the gate branch: poll CI's verdict.
+    if (answer.gated) await alarmNoLaterThan(this.ctx.storage, Date.now() + this.gatePollMs());
+    else await this.requestSync({ force: false, cause: `waves:${answer.commit}` });
     return answer;
   }
 
@@ -209,6 +211,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     };
   }
 
+  private gatePollMs(): number {
+    return Number(this.env.WAVES_GATE_POLL_MS) || GATE_POLL_MS;
+  }
+
   /** Runs `work` between sync passes, never across one's awaits (a write-back must not interleave). */
   private exclusively<T>(work: () => Promise<T>): Promise<T> {
     const done = this.running.then(work);
@@ -223,8 +229,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const clock = () => (now && tick ? now : new Date().toISOString());
     const pass = this.running.then(async () => {
       const retryMs = await this.core.sync(this.settings(), clock, tick);
-      const poll = Number(this.env.WAVES_GATE_POLL_MS) || undefined;
-      const waves = await this.waves.step(this.core.state.apps, this.settings().ref, clock(), poll);
+      const waves = await this.waves.step(this.core.state.apps, this.settings().ref, clock(), this.gatePollMs());
       // Tower's commit is on the deploy branch now: the next pass reads it (and deploys it).
       if (waves.configMoved)
         this.core.apply({
