@@ -6,8 +6,8 @@
 import { entryOfImage, type ImagesFile } from "../../config/images-file";
 import type { AppSource } from "../../config/resolved-app";
 import type { ResolvedWave } from "../../config/waves";
-import type { WaveWrite } from "./events";
 import { digestsKey, type WavesState } from "./state";
+import type { WaveWrite } from "./wave-write";
 
 /** The part of an AppDO's summary (contract.ts AppSummary) health reads. */
 export interface ReportedApp {

@@ -2,23 +2,10 @@
  * What promotion waves add to the ProjectDO's log (their own stream, `waves`): the commits Tower
  * made to images files, approvals, write failures and the CI gate's verdicts. No secret in any.
  */
-import type { ImagesFile } from "../../config/images-file";
 import { type Decided, eventBuilder } from "../event-sourced";
+import type { WaveWrite } from "./wave-write";
 
-/** Why Tower wrote an images file: CI announced digests, or an earlier wave earned them. */
-export type WritePurpose =
-  | { kind: "announce"; source: string }
-  /** `deploys`: the deploys that proved `from` healthy, `<app> <id> (release n)` (the Tower-Deploy trailers). */
-  | { kind: "promote"; from: string; deploys: string[] };
-
-/** A commit Tower made (or is making) to one wave's images file. */
-export interface WaveWrite {
-  wave: string;
-  file: string;
-  /** The entries written over the file's (services not named keep theirs). */
-  images: ImagesFile;
-  purpose: WritePurpose;
-}
+export type { WaveWrite, WritePurpose } from "./wave-write";
 
 export type WaveEvent =
   /** Pushed: to the deploy branch, or (with a gate) to the gate branch, waiting for CI. */

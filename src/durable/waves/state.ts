@@ -1,5 +1,5 @@
 import type { ImagesFile } from "../../config/images-file";
-import type { WaveWrite } from "./events";
+import type { WaveWrite } from "./wave-write";
 
 /** A commit of Tower's on the gate branch, waiting for the config repo's CI. */
 export interface GatedCommit extends WaveWrite {
