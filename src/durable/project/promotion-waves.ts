@@ -229,7 +229,7 @@ export class PromotionWaves {
     for (const app of Object.values(apps))
       out[app.name] = {
         name: app.name,
-        hash: app.hash,
+        configHash: app.configHash,
         source: app.source,
         summary: readSummary(this.store, app.name)?.summary ?? null,
       };

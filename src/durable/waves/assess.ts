@@ -22,7 +22,7 @@ export interface ReportedApp {
 export interface WaveApp {
   name: string;
   /** The config hash the evaluated config wants deployed. */
-  hash: string;
+  configHash: string;
   source: AppSource;
   summary: ReportedApp | null;
 }
@@ -75,7 +75,7 @@ export const RETRY_AFTER_MS = 60_000;
 export function appHealth(app: WaveApp): AppHealth {
   const s = app.summary;
   if (!s) return { status: "deploying", reason: `${app.name} has not reported yet` };
-  if (s.desired.configHash !== app.hash)
+  if (s.desired.configHash !== app.configHash)
     return { status: "deploying", reason: `${app.name} has not taken the config yet` };
   if (s.status === "failed" || s.status === "degraded") {
     const f = s.failure;
@@ -84,7 +84,7 @@ export function appHealth(app: WaveApp): AppHealth {
   }
   if (s.status === "pinned")
     return { status: "failed", reason: `${app.name} is held on release ${s.pin?.release} by a rollback` };
-  if (s.status !== "synced" || s.deployed.configHash !== app.hash)
+  if (s.status !== "synced" || s.deployed.configHash !== app.configHash)
     return { status: "deploying", reason: `${app.name} is deploying` };
   const last = s.lastDeploy;
   return {

@@ -68,7 +68,7 @@ describe("images files and waves in config", () => {
     const next = formatImagesFile({ api: { digest: `ghcr.io/acme/api@${D(2)}` } });
     const after = await evaluate({ ...files, "images/staging.json": next });
     expect(after.apps[0]!.source).toMatchObject({ image: `ghcr.io/acme/api@${D(2)}` });
-    expect(after.apps[0]!.hash).not.toBe(before.apps[0]!.hash);
+    expect(after.apps[0]!.configHash).not.toBe(before.apps[0]!.configHash);
   });
 
   it("from is read from the root project's folder, not the app's", async () => {

@@ -51,7 +51,7 @@ function app(name: string, file: string, s: Partial<AppSummary> | null, hash = `
     pin: null,
     ...s,
   };
-  return { name, hash, source: { type: "image", image: "x", from: { file, service: "api" } }, summary };
+  return { name, configHash: hash, source: { type: "image", image: "x", from: { file, service: "api" } }, summary };
 }
 
 const apply = (state: WavesState, events: DecidedWaveEvent[]) =>
