@@ -34,6 +34,8 @@ export interface OptionalVars {
   FEEDBACK_RETRY_MS?: string;
   /** "log": feedback deliveries are printed as log lines instead of sent (`npm start`). */
   FEEDBACK_MODE?: string;
+  /** How often a commit waiting on the CI gate has its status read, ms (default 15000). */
+  WAVES_GATE_POLL_MS?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
   /** Worker variables whose names start with this are readable as app secrets (default `APP_SECRET_`). */
@@ -55,8 +57,6 @@ export interface Secrets {
   REGISTRY_CREDENTIALS?: string;
   /** CI's token for `POST /api/images` (announcing built digests to the first wave), its own secret. */
   CI_TOKEN?: string;
-  /** How often a commit waiting on the CI gate has its status read, ms (default 15000). */
-  WAVES_GATE_POLL_MS?: string;
 }
 
 /**
