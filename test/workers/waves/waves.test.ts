@@ -145,7 +145,9 @@ describe("promotion waves", () => {
     const creates = requests.filter((r) => r.method === "POST" && r.app === prod && /\/machines$/.test(r.path));
     expect(creates.length).toBeGreaterThan(0);
     for (const c of creates) expect((c.body as { config: { image: string } }).config.image).toBe(running);
-    expect(requests.filter((r) => r.path.includes("builder") && JSON.stringify(r.body).includes(prod))).toEqual([]);
+    expect(requests.filter((r) => r.path.includes("builder") && JSON.stringify(r.body ?? null).includes(prod))).toEqual(
+      [],
+    );
 
     const after = await until(stub, async () => {
       const w = await waves();
@@ -255,8 +257,25 @@ describe("promotion waves", () => {
     await status("pending");
     await runDurableObjectAlarm(stub);
     expect((await config.refs())["refs/heads/main"]).toBe(main);
+    // Someone pushes to main meanwhile: CI's success cannot fast-forward, so Tower commits the
+    // same change again on main's new tip, and waits for CI on that one.
+    const human = await config.commit({ "README.md": "hello\n" });
     await status("success");
-    await until(stub, async () => (await config.refs())["refs/heads/main"] === commit);
+    const rebased = await until(stub, async () => {
+      const waiting = (await waves()).gate?.waiting;
+      return waiting && waiting.commit !== commit ? waiting.commit : null;
+    });
+    expect((await config.refs())["refs/heads/main"]).toBe(human);
+    expect(await config.cat(`${rebased}~1`)).toBe(await config.cat(human));
+    const again = (state: string) =>
+      fetch(`${hosts}/github/repos/git/${config.name}/statuses/${rebased}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ state, context: "ci/test" }),
+      });
+    await again("success");
+    await until(stub, async () => (await config.refs())["refs/heads/main"] === rebased);
     expect((await waves()).gate?.waiting).toBeNull();
+    expect(JSON.parse(await config.cat("main:images/staging.json"))).toEqual({ api: api1 });
   });
 });
