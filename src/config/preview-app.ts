@@ -23,7 +23,7 @@ export function previewName(template: string, app: string, number: number): stri
 
 export interface PullRequestHead {
   number: number;
-  /** The commit `refs/pull/<number>/head` points at, as Tower listed it. */
+  /** The commit the pull request's head ref points at, as Tower listed it. */
   commit: string;
 }
 

@@ -28,8 +28,9 @@ export interface PushReceived {
 }
 
 /**
- * A pull request opened, updated or closed, as the host told it. A hint only: Tower lists
- * `refs/pull/<number>/head` itself before it deploys, so a forged payload cannot pick the commit.
+ * A pull request (GitLab: merge request) opened, updated or closed, as the host told it. A hint
+ * only: Tower lists its head ref (`refs/pull/<number>/head`, GitLab `refs/merge-requests/<iid>/head`)
+ * itself before it deploys, so a forged payload cannot pick the commit.
  */
 export interface PullRequestReceived {
   provider: PushReceived["provider"];
@@ -41,7 +42,7 @@ export interface PullRequestReceived {
   action: "open" | "close";
   /** The head branch lives in another repository. */
   fork: boolean;
-  /** The head commit the payload names (not trusted; see above). */
+  /** The head commit the payload names (not trusted; see above); empty when it names none. */
   headHint: string;
   receivedAt: string;
 }

@@ -13,7 +13,7 @@ import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { previewingApps, pullHeadRef } from "./previews";
+import { previewHeadRef, previewingApps, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -165,7 +165,7 @@ export class ProjectCore {
   }
 
   /**
-   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * Routes recorded pull request events. The head comes from listing its head ref (pullHeadRef) on the
    * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
    */
   private async routePulls(now: () => string): Promise<void> {
@@ -174,7 +174,7 @@ export class ProjectCore {
       let head: string | null = null;
       if (source && pull.action === "open") {
         try {
-          const ref = pullHeadRef(pull.number);
+          const ref = pullHeadRef(pull.provider, pull.number);
           head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
         } catch {
           continue;
@@ -193,7 +193,7 @@ export class ProjectCore {
       const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
       if (!source) continue;
       const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
-      repo.refs.push(pullHeadRef(preview.number));
+      repo.refs.push(previewHeadRef(preview));
       repos.set(preview.repo, repo);
     }
     const at = now();
