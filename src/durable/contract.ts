@@ -203,6 +203,8 @@ export interface ProjectBacklog {
   /** The latest repeat of the logged config failure (repeats move this, not the log). */
   configFailure: { at: string; stage: string; commit: string | null; cause: string } | null;
   alarmAt: number | null;
+  /** The most subrequests one sync pass of this DO has made (0 before the first). */
+  maxPassSubrequests: number;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */

@@ -18,6 +18,7 @@ import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
+import { wakesPreviews } from "./project/preview-delivery";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
@@ -119,7 +120,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
-    writeSummary(this.core.store, report);
+    const kept = writeSummary(this.core.store, report);
+    // A preview's report may free a slot: previews waiting for one are told now, not at the recheck.
+    if (kept && wakesPreviews(this.core.store, this.core.state.previews, report.summary.name))
+      await alarmNoLaterThan(this.ctx.storage, Date.now());
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
@@ -156,6 +160,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       deliveryRetry: readRow(this.core.store, "outbox-retry"),
       configFailure: readRow(this.core.store, "config-failure"),
       alarmAt: await this.ctx.storage.getAlarm(),
+      maxPassSubrequests: readRow(this.core.store, "max-pass-subrequests") ?? 0,
     };
   }
 

@@ -118,7 +118,12 @@ function desired(
   const settings = app.previews!;
   const name = previewName(settings.name, app.name, number);
   const data = { app: name, of: app.name, repo, number, ref, head, ttlHours: settings.ttlHours, cause };
-  return event({ type: "preview.desired", data }, at, `preview-desired:${name}:${head}:${cause}`);
+  return event({ type: "preview.desired", data }, at, previewDesireKey(data));
+}
+
+/** The key of a preview's deploy at `head` for `cause`: its event's, and the AppDO notice's. */
+export function previewDesireKey(preview: { app: string; head: string; cause: string }): string {
+  return `preview-desired:${preview.app}:${preview.head}:${preview.cause}`;
 }
 
 function closed(
