@@ -56,7 +56,7 @@ function underWay(rows: Rows, told: PreviewTold | null, app: string, now: number
  * (wait for a report), or null. A failed call throws after the others were tried.
  */
 export async function deliverPreviews(
-  store: EventStore,
+  store: Rows,
   ports: Pick<ProjectPorts, "desire">,
   previews: LivePreview[],
   budget: number,
@@ -95,7 +95,7 @@ export async function deliverPreviews(
   return blocked;
 }
 
-async function tell(store: EventStore, ports: Pick<ProjectPorts, "desire">, preview: LivePreview, now: string) {
+async function tell(store: Rows, ports: Pick<ProjectPorts, "desire">, preview: LivePreview, now: string) {
   const key = previewDesireKey(preview);
   // Derived from the app's row as config resolves it now: a redelivery sends the same app.
   const of = readResolved(store, preview.of);
