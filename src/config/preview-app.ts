@@ -55,5 +55,7 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
     secrets: settings.secrets,
     secretsDigest: settings.secretsDigest,
   };
-  return { ...partial, hash: appHash(partial) };
+  // Its deploys are reported where the app's are, linking the preview (feedback-plan.ts).
+  const feedback = app.feedback ? { feedback: app.feedback } : {};
+  return { ...partial, hash: appHash(partial), previewOf: { app: app.name, number: pr.number }, ...feedback };
 }

@@ -101,7 +101,9 @@ async function tell(store: Rows, ports: Pick<ProjectPorts, "desire">, preview: L
   const of = readResolved(store, preview.of);
   if (of?.previews) {
     const app = previewApp(of, of.previews, { number: preview.number, commit: preview.head });
-    await ports.desire({ app, sourceCommit: preview.head, cause: preview.cause, key });
+    // The commit status goes on the pull request's head, as for the app's own deploys.
+    const origin = app.source.type === "git" ? { url: app.source.url, sha: preview.head } : null;
+    await ports.desire({ app, sourceCommit: preview.head, cause: preview.cause, key, origin });
   }
   writePreviewTold(store, preview.app, { head: preview.head, key, at: now });
 }
