@@ -217,11 +217,11 @@ export interface ProjectRpc {
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
-  /** Every app in config, as its AppDO last reported it (else as config holds it): no AppDO asked. */
+  /** Every app in config, then the live previews, as their AppDOs last reported them (else as config holds them): no AppDO asked. */
   listApps(): Promise<AppSummary[]>;
-  /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
+  /** One app as config holds it (status `pending`), or a live preview, or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
-  /** One app in config as its AppDO last reported it (else as config holds it), or null. */
+  /** One app in config (or a live preview) as its AppDO last reported it (else as config holds it), or null. */
   appSummary(name: string): Promise<AppSummary | null>;
   /** From an AppDO after its state changed: keeps the projection; an older version is ignored. */
   reportSummary(report: SummaryReport): Promise<void>;

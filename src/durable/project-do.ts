@@ -105,18 +105,21 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
     const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
     const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    const shown = previews.map((p) => {
-      const preview = { app: p.of, number: p.number, head: p.head };
-      const summary =
-        readSummary(this.core.store, p.app)?.summary ?? previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
-      return { ...summary, preview };
-    });
-    return [...listed, ...shown];
+    return [...listed, ...previews.map((p) => this.previewSummary(p.app, true)!)];
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : null;
+    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : this.previewSummary(name, true);
+  }
+
+  /** A live preview as its AppDO last reported it (`reported`), else as the project knows it; null: none. */
+  private previewSummary(name: string, reported: boolean): AppSummary | null {
+    const p = Object.hasOwn(this.core.state.previews, name) ? this.core.state.previews[name] : undefined;
+    if (!p) return null;
+    const preview = { app: p.of, number: p.number, head: p.head };
+    const known = previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
+    return { ...((reported && readSummary(this.core.store, p.app)?.summary) || known), preview };
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
@@ -129,7 +132,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
   async configuredApp(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? configView(app) : null;
+    // A live preview is known too: its deploys are linked from the pull request's commit status.
+    return app ? configView(app) : this.previewSummary(name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {

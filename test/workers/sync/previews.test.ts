@@ -62,6 +62,9 @@ describe("preview apps for pull requests", () => {
     expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
     const listed = (await stub.listApps()).find((a) => a.name === preview);
     expect(listed?.preview).toEqual({ app: name, number: 7, head: c2 });
+    // Known to the API and dashboard by name (its commit status links its deploys there).
+    expect(await stub.appSummary(preview)).toMatchObject({ status: "synced", preview: { app: name, number: 7 } });
+    expect(await stub.configuredApp(preview)).toMatchObject({ name: preview, preview: { app: name, number: 7 } });
     const running = (await fly().state(preview)).machines.filter((m) => m.app === preview && m.state === "started");
     expect(running.length).toBe(1);
 
@@ -80,6 +83,7 @@ describe("preview apps for pull requests", () => {
     expect(await deployCount(name)).toBe(mainDeploys);
     expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c1 } });
     expect((await stub.listApps()).map((a) => a.name)).toEqual([name]);
+    expect(await stub.configuredApp(preview)).toBeNull();
   }, 30_000);
 
   it("a fork's pull request is ignored with an event saying why", async () => {
