@@ -145,4 +145,33 @@ describe("preview apps for pull requests", () => {
     expect(after.volumes.map((v) => v.id)).toEqual(mainState.volumes.map((v) => v.id));
     expect(after.apps.find((a) => a.name === name)?.ips).toEqual(mainState.apps.find((a) => a.name === name)?.ips);
   }, 30_000);
+
+  it("a closed pull request destroys only previews Tower created: a Fly app that merely has the name stays", async () => {
+    const name = `own-${uniqueSuffix()}`;
+    const squatter = `${name}-pr-9`;
+    const api = await newRepo("api");
+    await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({
+      "project.yaml": "project: root\n",
+      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
+    });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    // Someone made an app with the preview's name by hand (flyctl apps create), outside Tower.
+    const made = await fetch(`${inject("flyUrl")}/v1/apps`, {
+      method: "POST",
+      headers: { authorization: "Bearer tower-test-token", "content-type": "application/json" },
+      body: JSON.stringify({ name: squatter, org_slug: "personal" }),
+    });
+    expect(made.status).toBe(201);
+    const seq = await lastSeq(stub);
+    await deliver(stub, await pullRequest(api, "closed", 9));
+    const events = await eventsAfter(stub, seq);
+    expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
+    expect(events[1]?.data.reason).toBe("pull request #9 has no preview");
+    expect(await flyApps(squatter)).toEqual([squatter]);
+    expect((await fly().requests(squatter)).filter((r) => r.method === "DELETE")).toEqual([]);
+  }, 30_000);
 });
