@@ -82,7 +82,11 @@ try {
   const opened = (number: number, head: string) => {
     const payload = structuredClone(pr);
     payload.number = number;
-    payload.pull_request.base.repo = { ...pr.pull_request.base.repo, full_name: `acme/${web.name}`, clone_url: web.url };
+    payload.pull_request.base.repo = {
+      ...pr.pull_request.base.repo,
+      full_name: `acme/${web.name}`,
+      clone_url: web.url,
+    };
     payload.pull_request.head = { ...pr.pull_request.head, sha: head, repo: payload.pull_request.base.repo };
     return payload;
   };
@@ -121,19 +125,36 @@ try {
   t = performance.now();
   await Promise.all(payloads.map((payload) => deliver("pull_request", payload)));
   await until(async () => {
-    const started = new Set(sim.state().machines.filter((m) => m.state === "started").map((m) => m.app));
+    const started = new Set(
+      sim
+        .state()
+        .machines.filter((m) => m.state === "started")
+        .map((m) => m.app),
+    );
     return names.every((name) => started.has(name));
   }, 900_000);
   const burstMs = performance.now() - t;
   const sent = sim.requests().filter((r) => r.at >= burstFrom);
   const limited = sent.filter((r) => r.status === 429).length;
+  // Each 429'd call and the gap until the same call went again: Retry-After (whole seconds) must pass.
+  const same = (a: (typeof sent)[number], b: (typeof sent)[number]) =>
+    a.method === b.method && a.path === b.path && JSON.stringify(a.body) === JSON.stringify(b.body);
+  const gaps = sent.flatMap((r, i) => {
+    if (r.status !== 429) return [];
+    const next = sent.slice(i + 1).find((later) => same(later, r));
+    return next ? [next.at - r.at] : [];
+  });
+  const byOperation: Record<string, number> = {};
+  for (const r of sent)
+    if (r.status === 429) byOperation[r.operation ?? "?"] = (byOperation[r.operation ?? "?"] ?? 0) + 1;
 
   console.log(`PR opened → started preview machine (new app, build, deploy): ${previewMs.toFixed(0)} ms`);
   console.log(`push on main → app redeployed at the new commit (build, deploy):  ${pushMs.toFixed(0)} ms`);
   console.log(`preview / push: ${ratio.toFixed(2)} (Fly calls +${LATENCY_MS} ms each)`);
   console.log(
     `${BURST} PRs opened at once → all previews started (Fly's own rate limits): ${burstMs.toFixed(0)} ms, ` +
-      `${(burstMs / previewMs).toFixed(1)}× one preview; ${sent.length} Fly requests, ${limited} answered 429`,
+      `${(burstMs / previewMs).toFixed(1)}× one preview; ${sent.length} Fly requests, ${limited} answered 429 ` +
+      `(${JSON.stringify(byOperation)}), shortest wait before a retry ${gaps.length ? Math.min(...gaps) : "-"} ms`,
   );
   console.log(
     JSON.stringify({
@@ -147,6 +168,7 @@ try {
       burst_vs_one: Number((burstMs / previewMs).toFixed(1)),
       burst_fly_requests: sent.length,
       burst_429s: limited,
+      burst_min_retry_gap_ms: gaps.length ? Math.min(...gaps) : null,
     }),
   );
 } finally {
