@@ -3,7 +3,7 @@
  * ProjectDO can rebuild it from the app's resolved row whenever it must tell the preview's AppDO.
  */
 import { sha256Hex } from "../base/canonical";
-import { appHash } from "./hash";
+import { configHashOf } from "./hash";
 import type { PreviewSettings, ResolvedApp } from "./resolved-app";
 
 /** Fly app names are DNS labels (see schema/primitives.ts `appName`). */
@@ -57,5 +57,6 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
   };
   // Its deploys are reported where the app's are, linking the preview (feedback-plan.ts).
   const feedback = app.feedback ? { feedback: app.feedback } : {};
-  return { ...partial, hash: appHash(partial), previewOf: { app: app.name, number: pr.number }, ...feedback };
+  const previewOf = { app: app.name, number: pr.number };
+  return { ...partial, configHash: configHashOf(partial), previewOf, ...feedback };
 }
