@@ -144,6 +144,14 @@ try {
     const next = sent.slice(i + 1).find((later) => same(later, r));
     return next ? [next.at - r.at] : [];
   });
+  if (process.argv.includes("--explain"))
+    for (const [i, r] of sent.entries())
+      if (r.status === 429) {
+        const next = sent.slice(i + 1).find((later) => same(later, r));
+        const before = sent.slice(0, i).filter((e) => e.app === r.app).slice(-4);
+        console.log(`429 ${r.method} ${r.path} at ${r.at}; again after ${next ? next.at - r.at : "-"} ms; before:`);
+        for (const e of before) console.log(`   ${e.at - r.at} ms ${e.method} ${e.path} ${e.status}`);
+      }
   const byOperation: Record<string, number> = {};
   for (const r of sent)
     if (r.status === 429) byOperation[r.operation ?? "?"] = (byOperation[r.operation ?? "?"] ?? 0) + 1;
