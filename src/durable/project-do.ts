@@ -19,6 +19,7 @@ import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { wakesPreviews } from "./project/preview-delivery";
+import { previewSummary } from "./project/preview-summary";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
@@ -105,21 +106,14 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
     const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
     const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    return [...listed, ...previews.map((p) => this.previewSummary(p.app, true)!)];
+    return [...listed, ...previews.map((p) => previewSummary(this.core.state, this.core.store, p.app, true)!)];
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : this.previewSummary(name, true);
-  }
-
-  /** A live preview as its AppDO last reported it (`reported`), else as the project knows it; null: none. */
-  private previewSummary(name: string, reported: boolean): AppSummary | null {
-    const p = Object.hasOwn(this.core.state.previews, name) ? this.core.state.previews[name] : undefined;
-    if (!p) return null;
-    const preview = { app: p.of, number: p.number, head: p.head };
-    const known = previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
-    return { ...((reported && readSummary(this.core.store, p.app)?.summary) || known), preview };
+    return app
+      ? (readSummary(this.core.store, name)?.summary ?? configView(app))
+      : previewSummary(this.core.state, this.core.store, name, true);
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
@@ -133,7 +127,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async configuredApp(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
     // A live preview is known too: its deploys are linked from the pull request's commit status.
-    return app ? configView(app) : this.previewSummary(name, false);
+    return app ? configView(app) : previewSummary(this.core.state, this.core.store, name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -200,12 +194,6 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
-}
-
-/** A preview before its AppDO has anything to say. */
-function previewView(name: string, org: string): AppSummary {
-  const none = { configHash: null, sourceCommit: null };
-  return { name, org, status: "pending", desired: none, deployed: none, lastDeploy: null, failure: null, pin: null };
 }
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */
