@@ -20,7 +20,7 @@ const GOOD = "registry.example/hello:1";
 function fourMachines(name: string, image: string, hash: string, o: { strategy?: string; checks?: boolean } = {}) {
   const checks = o.checks === false ? {} : { checks: { alive: { type: "http", port: 8080, path: "/healthz" } } };
   return resolvedApp(name, {
-    hash,
+    configHash: hash,
     source: { type: "image", image },
     config: {
       app: name,
