@@ -59,7 +59,7 @@ describe("AppDO ownership and prune", () => {
     await existingApp(name);
     const stub = appStub(env, name);
     const app = resolvedApp(name);
-    await stub.desire(notice({ ...app, config: { ...app.config, adopt: true }, hash: "hash-adopt" }, "k1"));
+    await stub.desire(notice({ ...app, config: { ...app.config, adopt: true }, configHash: "hash-adopt" }, "k1"));
     expect((await settle(stub))?.lastDeploy?.outcome).toBe("succeeded");
     const events = await eventsOf(stub);
     expect(events.filter((e) => e.type === "app.adopted")).toHaveLength(1);
