@@ -11,9 +11,9 @@ import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
-import { deliverOutbox } from "./outbox";
+import { type ConfigCommit, deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { previewingApps, pullHeadRef } from "./previews";
+import { previewHeadRef, previewingApps, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -30,12 +30,15 @@ import {
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
+/** Subrequests one invocation (the cron's RPC or one alarm) may make: Workers Free's 50 (Paid 1,000). */
+export const SUBREQUEST_BUDGET = 50;
 /**
- * Ref listings one invocation (the cron's RPC or one alarm) may make. Workers Free allows 50
- * subrequests per invocation (Paid 1,000): 40 listings leave room for the config fetch and a few
- * AppDO calls in the same invocation. A tick over more repos goes on in the next alarm.
+ * Ref listings one invocation may make: 40 leave room for the config fetch and a few AppDO calls
+ * in the same invocation. A tick over more repos goes on in the next alarm.
  */
 export const LISTINGS_PER_SLICE = 40;
+/** What routing pull requests and telling apps may spend of a pass, the rest kept for what follows. */
+const ROUTE_AND_TELL = LISTINGS_PER_SLICE;
 
 export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
@@ -87,6 +90,15 @@ export class ProjectCore {
    */
   async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     this.subrequests = 0;
+    try {
+      return await this.pass(settings, now, tick);
+    } finally {
+      if (this.subrequests > (readRow(this.store, "max-pass-subrequests") ?? 0))
+        writeRow(this.store, "max-pass-subrequests", this.subrequests);
+    }
+  }
+
+  private async pass(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
     const inbox = [...this.state.inbox];
@@ -109,7 +121,7 @@ export class ProjectCore {
       writeRow(this.store, "tick", null);
       moved = configMoved(this.state, refs, target);
     }
-    await this.routePulls(now);
+    const pullsLeft = await this.routePulls(now);
     if (tick) await this.checkPreviews(now);
     const wanted = this.state.wanted;
     if (wanted || moved || evaluationPending(this.state))
@@ -121,7 +133,7 @@ export class ProjectCore {
         refs,
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
+    let retry = await this.deliver(config, now);
     if (ticked) await this.checkDrift();
     if (ticked) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
@@ -130,7 +142,7 @@ export class ProjectCore {
       // A pin committed (or an override set) deploys now, the normal way: read config again.
       await this.readConfig(settings, now, `image:${now()}`, false, refs);
       const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
+      retry = await this.deliver(after, now);
     }
     if (ticked) {
       const { at, slices, maxSubrequests } = progress!;
@@ -142,8 +154,15 @@ export class ProjectCore {
         maxSubrequests: Math.max(maxSubrequests, this.subrequests),
       });
     }
-    // Images left in the round go on at the next alarm, right away.
-    return scan.more ? 0 : retry;
+    // Images left in the round, or pull requests left unrouted, go on at the next alarm, right away.
+    return scan.more || pullsLeft ? 0 : retry;
+  }
+
+  /** The outbox, within what is left of this pass's subrequest budget. */
+  private deliver(config: ConfigCommit, now: () => string): Promise<number | null> {
+    const budget = Math.max(0, ROUTE_AND_TELL - this.subrequests);
+    const previews = Object.values(this.state.previews);
+    return deliverOutbox(this.store, STREAM, this.ports, { parallel: PARALLEL, budget, previews, now: now(), config });
   }
 
   private startTick(target: ConfigTarget & { url: string }, at: string): TickProgress {
@@ -167,16 +186,19 @@ export class ProjectCore {
   }
 
   /**
-   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * Routes recorded pull request events. The head comes from listing its head ref (pullHeadRef) on the
    * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
+   * Returns whether some wait for the next pass (this one's budget was spent).
    */
-  private async routePulls(now: () => string): Promise<void> {
+  private async routePulls(now: () => string): Promise<boolean> {
     for (const pull of [...this.state.pulls]) {
+      // A burst of pull requests is routed over several alarms: one listing each.
+      if (this.subrequests >= ROUTE_AND_TELL) return true;
       const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
       let head: string | null = null;
       if (source && pull.action === "open") {
         try {
-          const ref = pullHeadRef(pull.number);
+          const ref = pullHeadRef(pull.provider, pull.number);
           head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
         } catch {
           continue;
@@ -184,6 +206,7 @@ export class ProjectCore {
       }
       this.apply({ type: "route-pull", pull, head, at: now() });
     }
+    return false;
   }
 
   /** Cron catch-up for previews: one ref listing per repo with live previews. */
@@ -195,7 +218,7 @@ export class ProjectCore {
       const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
       if (!source) continue;
       const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
-      repo.refs.push(pullHeadRef(preview.number));
+      repo.refs.push(previewHeadRef(preview));
       repos.set(preview.repo, repo);
     }
     const at = now();

@@ -44,6 +44,8 @@ interface RowTypes {
   tick: TickProgress | null;
   /** How the last finished tick went: for operators (`GET /api/config`) and the scale bench. */
   "last-tick": TickReport;
+  /** The most subrequests any one sync pass (one invocation) of this DO made: held against the budget. */
+  "max-pass-subrequests": number;
 }
 
 export interface TickProgress {
@@ -87,6 +89,22 @@ export function readResolved(rows: Pick<Rows, "getState">, app: string): Resolve
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
   rows.putState(`app/${app.name}`, app);
+}
+
+/** A preview's AppDO was told to deploy `head` (notice `key`) at `at`: what the in-flight cap counts. */
+export interface PreviewTold {
+  head: string;
+  key: string;
+  at: string;
+}
+
+export function readPreviewTold(rows: Pick<Rows, "getState">, app: string): PreviewTold | null {
+  return rows.getState<PreviewTold>(`preview-told/${app}`);
+}
+
+/** null forgets it (the preview was destroyed). */
+export function writePreviewTold(rows: Pick<Rows, "putState">, app: string, told: PreviewTold | null): void {
+  rows.putState(`preview-told/${app}`, told);
 }
 
 /** This DO's secrets-digest key, made and stored on first use. */
