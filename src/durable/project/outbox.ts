@@ -45,9 +45,16 @@ export function pendingNotices(events: Iterable<ProjectEvent & { key: string }>)
   return [...latest.values()];
 }
 
+/** What one delivery pass left: a retry delay after a failure, and whether notices wait beyond its limit. */
+export interface DeliveryResult {
+  retryMs: number | null;
+  more: boolean;
+}
+
 /**
- * Delivers what is pending. Returns null when all of it arrived, otherwise the delay before the
- * retry alarm (the failure count is kept in RETRY_ROW, so the backoff grows across alarms).
+ * Delivers what is pending, at most `limit` notices (one invocation's subrequest budget; the rest
+ * go on in the next alarm). `retryMs` is null when nothing failed, otherwise the delay before the
+ * retry alarm (the failure count is kept in the outbox-retry row, so the backoff grows across alarms).
  */
 export async function deliverOutbox(
   store: EventStore,
@@ -55,16 +62,18 @@ export async function deliverOutbox(
   ports: ProjectPorts,
   parallel: number,
   config: ConfigCommit = { url: "", commit: null },
-): Promise<number | null> {
+  limit = Number.POSITIVE_INFINITY,
+): Promise<DeliveryResult> {
+  let more: boolean;
   try {
-    await deliverPending(store, stream, ports, parallel, config);
+    more = await deliverPending(store, stream, ports, parallel, config, limit);
   } catch {
     const attempts = (readRow(store, "outbox-retry")?.attempts ?? 0) + 1;
     writeRow(store, "outbox-retry", { attempts });
-    return retryDelay(attempts);
+    return { retryMs: retryDelay(attempts), more: false };
   }
   if (readRow(store, "outbox-retry") !== null) writeRow(store, "outbox-retry", null);
-  return null;
+  return { retryMs: null, more };
 }
 
 /** The config repo and the commit last evaluated: where non-git sources' deploys are reported. */
@@ -73,28 +82,41 @@ export interface ConfigCommit {
   commit: string | null;
 }
 
+/** Delivers the next notices up to `limit`; true when more of the same pass wait for the next call. */
 async function deliverPending(
   store: EventStore,
   stream: string,
   ports: ProjectPorts,
   parallel: number,
   config: ConfigCommit,
-) {
+  limit: number,
+): Promise<boolean> {
   const cursor = readRow(store, "outbox") ?? 0;
-  const last = store.version(stream);
-  if (last <= cursor) return;
-  const events = [...readAfter(store, stream, cursor)] as unknown as (ProjectEvent & { key: string })[];
+  // A pass cut into parts keeps its end: events after it wait for the next pass.
+  const part = readRow(store, "outbox-part");
+  const last = part?.last ?? store.version(stream);
+  if (last <= cursor) return false;
+  const events = [...readAfter(store, stream, cursor, last)] as unknown as (ProjectEvent & { key: string })[];
+  const notices = pendingNotices(events);
+  const done = part?.done ?? 0;
+  const batch = notices.slice(done, done + Math.max(0, limit));
   const failures: unknown[] = [];
-  await mapLimit(pendingNotices(events), parallel, async (notice) => {
+  await mapLimit(batch, parallel, async (notice) => {
     try {
       await deliver(store, ports, notice, config);
     } catch (error) {
       failures.push(error);
     }
   });
-  // Only a clean pass moves the cursor; a failed one is retried whole (delivery is idempotent).
+  // Only a clean part moves on; a failed one is retried whole (delivery is idempotent).
   if (failures.length > 0) throw failures[0];
+  if (done + batch.length < notices.length) {
+    if (batch.length > 0 || !part) writeRow(store, "outbox-part", { last, done: done + batch.length });
+    return true;
+  }
   writeRow(store, "outbox", last);
+  if (part) writeRow(store, "outbox-part", null);
+  return false;
 }
 
 async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, config: ConfigCommit) {
@@ -115,10 +137,11 @@ async function deliver(store: EventStore, ports: ProjectPorts, notice: Notice, c
   await ports.desire({ app, sourceCommit, cause, key, origin, ...(force ? { force } : {}) });
 }
 
-function* readAfter(store: EventStore, stream: string, after: number) {
+function* readAfter(store: EventStore, stream: string, after: number, upTo: number) {
   for (let page = store.read(stream, after, 500); page.length > 0; page = store.read(stream, after, 500)) {
-    yield* page;
+    for (const event of page) if (event.seq <= upTo) yield event;
     after = page[page.length - 1]!.seq;
+    if (after >= upTo) return;
   }
 }
 
