@@ -20,7 +20,7 @@ async function finishTick(stub: Stub, at: string) {
 
 describe("ProjectDO cron tick at scale", () => {
   it(
-    "spreads the ref listings of 46 repos over two invocations of at most 50 subrequests",
+    "spreads the first sync of 45 apps, and each tick's 46 ref listings, over invocations of at most 50 subrequests",
     { timeout: 90_000 },
     async () => {
       const repos = await Promise.all(
