@@ -5,7 +5,7 @@
  */
 import { MACHINE_METADATA } from "../base/machine-metadata";
 import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
-import { appHash, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
+import { configHashOf, type DesiredApp, type ResolvedApp, resolveSecrets, toDesiredApp } from "../config";
 import { type LiveApp, managedMachines } from "../fly";
 
 export interface DiffInput {
@@ -34,11 +34,11 @@ export function desiredForDiff(
     // Tower holds, and may cover values this shell does not have: take the digest Fly's machines
     // carry, as if the values had not changed (this shell cannot tell).
     digest = live.secretsDigest ?? digest;
-    const { hash: _stale, ...rest } = app;
+    const { configHash: _stale, ...rest } = app;
     // The config hash covers that keyed digest too, so it cannot be recomputed here either: take the
     // one Fly's machines agree on. Every machine field is still compared one by one by the planner.
-    const hash = agreedConfigHash(live) ?? appHash({ ...rest, secretsDigest: digest });
-    resolved = { ...app, secretsDigest: digest, hash };
+    const configHash = agreedConfigHash(live) ?? configHashOf({ ...rest, secretsDigest: digest });
+    resolved = { ...app, secretsDigest: digest, configHash };
     if (missing.length > 0)
       notes.push(`secret values not in this environment (${missing.join(", ")}): secrets compared by name only`);
   }

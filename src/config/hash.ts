@@ -9,7 +9,7 @@ const HASH_VERSION = 1;
  * and overrides count), regions, org, source, secret names and the digest of their values. Secret
  * values never enter. Key order and formatting of the files do not matter.
  */
-export function appHash(app: Omit<ResolvedApp, "hash">): string {
+export function configHashOf(app: Omit<ResolvedApp, "configHash">): string {
   return `sha256:${canonicalHash({
     v: HASH_VERSION,
     name: app.name,

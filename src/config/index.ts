@@ -9,7 +9,7 @@ export type * from "./evaluation";
 export type * from "./file-tree";
 export { readFlags } from "./flags";
 export type * from "./fly-machine-config";
-export { appHash } from "./hash";
+export { configHashOf } from "./hash";
 export { describePolicy, type ImagePolicy, POLICY_LIMITS, readImagePolicy } from "./image-policy";
 export { jsonSchemas } from "./json-schema";
 export { memoryFileTree } from "./memory-file-tree";

@@ -3,7 +3,7 @@
  * ProjectDO can rebuild it from the app's resolved row whenever it must tell the preview's AppDO.
  */
 import { sha256Hex } from "../base/canonical";
-import { appHash } from "./hash";
+import { configHashOf } from "./hash";
 import type { PreviewSettings, ResolvedApp } from "./resolved-app";
 
 /** Fly app names are DNS labels (see schema/primitives.ts `appName`). */
@@ -55,5 +55,5 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
     secrets: settings.secrets,
     secretsDigest: settings.secretsDigest,
   };
-  return { ...partial, hash: appHash(partial) };
+  return { ...partial, configHash: configHashOf(partial) };
 }

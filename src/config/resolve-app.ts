@@ -2,7 +2,7 @@ import { parseRepoUrl } from "../base/repo-url";
 import { processSecretsKey, secretsDigest } from "../base/secrets-digest";
 import { diagnostic, type Locate } from "./diagnostic";
 import { readFlags } from "./flags";
-import { appHash } from "./hash";
+import { configHashOf } from "./hash";
 import { readImagePolicy } from "./image-policy";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
@@ -131,7 +131,7 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
   };
   const app: ResolvedApp = {
     ...partial,
-    hash: appHash(partial),
+    configHash: configHashOf(partial),
     ...(selfHeal ? { selfHeal } : {}),
     ...(previews ? { previews } : {}),
   };

@@ -23,7 +23,7 @@ export interface ResolvedApp {
   /** Digest of the secret values as resolved at evaluation time. */
   secretsDigest: string;
   /** Canonical hash of everything that shapes the deploy, parents' contributions included. */
-  hash: string;
+  configHash: string;
   /** `sync.self_heal`: each cron tick checks Fly for drift and re-applies. Not part of `hash`. */
   selfHeal?: boolean;
   /** `previews` when enabled (git sources only): how pull requests get their own app. Not part of `hash`. */

@@ -62,7 +62,7 @@ export function toDesiredApp(app: ResolvedApp, options: ToDesiredOptions): Desir
     name: app.name,
     org: app.org,
     primaryRegion: app.primaryRegion,
-    configHash: app.hash,
+    configHash: app.configHash,
     groups,
     volumes: volumesFor(cfg, counts),
     ips: ipsFor(cfg),
@@ -94,7 +94,7 @@ export function machineConfig(app: ResolvedApp, group: string, options: ToDesire
       [MACHINE_METADATA.releaseId]: options.releaseId,
       [MACHINE_METADATA.releaseVersion]: String(options.releaseVersion),
       [MACHINE_METADATA.managed]: "true",
-      [MACHINE_METADATA.configHash]: app.hash,
+      [MACHINE_METADATA.configHash]: app.configHash,
     },
   };
   const optional: Partial<FlyMachineConfig> = {

@@ -68,7 +68,7 @@ export class AppDO extends DurableObject<TowerEnv> implements AppRpc, AppNoticeR
       deployId: newDeployId(),
       app: app.name,
       org: app.org,
-      target: { configHash: app.hash, sourceCommit: notice.sourceCommit, secretsDigest: app.secretsDigest },
+      target: { configHash: app.configHash, sourceCommit: notice.sourceCommit, secretsDigest: app.secretsDigest },
       cause: notice.cause,
     });
     // Same synchronous block as the append: the row and the event land together.

@@ -201,7 +201,7 @@ function previewView(name: string, org: string): AppSummary {
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */
 function configView(app: KnownApp): AppSummary {
-  const desired = { configHash: app.hash, sourceCommit: app.sourceCommit };
+  const desired = { configHash: app.configHash, sourceCommit: app.sourceCommit };
   const deployed = { configHash: null, sourceCommit: null };
   return {
     name: app.name,

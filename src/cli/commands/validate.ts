@@ -9,26 +9,26 @@ export const validate: Command = {
   help: `tower validate [DIR] [--fetch] [--org ORG] [--json]
 
 Evaluates DIR (default .) like Tower does: projects, nested projects, apps (app.yaml or fly.toml),
-common defaults/overrides/substitutions. Prints each app (name, org, regions, source, hash), then
+common defaults/overrides/substitutions. Prints each app (name, org, regions, source, config hash), then
 every warning and error as file:line:col. Exits 1 when there is any error.
 
   --fetch     fetch git-sourced nested projects (credentials from GIT_CREDENTIALS); default: list them
   --org ORG   org for apps that name none (default $FLY_ORG or "personal")
   --json      one JSON document on stdout:
-              {"ok": bool, "apps": [{"name","org","regions","file","projects","source","hash"}],
+              {"ok": bool, "apps": [{"name","org","regions","file","projects","source","configHash"}],
                "projects": [{"name","path","file","prune","source","complete","fetched"}],
                "errors": [Diagnostic], "warnings": [Diagnostic]}
               Diagnostic = {"severity","file","line","col","path"?,"message"}`,
   async run(args) {
     const { evaluation: ev } = await evaluateDir(args);
-    const apps = ev.apps.map(({ name, org, regions, file, projects, source, hash }) => ({
+    const apps = ev.apps.map(({ name, org, regions, file, projects, source, configHash }) => ({
       name,
       org,
       regions,
       file,
       projects,
       source,
-      hash,
+      configHash,
     }));
     const ok = ev.errors.length === 0;
     if (args.flags.json) {
@@ -44,7 +44,7 @@ every warning and error as file:line:col. Exits 1 when there is any error.
                 ? `image ${a.source.image}`
                 : "inline Dockerfile";
         process.stdout.write(
-          `${a.name}  org=${a.org}  regions=${a.regions.join(",")}  source=${where}  ${a.hash.slice(0, 19)}\n`,
+          `${a.name}  org=${a.org}  regions=${a.regions.join(",")}  source=${where}  ${a.configHash.slice(0, 19)}\n`,
         );
       }
       for (const p of ev.projects.filter((p) => !p.fetched))

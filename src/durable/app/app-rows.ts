@@ -7,6 +7,7 @@ import { newSecretsKey } from "../../base/secrets-digest";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
 import type { EventStore } from "../event-store";
+import { fromStoredApp } from "../stored-resolved-app";
 import type { DeployFeedback } from "./feedback-plan";
 
 type Rows = Pick<EventStore, "getState" | "putState">;
@@ -37,7 +38,20 @@ interface RowTypes {
 export type AppRow = keyof RowTypes;
 
 export function readRow<K extends AppRow>(rows: Pick<Rows, "getState">, name: K): RowTypes[K] | null {
-  return rows.getState<RowTypes[K]>(name);
+  return upgradeRow(name, rows.getState<RowTypes[K]>(name));
+}
+
+/** Rows holding resolved apps may predate the `configHash` name (stored-resolved-app.ts). */
+function upgradeRow<K extends AppRow>(name: K, value: RowTypes[K] | null): RowTypes[K] | null {
+  if (value === null) return null;
+  const row: Partial<RowTypes> = { [name]: value };
+  if (row["desired-app"]) return fromStoredApp(row["desired-app"]) as RowTypes[K];
+  if (row["deploy-app"]) {
+    const { deployId, app } = row["deploy-app"];
+    return { deployId, app: fromStoredApp(app) } as RowTypes[K];
+  }
+  if (row.releases) return row.releases.map((r) => ({ ...r, app: fromStoredApp(r.app) })) as RowTypes[K];
+  return value;
 }
 
 export function writeRow<K extends AppRow>(rows: Pick<Rows, "putState">, name: K, value: RowTypes[K]): void {

@@ -168,11 +168,11 @@ function evaluation(command: RecordEvaluation, state: ProjectState): DecidedEven
   ];
   for (const app of apps) {
     const before = state.apps[app.name];
-    const changed = !before || before.hash !== app.hash || before.sourceCommit !== app.sourceCommit;
+    const changed = !before || before.configHash !== app.configHash || before.sourceCommit !== app.sourceCommit;
     // A git source whose ref cannot be found has nothing to build yet.
     const buildable = !gitSource(app) || app.sourceCommit !== null;
     if ((changed || force) && buildable)
-      events.push(desiredEvent(app.name, app.hash, app.sourceCommit, cause, force, at));
+      events.push(desiredEvent(app.name, app.configHash, app.sourceCommit, cause, force, at));
   }
   const removed = (app: string, withPrune: boolean) =>
     event({ type: "app.removed", data: { app, prune: withPrune, cause } }, at, `removed:${app}:${cause}`);
@@ -204,18 +204,22 @@ function movedRefs(refs: RefListings, cause: string, state: ProjectState, at: st
 }
 
 function desired(state: ProjectState, name: string, commit: string, cause: string, force: boolean, at: string) {
-  return desiredEvent(name, state.apps[name]!.hash, commit, cause, force, at);
+  return desiredEvent(name, state.apps[name]!.configHash, commit, cause, force, at);
 }
 
 function desiredEvent(
   app: string,
-  hash: string,
+  configHash: string,
   sourceCommit: string | null,
   cause: string,
   force: boolean,
   at: string,
 ) {
-  return event({ type: "app.desired", data: { app, hash, sourceCommit, cause, force } }, at, `desired:${app}:${cause}`);
+  return event(
+    { type: "app.desired", data: { app, configHash, sourceCommit, cause, force } },
+    at,
+    `desired:${app}:${cause}`,
+  );
 }
 
 function sameFailure(

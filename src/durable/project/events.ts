@@ -12,7 +12,7 @@ import type { ImageEvent } from "../images/events";
 export interface AppEntry {
   name: string;
   org: string;
-  hash: string;
+  configHash: string;
   file: string;
   source: AppSource;
   /** The commit its build reads from: the app repo's ref, or the config commit for local sources. */
@@ -66,7 +66,7 @@ export type ProjectEvent =
     }
   | {
       type: "app.desired";
-      data: { app: string; hash: string; sourceCommit: string | null; cause: string; force: boolean };
+      data: { app: string; configHash: string; sourceCommit: string | null; cause: string; force: boolean };
     }
   | { type: "app.removed"; data: { app: string; prune: boolean; cause: string } }
   | { type: "pull.received"; data: { pull: PullRequestReceived } }
@@ -93,9 +93,9 @@ const EVENT_VERSION: Record<ProjectEventType, number> = {
   "push.routed": 1,
   "sync.requested": 1,
   "config.fetched": 1,
-  "config.evaluated": 1,
+  "config.evaluated": 2,
   "config.failed": 1,
-  "app.desired": 1,
+  "app.desired": 2,
   "app.removed": 1,
   "pull.received": 1,
   "pull.ignored": 1,

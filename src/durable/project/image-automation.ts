@@ -4,7 +4,7 @@
  * `write_back: false` apps applied to what the AppDOs are told. The decisions are the pure
  * functions of ../images; this only loads, stores and calls out.
  */
-import { appHash } from "../../config/hash";
+import { configHashOf } from "../../config/hash";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { EventStore } from "../event-store";
 import { activeOverride } from "../images/decide-app";
@@ -46,7 +46,7 @@ export class ImageAutomation {
     const image = followed && activeOverride(followed, this.state().apps[app.name]);
     if (!image) return app;
     const source = { ...app.source, image };
-    return { ...app, source, hash: appHash({ ...app, source }) };
+    return { ...app, source, configHash: configHashOf({ ...app, source }) };
   }
 
   status(apps: AppEntry[]): ImagesStatus {

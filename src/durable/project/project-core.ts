@@ -290,12 +290,12 @@ export class ProjectCore {
         sourceTree: tree,
       });
       const heal = app.selfHeal ? { selfHeal: true } : {};
-      // The hash is of what deploys (a write_back: false override included); the source stays git's.
-      const hash = this.images.effective(app).hash;
+      // The config hash is of what deploys (a write_back: false override included); the source stays git's.
+      const configHash = this.images.effective(app).configHash;
       const p = app.previews;
       const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
       const { name, org, file, source } = app;
-      return { name, org, hash, file, source, ...version, ...heal, ...previews };
+      return { name, org, configHash, file, source, ...version, ...heal, ...previews };
     });
     for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;

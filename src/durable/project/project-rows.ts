@@ -8,6 +8,7 @@ import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-ap
 import type { SummaryReport } from "../contract";
 import type { EventStore } from "../event-store";
 import type { ImageScanState } from "../images/scan-state";
+import { fromStoredApp } from "../stored-resolved-app";
 import type { RefListings } from "./decide";
 import type { ProjectSettings } from "./ports";
 
@@ -91,7 +92,7 @@ export function writeRow<K extends ProjectRow>(rows: Pick<Rows, "putState">, nam
  * (the AppDO keeps its own; see docs/architecture.md).
  */
 export function readResolved(rows: Pick<Rows, "getState">, app: string): ResolvedApp | null {
-  return rows.getState<ResolvedApp>(`app/${app}`);
+  return fromStoredApp(rows.getState<ResolvedApp>(`app/${app}`));
 }
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {

@@ -82,7 +82,7 @@ export function reposToResolve(
     const before = state.apps[app.name];
     return !before || !sameSource(before.source, app.source) || before.sourceCommit === null;
   });
-  return repoIndex(needed.map((app) => ({ ...app, org: "", hash: "", file: "", sourceCommit: null }))).repos;
+  return repoIndex(needed.map((app) => ({ ...app, org: "", configHash: "", file: "", sourceCommit: null }))).repos;
 }
 
 /** Where an app's build reads from, given what is known of refs and of the config commit. */

@@ -98,7 +98,7 @@ describe("project common, as flycd applied it", () => {
       ...files,
       "project.yaml": "project: p\ncommon:\n  app_defaults: {env: {A: '2'}}\n",
     });
-    expect(before.apps[0]!.hash).not.toBe(after.apps[0]!.hash);
+    expect(before.apps[0]!.configHash).not.toBe(after.apps[0]!.configHash);
   });
 
   it("points an invalid value that came from a project's defaults at the project file", async () => {

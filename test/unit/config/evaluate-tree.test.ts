@@ -86,7 +86,7 @@ describe("evaluateTree on a whole estate", async () => {
     ]);
     expect(web.config.secrets).toBeUndefined();
     expect(JSON.stringify(web.config)).not.toContain("postgres://db");
-    expect(web.hash).not.toContain("postgres");
+    expect(web.configHash).not.toContain("postgres");
   });
 
   it("fetches git-sourced projects through openRepo and builds their local apps from that repo", async () => {
@@ -246,7 +246,11 @@ describe("evaluateTree on broken trees", () => {
     const second = await evaluateTree(counting, { ...options, previous: first.cache });
     expect(reads).toBe(2); // project.yaml (absent) and b/app.yaml; a/app.yaml came from the cache
     expect(
-      second.apps.map((a) => [a.name, a.primaryRegion, a.hash === first.apps.find((x) => x.name === a.name)!.hash]),
+      second.apps.map((a) => [
+        a.name,
+        a.primaryRegion,
+        a.configHash === first.apps.find((x) => x.name === a.name)!.configHash,
+      ]),
     ).toEqual([
       ["a", "ams", true],
       ["b", "fra", false],
@@ -310,7 +314,7 @@ describe("evaluateTree: feedback settings", () => {
       }),
       options,
     );
-    expect(plain.apps[0]?.hash).toBe(a?.hash);
+    expect(plain.apps[0]?.configHash).toBe(a?.configHash);
     expect(plain.apps[0]?.feedback).toBeUndefined();
   });
 

@@ -73,7 +73,7 @@ describe("[[files]] (flyctl internal/appconfig/config.go toMachineFile)", () => 
     const toml = `${head}[[files]]\n  guest_path = "/etc/c"\n  local_path = "c.txt"\n`;
     const one = await evaluate(toml, { "app/c.txt": "1" });
     const two = await evaluate(toml, { "app/c.txt": "2" });
-    expect(one.apps[0]!.hash).not.toBe(two.apps[0]!.hash);
+    expect(one.apps[0]!.configHash).not.toBe(two.apps[0]!.configHash);
   });
 });
 

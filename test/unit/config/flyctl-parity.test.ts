@@ -60,7 +60,7 @@ function desiredOf(app: Parameters<typeof toDesiredApp>[0]): DesiredApp {
     releaseId: "rel_1",
     releaseVersion: 7,
   });
-  return JSON.parse(JSON.stringify(desired).replaceAll(app.hash, "HASH"));
+  return JSON.parse(JSON.stringify(desired).replaceAll(app.configHash, "HASH"));
 }
 
 /** What Tower sends for an existing machine that runs `live` (flyctl: ToMachineConfig(group, src)). */

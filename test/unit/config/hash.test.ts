@@ -18,15 +18,17 @@ describe("config hash", () => {
       '# same thing\nenv: {B: "2", A: "1"}\nsecrets: [{name: APP_SECRET_TOKEN, type: env}]\nprimary_region: "ams"\napp: a\n',
       { APP_SECRET_TOKEN: "t" },
     );
-    expect(two.hash).toBe(one.hash);
-    expect(one.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(two.configHash).toBe(one.configHash);
+    expect(one.configHash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("changes with any field, and with a secret's value, which it never contains", async () => {
     const one = await evaluate(base, { APP_SECRET_TOKEN: "secret-one" });
-    expect((await evaluate(base.replace("'2'", "'3'"), { APP_SECRET_TOKEN: "secret-one" })).hash).not.toBe(one.hash);
+    expect((await evaluate(base.replace("'2'", "'3'"), { APP_SECRET_TOKEN: "secret-one" })).configHash).not.toBe(
+      one.configHash,
+    );
     const rotated = await evaluate(base, { APP_SECRET_TOKEN: "secret-two" });
-    expect(rotated.hash).not.toBe(one.hash);
+    expect(rotated.configHash).not.toBe(one.configHash);
     expect(rotated.secretsDigest).not.toBe(one.secretsDigest);
     expect(JSON.stringify(one)).not.toContain("secret-one");
   });

@@ -19,5 +19,5 @@ export async function desiredFromFixture(name: string): Promise<DesiredApp> {
     secretsKey: "mapping-fixture-key",
   });
   // The hash has its own tests; here it would only make every expectation change together.
-  return JSON.parse(JSON.stringify(desired).replaceAll(app.hash, "HASH"));
+  return JSON.parse(JSON.stringify(desired).replaceAll(app.configHash, "HASH"));
 }

@@ -16,7 +16,7 @@ describe("previews in app.yaml", () => {
     const withPreviews = await evaluate({ "app.yaml": gitApp("web", "previews:\n  enabled: true\n") });
     const app = withPreviews.apps[0]!;
     expect(withPreviews.errors).toEqual([]);
-    expect(app.hash).toBe(plain.apps[0]!.hash);
+    expect(app.configHash).toBe(plain.apps[0]!.configHash);
     expect(app.previews).toMatchObject({ name: "<app>-pr-<number>", secrets: [], ttlHours: 168, forks: false });
     expect(app.config.previews).toBeUndefined();
     expect(plain.apps[0]!.previews).toBeUndefined();
@@ -58,7 +58,7 @@ describe("previews in app.yaml", () => {
     expect(preview.secretsDigest).not.toBe(app.secretsDigest);
     expect(app.previews!.ttlHours).toBe(36);
     const moved = previewApp(app, app.previews!, { number: 12, commit: "b".repeat(40) });
-    expect(moved.hash).not.toBe(preview.hash);
+    expect(moved.configHash).not.toBe(preview.configHash);
   });
 
   it("shorten long names with a hash, keeping them valid and distinct", () => {

@@ -26,7 +26,7 @@ describe("sync.self_heal", () => {
     const off = await evaluate({ "app.yaml": app("a") });
     const on = await evaluate({ "app.yaml": app("a", "sync:\n  self_heal: true\n") });
     expect(on.apps[0]?.selfHeal).toBe(true);
-    expect(on.apps[0]?.hash).toBe(off.apps[0]?.hash);
+    expect(on.apps[0]?.configHash).toBe(off.apps[0]?.configHash);
   });
 
   it("warns of an unknown sync field with its place, and leaves self-healing off", async () => {

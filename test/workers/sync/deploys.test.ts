@@ -89,7 +89,9 @@ describe("pushes in quick succession", () => {
       await fly().clearFaults(name);
       arrivedMidDeployWithoutOverlap(await eventsOf(appStub(env, name)), summary!.desired.configHash!);
       const evaluated = (await eventsAfter(stub, 0)).filter((e) => e.type === "config.evaluated").at(-1);
-      expect((evaluated?.data.apps as { name: string; hash: string }[])[0]?.hash).toBe(summary?.desired.configHash);
+      expect((evaluated?.data.apps as { name: string; configHash: string }[])[0]?.configHash).toBe(
+        summary?.desired.configHash,
+      );
       expect(await fly().leaseOverlaps(name)).toBe(0);
     },
   );

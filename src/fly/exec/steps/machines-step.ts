@@ -100,7 +100,10 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
   const done = sameConfig(config, live!.config) && live!.config?.metadata?.fly_release_id === ctx.journal.release.id;
   // flyctl machines_launchinput.go shouldSkipLaunch: a machine that is not running (stopped,
   // suspended: scale to zero) is updated without being started, so a deploy does not wake it.
-  const asleep = !awake.has(live!.state ?? "");
+  // Once the update happened, the state is the update's doing (`replacing`, then `starting`):
+  // only a machine that stayed down is asleep, the rest is on its way up and is waited for.
+  const state = live!.state ?? "";
+  const asleep = done ? down.has(state) : !awake.has(state);
   if (asleep) rec.asleep = true;
   if (done) return;
   const body = { config, ...secretsVersion(ctx), ...(asleep ? { skip_launch: true } : {}) };
@@ -110,6 +113,8 @@ async function update(ctx: StepContext, c: Extract<MachineChange, { op: "update"
 
 /** States in which flyctl updates a machine and lets it start (shouldSkipLaunch). */
 const awake = new Set(["started", "starting", "failed"]);
+/** States of a machine that an update with `skip_launch` left down. */
+const down = new Set(["stopped", "suspended"]);
 
 async function destroy(ctx: StepContext, id: string, rec: MachineRecord, force = true) {
   const live = await ctx.client.getMachine(ctx.app, id);

@@ -16,7 +16,7 @@ describe("ProjectDO decide: config evaluation", () => {
 
   it("tells exactly the app whose hash changed, and a new app", () => {
     const { state } = run([evaluation(sha("c"), five)]);
-    const next = five.map((a) => (a.name === "c" ? { ...a, hash: "h-c2" } : a));
+    const next = five.map((a) => (a.name === "c" ? { ...a, configHash: "h-c2" } : a));
     const events = decide(
       evaluation(
         sha("d"),
@@ -27,7 +27,7 @@ describe("ProjectDO decide: config evaluation", () => {
     expect(told(events)).toEqual(["c", "f"]);
     expect(events.find((e) => e.type === "app.desired")).toMatchObject({
       key: `desired:c:push:${sha("d")}`,
-      data: { app: "c", hash: "h-c2", sourceCommit: sha("1"), force: false },
+      data: { app: "c", configHash: "h-c2", sourceCommit: sha("1"), force: false },
     });
   });
 
@@ -40,12 +40,12 @@ describe("ProjectDO decide: config evaluation", () => {
   it("keeps an app whose own file is broken at its last good config, and still tells the others", () => {
     const { state } = run([evaluation(sha("c"), five)]);
     const broken = { file: "apps/b/app.yaml", line: 3, col: 7, message: "expected a number" };
-    const changed = five.filter((a) => a.name !== "b").map((a) => (a.name === "d" ? { ...a, hash: "h-d2" } : a));
+    const changed = five.filter((a) => a.name !== "b").map((a) => (a.name === "d" ? { ...a, configHash: "h-d2" } : a));
     const events = decide(evaluation(sha("d"), changed, { errors: [broken] }), state);
     expect(types(events)).toEqual(["config.evaluated", "app.desired"]);
     expect(events[0]).toMatchObject({ data: { kept: ["b"], errors: [broken] } });
     const after = run([evaluation(sha("d"), changed, { errors: [broken] })], state).state;
-    expect(after.apps.b?.hash).toBe("h-b");
+    expect(after.apps.b?.configHash).toBe("h-b");
     expect(after.config.lastEvaluation).toMatchObject({ ok: false, apps: 5 });
   });
 
@@ -126,7 +126,9 @@ describe("ProjectDO decide: pushes", () => {
   it("tells the apps following the pushed branch, with the new commit", () => {
     const events = route(push("d2", "git.test/acme/api", "refs/heads/main", sha("2")));
     expect(types(events)).toEqual(["push.routed", ...five.map(() => "app.desired")]);
-    expect(events[1]).toMatchObject({ data: { app: "a", sourceCommit: sha("2"), hash: "h-a", cause: "push:d2" } });
+    expect(events[1]).toMatchObject({
+      data: { app: "a", sourceCommit: sha("2"), configHash: "h-a", cause: "push:d2" },
+    });
   });
 
   it("ignores other branches, deleted refs and unknown repos, with a reason", () => {

@@ -26,7 +26,7 @@ export function run(commands: ProjectCommand[], state = initialState()) {
 
 export function gitApp(name: string, hash: string, repo = "git.test/acme/api", branch = "main"): AppEntry {
   const source: ResolvedApp["source"] = { type: "git", url: `https://${repo}.git`, repo, ref: { branch }, path: "." };
-  return { name, org: "acme", hash, file: `apps/${name}/app.yaml`, source, sourceCommit: null };
+  return { name, org: "acme", configHash: hash, file: `apps/${name}/app.yaml`, source, sourceCommit: null };
 }
 
 export function evaluation(

@@ -66,7 +66,7 @@ describe("outbox", () => {
     const desired = (app: string, cause: string, force = false) => ({
       type: "app.desired" as const,
       key: `desired:${app}:${cause}`,
-      data: { app, hash: "h", sourceCommit: null, cause, force },
+      data: { app, configHash: "h", sourceCommit: null, cause, force },
     });
     const notices = pendingNotices([
       desired("a", "sync:1", true),
@@ -79,7 +79,7 @@ describe("outbox", () => {
       {
         kind: "desire",
         app: "a",
-        hash: "h",
+        configHash: "h",
         sourceCommit: null,
         cause: "push:2",
         key: "desired:a:push:2",

@@ -18,7 +18,7 @@ async function gitApp(name: string, files: Record<string, string>) {
   const repo = await createRepo(env.GIT_TEST_URL, `${name}-src`);
   const commit = await repo.commit(files);
   const source = { type: "git", url: repo.url, repo: normaliseRepoUrl(repo.url), ref: { branch: "main" }, path: "web" };
-  const app = resolvedApp(name, { source: source as ResolvedApp["source"], hash: "h1" });
+  const app = resolvedApp(name, { source: source as ResolvedApp["source"], configHash: "h1" });
   return { repo, commit, app };
 }
 
@@ -62,7 +62,7 @@ describe("AppDO builds images on Fly", () => {
     const secretSets = await builderSecretSets();
 
     // Config only: same commit, new hash → a deploy that reuses the image.
-    await stub.desire(notice({ ...app, hash: "h2" }, "k2", commit));
+    await stub.desire(notice({ ...app, configHash: "h2" }, "k2", commit));
     const second = await settle(stub);
     expect(second).toMatchObject({ status: "synced", deployed: { configHash: "h2" } });
     expect(await ofType(stub, "build.started")).toHaveLength(1);
@@ -70,7 +70,7 @@ describe("AppDO builds images on Fly", () => {
 
     // A new commit of the app repo builds again.
     const next = await repo.commit({ "web/Dockerfile": "FROM scratch\nLABEL v=2\n" });
-    await stub.desire(notice({ ...app, hash: "h2" }, "k3", next));
+    await stub.desire(notice({ ...app, configHash: "h2" }, "k3", next));
     expect(await settle(stub)).toMatchObject({ status: "synced", deployed: { sourceCommit: next } });
     expect(await ofType(stub, "build.finished")).toHaveLength(2);
     // Unchanged credentials are not sent again for the second build.

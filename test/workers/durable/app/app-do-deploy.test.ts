@@ -13,7 +13,7 @@ describe("AppDO deploys to Fly (simulator)", () => {
   it("a desired state deploys, and the read API shows it", async () => {
     const name = unique("deploy");
     const stub = appStub(env, name);
-    await stub.desire(notice(resolvedApp(name, { hash: "h1" }), "k1", "c1"));
+    await stub.desire(notice(resolvedApp(name, { configHash: "h1" }), "k1", "c1"));
     const summary = await settle(stub);
     expect(summary).toMatchObject({
       status: "synced",
@@ -41,13 +41,13 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const stub = appStub(env, name);
     // Slow Fly calls keep the first deploy at work when the second state arrives.
     await sim.setFaults({ latencyMs: 100 }, name);
-    await stub.desire(notice(resolvedApp(name, { hash: "h1" }), "k1", "c1"));
+    await stub.desire(notice(resolvedApp(name, { configHash: "h1" }), "k1", "c1"));
     await deployRunning(stub);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect((await stub.summary())?.lastDeploy).toMatchObject({ configHash: "h1", outcome: "running" });
     await stub.desire(
       notice(
-        resolvedApp(name, { hash: "h2", source: { type: "image", image: "registry.example/hello:2" } }),
+        resolvedApp(name, { configHash: "h2", source: { type: "image", image: "registry.example/hello:2" } }),
         "k2",
         "c2",
       ),
@@ -66,7 +66,7 @@ describe("AppDO deploys to Fly (simulator)", () => {
     const name = unique("evict");
     let stub = appStub(env, name);
     const app = resolvedApp(name, {
-      hash: "h1",
+      configHash: "h1",
       config: { app: name, machines: { count: 3 }, http_service: { internal_port: 8080 } },
     });
     // Slow this app's Fly calls so the alarm is still at work on the machines when we evict.

@@ -130,7 +130,7 @@ describe("AppDO feedback (recording hosts + Fly simulator)", () => {
     const origin = (commit: string) => ({ url: `http://${HOST}/${owner}/site`, sha: commit });
     await stub.desire({ ...notice(reported(name), "k1", c1), origin: origin(c1) });
     await settle(stub);
-    await stub.desire({ ...notice(reported(name, "github", { hash: "h2" }), "k2", c2), origin: origin(c2) });
+    await stub.desire({ ...notice(reported(name, "github", { configHash: "h2" }), "k2", c2), origin: origin(c2) });
     await settle(stub);
     const statuses = await until(stub, `/${owner}/site/deployments/`, (r) => r.length >= 5);
     const byDeployment = statuses.map((r) => [r.path.split("/").at(-2), JSON.parse(r.body).state]);

@@ -13,12 +13,12 @@ describe("AppDO under Fly's rate limit", () => {
   it("a 429 with Retry-After: 3 on a machine update sets the next alarm ≥ 3 s away, and no update is sent sooner", async () => {
     const name = unique("retry-after");
     const stub = appStub(env, name);
-    await stub.desire(notice(resolvedApp(name, { hash: "h1" }), "k1", "c1"));
+    await stub.desire(notice(resolvedApp(name, { configHash: "h1" }), "k1", "c1"));
     await settle(stub);
 
     await sim.addFaultRule({ operation: "Machines_update", app: name, status: 429, retryAfterS: 3 });
     const image = "registry.example/hello:2";
-    await stub.desire(notice(resolvedApp(name, { hash: "h2", source: { type: "image", image } }), "k2", "c2"));
+    await stub.desire(notice(resolvedApp(name, { configHash: "h2", source: { type: "image", image } }), "k2", "c2"));
     // Run slices until one records the refused update as a step to retry.
     let retried = false;
     for (let slice = 0; slice < 200 && !retried; slice++) {

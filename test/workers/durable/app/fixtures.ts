@@ -15,7 +15,7 @@ export function resolvedApp(name: string, overrides: Partial<ResolvedApp> = {}):
     config: { app: name, primary_region: "ams", http_service: { internal_port: 8080 } },
     secrets: [],
     secretsDigest: "digest-0",
-    hash: "hash-1",
+    configHash: "hash-1",
     ...overrides,
   };
 }
