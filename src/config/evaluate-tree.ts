@@ -1,3 +1,4 @@
+import { isTowerSetting } from "../env";
 import type { CommonOrigin } from "./app-file";
 import { emptyCommon, type StackedCommon, stackCommon } from "./common";
 import { diagnostic, type Position } from "./diagnostic";
@@ -96,6 +97,25 @@ class TreeWalk {
     };
   }
 
+  /**
+   * `notify:` targets may not name Tower's own settings in `url_env` or `secret_env` (the rule app
+   * secrets follow, secret-policy.ts): a project must not send notifications to, or sign them
+   * with, Tower's tokens. They need not be marked for apps: no app reads them. A refused target is
+   * left out with an error at its field.
+   */
+  allowedTargets(targets: NotifyTarget[], file: string, locate: (at: (string | number)[]) => Position) {
+    return targets.filter((target, i) => {
+      const refused = (["url_env", "secret_env"] as const).flatMap((field) => {
+        const name = target[field as keyof NotifyTarget];
+        if (typeof name !== "string" || !isTowerSetting(name)) return [];
+        const message = `notify ${field}: ${name} is one of Tower's own settings and is never used for notifications`;
+        return [diagnostic("error", file, locate(["notify", i, field]), message, ["notify", i, field])];
+      });
+      this.diagnostics.push(...refused);
+      return refused.length === 0;
+    });
+  }
+
   /** A project.yaml at `dir`: read it, then walk where its source says its content is. */
   async enterProject(parent: Scope, dir: string, path: string, text: string, isRoot = false) {
     const file = parent.prefix + path;
@@ -121,7 +141,8 @@ class TreeWalk {
     info.name = p.project;
     info.prune = p.prune === true;
     const common = (isPlainObject(p.common) ? p.common : {}) as PlainObject;
-    const notify = [...parent.notify, ...((p.notify ?? []) as NotifyTarget[])];
+    const own = this.allowedTargets((p.notify ?? []) as NotifyTarget[], file, read.locate);
+    const notify = [...parent.notify, ...own];
     const scope: Scope = {
       ...parent,
       names: [...parent.names, p.project],

@@ -37,6 +37,8 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
   const primaryRegion = settings.region ?? app.primaryRegion;
   const config: Record<string, unknown> = { ...app.config, app: name, primary_region: primaryRegion };
   delete config.extra_regions;
+  // A preview's name is new: it never takes over an app that exists already.
+  delete config.adopt;
   config.machines = settings.machines ?? { count: 1 };
   if (settings.env || app.config.env) config.env = { ...(app.config.env as object | undefined), ...settings.env };
   const http = app.config.http_service as Record<string, unknown> | undefined;

@@ -31,6 +31,8 @@ interface RowTypes {
   project: { id: string; reported: number };
   /** The commit the newest desired state came from (`{url, sha}`), written with `desired-app`. */
   "desired-origin": { url: string; sha: string } | null;
+  /** The deploy that asked Fly to create the app, written before the request (ownership-gate.ts). */
+  creating: { deployId: string };
   /** Where the running (after it, the last) deploy is reported; fixed when it starts. */
   "deploy-feedback": { deployId: string; feedback: DeployFeedback };
 }

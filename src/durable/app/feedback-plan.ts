@@ -23,7 +23,7 @@ export interface DeployFeedback {
 }
 
 /** Steps where a failure is Tower's (settings, secrets, its own records), not the app's: `error`. */
-const TOWER_STEPS = new Set(["start", "resolve-secrets", "resolve-image"]);
+const TOWER_STEPS = new Set(["start", "adopt", "resolve-secrets", "resolve-image"]);
 
 export function planFeedback(event: AppEvent, state: AppState, feedback: DeployFeedback): OutboxEntry[] {
   switch (event.type) {
