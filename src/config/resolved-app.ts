@@ -30,6 +30,8 @@ export interface ResolvedApp {
   previews?: PreviewSettings;
   /** Who hears about this app's deploys (commit statuses, `notify:` targets). Not part of `hash`. */
   feedback?: Feedback;
+  /** Set on a pull request's preview app (preview-app.ts): the app it previews and the pull request. */
+  previewOf?: { app: string; number: number };
 }
 
 /** An app's `previews` section, resolved: defaults filled, secrets as references. */

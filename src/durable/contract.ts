@@ -28,8 +28,9 @@ export interface PushReceived {
 }
 
 /**
- * A pull request opened, updated or closed, as the host told it. A hint only: Tower lists
- * `refs/pull/<number>/head` itself before it deploys, so a forged payload cannot pick the commit.
+ * A pull request (GitLab: merge request) opened, updated or closed, as the host told it. A hint
+ * only: Tower lists its head ref (`refs/pull/<number>/head`, GitLab `refs/merge-requests/<iid>/head`)
+ * itself before it deploys, so a forged payload cannot pick the commit.
  */
 export interface PullRequestReceived {
   provider: PushReceived["provider"];
@@ -41,7 +42,7 @@ export interface PullRequestReceived {
   action: "open" | "close";
   /** The head branch lives in another repository. */
   fork: boolean;
-  /** The head commit the payload names (not trusted; see above). */
+  /** The head commit the payload names (not trusted; see above); empty when it names none. */
   headHint: string;
   receivedAt: string;
 }
@@ -202,6 +203,8 @@ export interface ProjectBacklog {
   /** The latest repeat of the logged config failure (repeats move this, not the log). */
   configFailure: { at: string; stage: string; commit: string | null; cause: string } | null;
   alarmAt: number | null;
+  /** The most subrequests one sync pass of this DO has made (0 before the first). */
+  maxPassSubrequests: number;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
@@ -214,11 +217,11 @@ export interface ProjectRpc {
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
-  /** Every app in config, as its AppDO last reported it (else as config holds it): no AppDO asked. */
+  /** Every app in config, then the live previews, as their AppDOs last reported them (else as config holds them): no AppDO asked. */
   listApps(): Promise<AppSummary[]>;
-  /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
+  /** One app as config holds it (status `pending`), or a live preview, or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
-  /** One app in config as its AppDO last reported it (else as config holds it), or null. */
+  /** One app in config (or a live preview) as its AppDO last reported it (else as config holds it), or null. */
   appSummary(name: string): Promise<AppSummary | null>;
   /** From an AppDO after its state changed: keeps the projection; an older version is ignored. */
   reportSummary(report: SummaryReport): Promise<void>;

@@ -18,6 +18,8 @@ import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
+import { wakesPreviews } from "./project/preview-delivery";
+import { previewSummary } from "./project/preview-summary";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
@@ -104,28 +106,28 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
     const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
     const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    const shown = previews.map((p) => {
-      const preview = { app: p.of, number: p.number, head: p.head };
-      const summary =
-        readSummary(this.core.store, p.app)?.summary ?? previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
-      return { ...summary, preview };
-    });
-    return [...listed, ...shown];
+    return [...listed, ...previews.map((p) => previewSummary(this.core.state, this.core.store, p.app, true)!)];
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : null;
+    return app
+      ? (readSummary(this.core.store, name)?.summary ?? configView(app))
+      : previewSummary(this.core.state, this.core.store, name, true);
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
-    writeSummary(this.core.store, report);
+    const kept = writeSummary(this.core.store, report);
+    // A preview's report may free a slot: previews waiting for one are told now, not at the recheck.
+    if (kept && wakesPreviews(this.core.store, this.core.state.previews, report.summary.name))
+      await alarmNoLaterThan(this.ctx.storage, Date.now());
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
   async configuredApp(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? configView(app) : null;
+    // A live preview is known too: its deploys are linked from the pull request's commit status.
+    return app ? configView(app) : previewSummary(this.core.state, this.core.store, name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -156,6 +158,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       deliveryRetry: readRow(this.core.store, "outbox-retry"),
       configFailure: readRow(this.core.store, "config-failure"),
       alarmAt: await this.ctx.storage.getAlarm(),
+      maxPassSubrequests: readRow(this.core.store, "max-pass-subrequests") ?? 0,
     };
   }
 
@@ -191,12 +194,6 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
-}
-
-/** A preview before its AppDO has anything to say. */
-function previewView(name: string, org: string): AppSummary {
-  const none = { configHash: null, sourceCommit: null };
-  return { name, org, status: "pending", desired: none, deployed: none, lastDeploy: null, failure: null, pin: null };
 }
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */

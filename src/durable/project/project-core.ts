@@ -11,9 +11,9 @@ import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
-import { deliverOutbox } from "./outbox";
+import { type ConfigCommit, deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { previewingApps, pullHeadRef } from "./previews";
+import { previewHeadRef, previewingApps, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -30,18 +30,15 @@ import {
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
+/** Subrequests one invocation (the cron's RPC or one alarm) may make: Workers Free's 50 (Paid 1,000). */
+export const SUBREQUEST_BUDGET = 50;
 /**
- * Ref listings one invocation (the cron's RPC or one alarm) may make. Workers Free allows 50
- * subrequests per invocation (Paid 1,000): 40 listings leave room for the config fetch and a few
- * AppDO calls in the same invocation. A tick over more repos goes on in the next alarm.
+ * Ref listings one invocation may make: 40 leave room for the config fetch and a few AppDO calls
+ * in the same invocation. A tick over more repos goes on in the next alarm.
  */
 export const LISTINGS_PER_SLICE = 40;
-/**
- * Subrequests one invocation spends on the work it can cut into parts (ref listings, the config
- * fetch, telling apps): under the Workers Free limit of 50 with room for the few calls outside it
- * (routing a pull request, a pin commit). What does not fit goes on in the next alarm.
- */
-export const SUBREQUESTS_PER_INVOCATION = 45;
+/** What routing pull requests and telling apps may spend of a pass, the rest kept for what follows. */
+const ROUTE_AND_TELL = LISTINGS_PER_SLICE;
 
 export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
@@ -91,6 +88,15 @@ export class ProjectCore {
    */
   async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     this.subrequests = 0;
+    try {
+      return await this.pass(settings, now, tick);
+    } finally {
+      if (this.subrequests > (readRow(this.store, "max-pass-subrequests") ?? 0))
+        writeRow(this.store, "max-pass-subrequests", this.subrequests);
+    }
+  }
+
+  private async pass(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
     const inbox = [...this.state.inbox];
@@ -113,7 +119,7 @@ export class ProjectCore {
       ticked = true;
     }
     const refs: RefListings = progress?.refs ?? {};
-    await this.routePulls(now);
+    const pullsLeft = await this.routePulls(now);
     if (tick) await this.checkPreviews(now);
     const wanted = this.state.wanted;
     // Work that did not fit this invocation's subrequests: it goes on in the next alarm.
@@ -127,8 +133,9 @@ export class ProjectCore {
         refs,
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-    let delivery = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config, this.budget());
-    more ||= delivery.more;
+    let retry = await this.deliver(config, now);
+    // A delivery that ran out of budget answers 0: the rest goes on in the next alarm.
+    more ||= retry === 0;
     if (ticked) await this.checkDrift();
     if (ticked) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
@@ -137,8 +144,8 @@ export class ProjectCore {
       // A pin committed (or an override set) deploys now, the normal way: read config again.
       more = (await this.readConfig(settings, now, `image:${now()}`, false, refs)) || more;
       const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-      delivery = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after, this.budget());
-      more ||= delivery.more;
+      retry = await this.deliver(after, now);
+      more ||= retry === 0;
     }
     if (progress) {
       // A tick is everything its cron started: listings, evaluation and telling the apps.
@@ -151,19 +158,27 @@ export class ProjectCore {
         writeRow(this.store, "last-tick", { at, finishedAt: now(), repos, slices, maxSubrequests });
       }
     }
-    // Images left in the round, or parts that did not fit, go on at the next alarm, right away.
-    return scan.more || more ? 0 : delivery.retryMs;
+    // Images left in the round, pull requests left unrouted, or parts that did not fit this
+    // invocation go on at the next alarm, right away.
+    return scan.more || pullsLeft || more ? 0 : retry;
   }
 
-  /** Subrequests this invocation may still spend on work that can wait for the next alarm. */
+  /** Subrequests this pass may still spend on routing, listings for an evaluation and telling apps. */
   private budget(): number {
-    return Math.max(0, SUBREQUESTS_PER_INVOCATION - this.subrequests);
+    return Math.max(0, ROUTE_AND_TELL - this.subrequests);
   }
 
   /** The tick's progress with this invocation counted: one more slice, and its subrequests. */
   private invocationDone(progress: TickProgress): TickProgress {
     const maxSubrequests = Math.max(progress.maxSubrequests, this.subrequests);
     return { ...progress, slices: progress.slices + 1, maxSubrequests };
+  }
+
+  /** The outbox, within what is left of this pass's subrequest budget. */
+  private deliver(config: ConfigCommit, now: () => string): Promise<number | null> {
+    const previews = Object.values(this.state.previews);
+    const budget = this.budget();
+    return deliverOutbox(this.store, STREAM, this.ports, { parallel: PARALLEL, budget, previews, now: now(), config });
   }
 
   private startTick(target: ConfigTarget & { url: string }, at: string): TickProgress {
@@ -181,16 +196,19 @@ export class ProjectCore {
   }
 
   /**
-   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * Routes recorded pull request events. The head comes from listing its head ref (pullHeadRef) on the
    * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
+   * Returns whether some wait for the next pass (this one's budget was spent).
    */
-  private async routePulls(now: () => string): Promise<void> {
+  private async routePulls(now: () => string): Promise<boolean> {
     for (const pull of [...this.state.pulls]) {
+      // A burst of pull requests is routed over several alarms: one listing each.
+      if (this.budget() === 0) return true;
       const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
       let head: string | null = null;
       if (source && pull.action === "open") {
         try {
-          const ref = pullHeadRef(pull.number);
+          const ref = pullHeadRef(pull.provider, pull.number);
           head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
         } catch {
           continue;
@@ -198,6 +216,7 @@ export class ProjectCore {
       }
       this.apply({ type: "route-pull", pull, head, at: now() });
     }
+    return false;
   }
 
   /** Cron catch-up for previews: one ref listing per repo with live previews. */
@@ -209,7 +228,7 @@ export class ProjectCore {
       const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
       if (!source) continue;
       const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
-      repo.refs.push(pullHeadRef(preview.number));
+      repo.refs.push(previewHeadRef(preview));
       repos.set(preview.repo, repo);
     }
     const at = now();

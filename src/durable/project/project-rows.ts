@@ -32,11 +32,6 @@ interface RowTypes {
   /** The outbox cursor: the last log position every app was told about. */
   outbox: number;
   /**
-   * A delivery pass cut into parts (one invocation's subrequest budget each): the log position it
-   * covers and how many of its notices went out. Null when no pass is under way.
-   */
-  "outbox-part": { last: number; done: number } | null;
-  /**
    * An evaluation whose ref listings do not fit one invocation: the commit, the cause it keeps
    * across alarms, and the repos listed (or tried) so far. Null when none is under way.
    */
@@ -54,6 +49,8 @@ interface RowTypes {
   tick: TickProgress | null;
   /** How the last finished tick went: for operators (`GET /api/config`) and the scale bench. */
   "last-tick": TickReport;
+  /** The most subrequests any one sync pass (one invocation) of this DO made: held against the budget. */
+  "max-pass-subrequests": number;
 }
 
 export interface TickProgress {
@@ -97,6 +94,22 @@ export function readResolved(rows: Pick<Rows, "getState">, app: string): Resolve
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
   rows.putState(`app/${app.name}`, app);
+}
+
+/** A preview's AppDO was told to deploy `head` (notice `key`) at `at`: what the in-flight cap counts. */
+export interface PreviewTold {
+  head: string;
+  key: string;
+  at: string;
+}
+
+export function readPreviewTold(rows: Pick<Rows, "getState">, app: string): PreviewTold | null {
+  return rows.getState<PreviewTold>(`preview-told/${app}`);
+}
+
+/** null forgets it (the preview was destroyed). */
+export function writePreviewTold(rows: Pick<Rows, "putState">, app: string, told: PreviewTold | null): void {
+  rows.putState(`preview-told/${app}`, told);
 }
 
 /** This DO's secrets-digest key, made and stored on first use. */
