@@ -31,6 +31,11 @@ interface RowTypes {
   "config-failure": ConfigFailureRow;
   /** The outbox cursor: the last log position every app was told about. */
   outbox: number;
+  /**
+   * An evaluation whose ref listings do not fit one invocation: the commit, the cause it keeps
+   * across alarms, and the repos listed (or tried) so far. Null when none is under way.
+   */
+  resolve: { commit: string; cause: string; tried: string[]; refs: RefListings } | null;
   /** Failed deliveries in a row since the last clean pass (null after one). */
   "outbox-retry": { attempts: number } | null;
   /** Image automation: the scan round under way, each image's last listing, each app's choice. */
