@@ -4,6 +4,8 @@
  * `pull_request` (opened) webhook to a started machine in the new preview app, side by side with
  * the time from a push on the app's branch to its redeploy at the new commit (an app that exists).
  * `--latency MS` adds that much to every Fly call (default 100 ms, as in the sync bench).
+ * Then a burst: `--burst N` pull requests (default 30) opened at once under Fly's own rate limits
+ * (the simulator's, scale 1): the time until every preview has a started machine, and the 429s.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +38,8 @@ const SECRET = `bench-${crypto.randomUUID()}`;
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const latencyAt = process.argv.indexOf("--latency");
 const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
+const burstAt = process.argv.indexOf("--burst");
+const BURST = burstAt >= 0 ? Number(process.argv[burstAt + 1]) : 30;
 
 const git = await startGitServer();
 const sim = await startFlySim({ record: false, rateLimit: false });
@@ -75,11 +79,19 @@ try {
       .find((e) => e.name === "pull_request")!
       .examples.find((e) => e.action === "opened")!,
   );
-  pr.number = 1;
-  pr.pull_request.base.repo = { ...pr.pull_request.base.repo, full_name: `acme/${web.name}`, clone_url: web.url };
-  pr.pull_request.head = { ...pr.pull_request.head, sha: c2, repo: pr.pull_request.base.repo };
+  const opened = (number: number, head: string) => {
+    const payload = structuredClone(pr);
+    payload.number = number;
+    payload.pull_request.base.repo = {
+      ...pr.pull_request.base.repo,
+      full_name: `acme/${web.name}`,
+      clone_url: web.url,
+    };
+    payload.pull_request.head = { ...pr.pull_request.head, sha: head, repo: payload.pull_request.base.repo };
+    return payload;
+  };
   let t = performance.now();
-  await deliver("pull_request", pr);
+  await deliver("pull_request", opened(1, c2));
   await until(
     async () => (await control.state("web-pr-1")).machines.some((m) => m.app === "web-pr-1" && m.state === "started"),
     120_000,
@@ -98,9 +110,60 @@ try {
   await until(async () => (await app("web"))?.deployed.sourceCommit === c3, 120_000);
   const pushMs = performance.now() - t;
   const ratio = previewMs / pushMs;
+
+  // The burst, under Fly's own limits from here on.
+  sim.setRateLimit({ scale: 1 });
+  const numbers = Array.from({ length: BURST }, (_, i) => i + 2);
+  const names = numbers.map((n) => `web-pr-${n}`);
+  const payloads = [];
+  for (const n of numbers) {
+    const head = await web.commit({ Dockerfile: `FROM nginx:1.${n}\n` }, { branch: `pr-${n}`, parent: c1 });
+    await web.setRef(`refs/pull/${n}/head`, head);
+    payloads.push(opened(n, head));
+  }
+  const burstFrom = Date.now();
+  t = performance.now();
+  await Promise.all(payloads.map((payload) => deliver("pull_request", payload)));
+  await until(async () => {
+    const started = new Set(
+      sim
+        .state()
+        .machines.filter((m) => m.state === "started")
+        .map((m) => m.app),
+    );
+    return names.every((name) => started.has(name));
+  }, 900_000);
+  const burstMs = performance.now() - t;
+  const sent = sim.requests().filter((r) => r.at >= burstFrom);
+  const limited = sent.filter((r) => r.status === 429).length;
+  // `--explain`: each 429 with the calls on that app just before it, and when the same call came
+  // again. The log does not say which AppDO sent a call: a repeat within a few ms is another
+  // AppDO's call sent at the same moment (all previews share the builder app), not a retry.
+  const same = (a: (typeof sent)[number], b: (typeof sent)[number]) =>
+    a.method === b.method && a.path === b.path && JSON.stringify(a.body) === JSON.stringify(b.body);
+  if (process.argv.includes("--explain"))
+    for (const [i, r] of sent.entries())
+      if (r.status === 429) {
+        const next = sent.slice(i + 1).find((later) => same(later, r));
+        const before = sent
+          .slice(0, i)
+          .filter((e) => e.app === r.app)
+          .slice(-4);
+        console.log(`429 ${r.method} ${r.path} at ${r.at}; again after ${next ? next.at - r.at : "-"} ms; before:`);
+        for (const e of before) console.log(`   ${e.at - r.at} ms ${e.method} ${e.path} ${e.status}`);
+      }
+  const byOperation: Record<string, number> = {};
+  for (const r of sent)
+    if (r.status === 429) byOperation[r.operation ?? "?"] = (byOperation[r.operation ?? "?"] ?? 0) + 1;
+
   console.log(`PR opened → started preview machine (new app, build, deploy): ${previewMs.toFixed(0)} ms`);
   console.log(`push on main → app redeployed at the new commit (build, deploy):  ${pushMs.toFixed(0)} ms`);
   console.log(`preview / push: ${ratio.toFixed(2)} (Fly calls +${LATENCY_MS} ms each)`);
+  console.log(
+    `${BURST} PRs opened at once → all previews started (Fly's own rate limits): ${burstMs.toFixed(0)} ms, ` +
+      `${(burstMs / previewMs).toFixed(1)}× one preview; ${sent.length} Fly requests, ${limited} answered 429 ` +
+      `(${JSON.stringify(byOperation)})`,
+  );
   console.log(
     JSON.stringify({
       bench: "previews",
@@ -108,6 +171,11 @@ try {
       push_redeploy_ms: Math.round(pushMs),
       ratio: Number(ratio.toFixed(2)),
       fly_latency_ms: LATENCY_MS,
+      burst: BURST,
+      burst_all_started_ms: Math.round(burstMs),
+      burst_vs_one: Number((burstMs / previewMs).toFixed(1)),
+      burst_fly_requests: sent.length,
+      burst_429s: limited,
     }),
   );
 } finally {

@@ -34,6 +34,8 @@ export interface OptionalVars {
   FEEDBACK_RETRY_MS?: string;
   /** "log": feedback deliveries are printed as log lines instead of sent (`npm start`). */
   FEEDBACK_MODE?: string;
+  /** How often a commit waiting on the CI gate has its status read, ms (default 15000). */
+  WAVES_GATE_POLL_MS?: string;
   /** "true" lets tests call `ProjectDO.testHook` (vitest.config.ts only; never in wrangler.toml). */
   TEST_HOOKS?: string;
   /** Worker variables whose names start with this are readable as app secrets (default `APP_SECRET_`). */
@@ -58,6 +60,8 @@ export interface Secrets {
   WEBHOOK_SECRETS?: string;
   /** Logins for private container registries, per host (image automation). */
   REGISTRY_CREDENTIALS?: string;
+  /** CI's token for `POST /api/images` (announcing built digests to the first wave), its own secret. */
+  CI_TOKEN?: string;
 }
 
 /**
@@ -114,6 +118,8 @@ const SETTINGS = {
   ADMIN_TOKEN: true,
   GIT_CREDENTIALS: true,
   REGISTRY_CREDENTIALS: true,
+  CI_TOKEN: true,
+  WAVES_GATE_POLL_MS: true,
   PROJECT: true,
   APP: true,
 } as const satisfies Record<keyof TowerEnv, true>;

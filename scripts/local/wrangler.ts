@@ -18,6 +18,8 @@ export interface WranglerOptions {
   secrets: Record<string, string>;
   /** Each line wrangler or the Worker prints. */
   onLine: (line: string) => void;
+  /** Another entry module than wrangler.toml's `main` (same bindings): a bench's metered Worker. */
+  main?: string;
 }
 
 export async function startWrangler(options: WranglerOptions): Promise<ChildProcess> {
@@ -28,6 +30,7 @@ export async function startWrangler(options: WranglerOptions): Promise<ChildProc
     // wrangler's own entry, not `npx`: no npm in between to print warnings or keep running.
     join(options.root, "node_modules/wrangler/bin/wrangler.js"),
     "dev",
+    ...(options.main ? [options.main] : []),
     "--port",
     String(options.port),
     "--ip",

@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { deepMerge, type PlainObject } from "./merge";
 
 /** A project's `common`, stacked with its parents': what every app below it gets. */
@@ -35,23 +36,20 @@ export const MAX_SUBSTITUTED_BYTES = 1024 * 1024;
 
 /**
  * Applies substitutions (regex → string, every match) to an app file's raw text, in order. Returns
- * null when the text would grow past MAX_SUBSTITUTED_BYTES. Patterns were checked by
- * `unsafePattern` (project-file.ts), so matching runs without catastrophic backtracking.
+ * null when the text would grow past MAX_SUBSTITUTED_BYTES. Patterns run in RE2 (re2js): matching
+ * is linear in the text whatever the pattern, so a hostile `(a+)+$` costs no more than `a`. The
+ * replacement reads as JavaScript's `String.replace` does (`$1`, `$&`, `$$`), as in flycd.
  */
 export function substitute(text: string, common: StackedCommon): string | null {
   let out = text;
   for (const s of common.substitutions) {
-    if (unsafePattern(s.pattern) !== null) continue;
-    let re: RegExp;
-    try {
-      re = new RegExp(s.pattern, "g");
-    } catch {
-      continue; // Reported once per project by readProjectFile; a bad pattern changes nothing.
-    }
+    const re = compilePattern(s.pattern);
+    if (typeof re === "string") continue; // Reported once per project by readProjectFile.
     // Measure before building: matches × replacement length bounds the output.
-    const matches = out.match(re)?.length ?? 0;
+    let matches = 0;
+    for (const m = re.matcher(out); m.find(); ) matches++;
     if (out.length + matches * s.replacement.length > MAX_SUBSTITUTED_BYTES) return null;
-    out = out.replace(re, s.replacement);
+    out = re.matcher(out).replaceAll(s.replacement);
     if (out.length > MAX_SUBSTITUTED_BYTES) return null;
   }
   return out;
@@ -59,49 +57,15 @@ export function substitute(text: string, common: StackedCommon): string | null {
 
 const MAX_PATTERN_LENGTH = 256;
 
-/**
- * Why a substitution pattern could take more than linear time, or null. JavaScript regexes
- * backtrack, so Tower accepts only patterns without backreferences or lookaround and without a
- * quantifier inside a quantified group (`(a+)+`, `(a|a)*`-style nesting): the shapes whose matching
- * time explodes on hostile input.
- */
-export function unsafePattern(pattern: string): string | null {
-  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than ${MAX_PATTERN_LENGTH} characters`;
-  if (/\\[1-9]|\\k</.test(pattern)) return "backreferences are not allowed";
-  if (/\(\?<?[=!]/.test(pattern)) return "lookaround is not allowed";
-  // A group (or class) that holds a quantifier, followed by a quantifier of its own.
-  const stack: boolean[] = [];
-  let quantified = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "\\") {
-      i++;
-      quantified = false;
-      continue;
-    }
-    if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      i = end < 0 ? pattern.length : end;
-      quantified = false;
-      continue;
-    }
-    if (c === "(") stack.push(false);
-    else if (c === ")") {
-      const inner = stack.pop() ?? false;
-      const next = pattern[i + 1];
-      if (inner && (next === "*" || next === "+" || next === "?" || next === "{"))
-        return "a quantified group holds a quantifier (nested repetition)";
-      if (inner && stack.length > 0) stack[stack.length - 1] = true;
-      quantified = false;
-      continue;
-    } else if (c === "*" || c === "+" || c === "{" || (c === "?" && !quantified)) {
-      if (stack.length > 0) stack[stack.length - 1] = true;
-      quantified = true;
-      continue;
-    }
-    quantified = false;
+/** The compiled pattern, or why it is refused (too long, or not RE2: backreferences, lookaround). */
+export function compilePattern(pattern: string): RE2JS | string {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `regex refused: longer than ${MAX_PATTERN_LENGTH} characters`;
+  try {
+    return RE2JS.compile(pattern);
+  } catch (err) {
+    const why = (err as Error).message.slice(0, 120);
+    return `regex does not compile in RE2 (linear time: no backreferences or lookaround): ${why}`;
   }
-  return null;
 }
 
 /** flycd's order: defaults < app file < overrides. */

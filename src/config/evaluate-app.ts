@@ -4,8 +4,10 @@ import type { StackedCommon } from "./common";
 import { diagnostic, formatPath, type Locate, type Position } from "./diagnostic";
 import type { CachedAppFile, EvaluateOptions, EvaluationCache } from "./evaluation";
 import type { FileTree } from "./file-tree";
+import { readImageFrom, type WaitingApp } from "./image-from";
 import { readLocalFiles } from "./local-files";
 import { isPlainObject, type PlainObject } from "./merge";
+import { joinPath } from "./paths";
 import { type AppPlace, resolveApp } from "./resolve-app";
 import type { Diagnostic, ResolvedApp } from "./resolved-app";
 
@@ -25,7 +27,7 @@ export async function evaluateApp(
   input: AppInput,
   options: EvaluateOptions,
   cacheOut: EvaluationCache,
-): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[]; appAt?: Position }> {
+): Promise<{ app?: ResolvedApp; diagnostics: Diagnostic[]; appAt?: Position; waiting?: WaitingApp }> {
   const { tree, place } = input;
   const treeId = await tree.treeId?.(place.dir);
   const key = treeId && `${input.treeKey}:${input.path}:${treeId}:${canonicalHash(input.common)}`;
@@ -55,7 +57,13 @@ export async function evaluateApp(
   // Not cached: a file named by path may sit outside the app's folder, whose tree id keys the cache.
   const local = await readLocalFiles(cached.config, tree, place.dir, place.file, locate);
   if (!local.config) return { diagnostics: [...cached.diagnostics, ...local.diagnostics] };
-  const resolved = resolveApp(local.config, place, locate, options);
+  const fromPlace = { file: place.file, root: joinPath("", options.root ?? "") ?? "", nested: place.git !== undefined };
+  const imaged = await readImageFrom(local.config, tree, fromPlace, locate);
+  if (!imaged.config) {
+    const waiting = imaged.waiting ? { waiting: imaged.waiting } : {};
+    return { diagnostics: [...cached.diagnostics, ...imaged.diagnostics], ...waiting };
+  }
+  const resolved = resolveApp(imaged.config, place, locate, options);
   const diagnostics = [...cached.diagnostics, ...resolved.diagnostics];
   const source = resolved.app?.source;
   if (source?.type === "local" && !(await tree.list(source.path))) {

@@ -1,9 +1,11 @@
+import { isTowerSetting } from "../env";
 import type { CommonOrigin } from "./app-file";
 import { emptyCommon, type StackedCommon, stackCommon } from "./common";
 import { diagnostic, type Position } from "./diagnostic";
 import { evaluateApp } from "./evaluate-app";
 import type { EvaluateOptions, Evaluation, EvaluationCache, ProjectInfo, RepoRef } from "./evaluation";
 import type { FileTree, FileTreeEntry } from "./file-tree";
+import type { WaitingApp } from "./image-from";
 import { isPlainObject, type PlainObject } from "./merge";
 import { joinPath } from "./paths";
 import { readProjectFile } from "./project-file";
@@ -11,6 +13,7 @@ import { projectContent } from "./project-source";
 import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
 import type { NotifyTarget } from "./schema/notify-schema";
 import { collectRepos, dropDuplicates } from "./tree-results";
+import { type RootWaves, resolveWaves } from "./waves";
 
 /** One project being walked: which tree, which folder holds its content, what it passes down. */
 interface Scope {
@@ -58,6 +61,10 @@ class TreeWalk {
   /** The root project's feedback settings; apps get theirs with their own project's `notify`. */
   feedback: Feedback | undefined = { notify: [], gitHosts: {} };
   fatal = false;
+  /** The root project.yaml's `waves:`/`gate:`, resolved once every app is known. */
+  rootWaves: RootWaves | null = null;
+  /** Apps whose images file does not name their service yet (wave members all the same). */
+  readonly waiting: WaitingApp[] = [];
 
   constructor(readonly options: EvaluateOptions) {}
 
@@ -83,6 +90,9 @@ class TreeWalk {
     } else {
       await this.enterProject(top, root, file, text, true);
     }
+    const waves =
+      this.rootWaves && !this.fatal ? await resolveWaves(this.rootWaves, this.apps, this.waiting, tree) : null;
+    if (waves) this.diagnostics.push(...waves.diagnostics);
     const errors = this.diagnostics.filter((d) => d.severity === "error");
     const apps = this.fatal ? [] : dropDuplicates(this.apps, errors, this.appAt);
     return {
@@ -93,7 +103,27 @@ class TreeWalk {
       projects: this.projects,
       cache: this.cache,
       feedback: this.feedback,
+      ...(waves?.config ? { waves: waves.config } : {}),
     };
+  }
+
+  /**
+   * `notify:` targets may not name Tower's own settings in `url_env` or `secret_env` (the rule app
+   * secrets follow, secret-policy.ts): a project must not send notifications to, or sign them
+   * with, Tower's tokens. They need not be marked for apps: no app reads them. A refused target is
+   * left out with an error at its field.
+   */
+  allowedTargets(targets: NotifyTarget[], file: string, locate: (at: (string | number)[]) => Position) {
+    return targets.filter((target, i) => {
+      const refused = (["url_env", "secret_env"] as const).flatMap((field) => {
+        const name = target[field as keyof NotifyTarget];
+        if (typeof name !== "string" || !isTowerSetting(name)) return [];
+        const message = `notify ${field}: ${name} is one of Tower's own settings and is never used for notifications`;
+        return [diagnostic("error", file, locate(["notify", i, field]), message, ["notify", i, field])];
+      });
+      this.diagnostics.push(...refused);
+      return refused.length === 0;
+    });
   }
 
   /** A project.yaml at `dir`: read it, then walk where its source says its content is. */
@@ -121,7 +151,8 @@ class TreeWalk {
     info.name = p.project;
     info.prune = p.prune === true;
     const common = (isPlainObject(p.common) ? p.common : {}) as PlainObject;
-    const notify = [...parent.notify, ...((p.notify ?? []) as NotifyTarget[])];
+    const own = this.allowedTargets((p.notify ?? []) as NotifyTarget[], file, read.locate);
+    const notify = [...parent.notify, ...own];
     const scope: Scope = {
       ...parent,
       names: [...parent.names, p.project],
@@ -138,6 +169,18 @@ class TreeWalk {
     // Which API a host speaks, and so where its token goes, is the operator's call alone.
     else if (p.git_hosts !== undefined)
       this.diagnostics.push(here("git_hosts is read from the root project.yaml only", ["git_hosts"]));
+    if (isRoot && (p.waves || p.gate))
+      this.rootWaves = {
+        file,
+        dir,
+        locate: read.locate,
+        waves: p.waves as RootWaves["waves"],
+        gate: p.gate as RootWaves["gate"],
+      };
+    for (const field of ["waves", "gate"] as const)
+      if (!isRoot && p[field] !== undefined)
+        this.diagnostics.push(here(`${field} is read from the root project.yaml only`, [field]));
+
     const content = projectContent(p, dir);
     if (content.kind === "error") {
       if (content.cycle) this.fatal = true;
@@ -210,6 +253,7 @@ class TreeWalk {
     };
     const result = await evaluateApp(input, this.options, this.cache);
     this.diagnostics.push(...result.diagnostics);
+    if (result.waiting) this.waiting.push(result.waiting);
     if (!result.app) {
       scope.info.complete = false;
       return;

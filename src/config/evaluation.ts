@@ -1,6 +1,7 @@
 import type { FileTree } from "./file-tree";
 import type { Diagnostic, Feedback, GitRefSpec, ResolvedApp } from "./resolved-app";
 import type { AppSecretPolicy } from "./secret-policy";
+import type { WavesConfig } from "./waves";
 
 export interface EvaluateOptions {
   /** Folder of the root project in the tree; default "" (the tree's root). */
@@ -58,6 +59,8 @@ export interface Evaluation {
    * when the root project.yaml could not be read (the last good settings still apply).
    */
   feedback?: Feedback;
+  /** The root project.yaml's promotion waves and CI gate, when it has them and they are valid. */
+  waves?: WavesConfig;
 }
 
 /** Parsed app files by folder tree id and the common they were merged with. Plain data. */

@@ -23,7 +23,7 @@ export function previewName(template: string, app: string, number: number): stri
 
 export interface PullRequestHead {
   number: number;
-  /** The commit `refs/pull/<number>/head` points at, as Tower listed it. */
+  /** The commit the pull request's head ref points at, as Tower listed it. */
   commit: string;
 }
 
@@ -37,6 +37,8 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
   const primaryRegion = settings.region ?? app.primaryRegion;
   const config: Record<string, unknown> = { ...app.config, app: name, primary_region: primaryRegion };
   delete config.extra_regions;
+  // A preview's name is new: it never takes over an app that exists already.
+  delete config.adopt;
   config.machines = settings.machines ?? { count: 1 };
   if (settings.env || app.config.env) config.env = { ...(app.config.env as object | undefined), ...settings.env };
   const http = app.config.http_service as Record<string, unknown> | undefined;
@@ -55,5 +57,8 @@ export function previewApp(app: ResolvedApp, settings: PreviewSettings, pr: Pull
     secrets: settings.secrets,
     secretsDigest: settings.secretsDigest,
   };
-  return { ...partial, configHash: configHashOf(partial) };
+  // Its deploys are reported where the app's are, linking the preview (feedback-plan.ts).
+  const feedback = app.feedback ? { feedback: app.feedback } : {};
+  const previewOf = { app: app.name, number: pr.number };
+  return { ...partial, configHash: configHashOf(partial), previewOf, ...feedback };
 }

@@ -1,5 +1,5 @@
 import { checkSchema } from "./check-schema";
-import { unsafePattern } from "./common";
+import { compilePattern } from "./common";
 import { diagnostic, type Locate } from "./diagnostic";
 import { isPlainObject, type PlainObject } from "./merge";
 import type { Diagnostic } from "./resolved-app";
@@ -30,20 +30,10 @@ export function readProjectFile(file: string, text: string): ProjectFileResult {
   );
   const common = isPlainObject(value.common) ? value.common : {};
   for (const pattern of Object.keys(isPlainObject(common.substitutions) ? common.substitutions : {})) {
-    const unsafe = unsafePattern(pattern);
-    if (unsafe !== null) {
-      const path = ["common", "substitutions", pattern];
-      diagnostics.push(diagnostic("error", file, locate(path, "key"), `regex refused: ${unsafe}`, path));
-      continue;
-    }
-    try {
-      new RegExp(pattern, "g");
-    } catch (e) {
-      const path = ["common", "substitutions", pattern];
-      diagnostics.push(
-        diagnostic("error", file, locate(path, "key"), `regex does not compile: ${(e as Error).message}`, path),
-      );
-    }
+    const refused = compilePattern(pattern);
+    if (typeof refused !== "string") continue;
+    const path = ["common", "substitutions", pattern];
+    diagnostics.push(diagnostic("error", file, locate(path, "key"), refused, path));
   }
   if (diagnostics.some((d) => d.severity === "error")) return { locate, diagnostics };
   return { project: value as PlainObject & { project: string }, locate, diagnostics };

@@ -169,12 +169,19 @@ function placeSource(
   const src = isPlainObject(cfg.source) ? cfg.source : { type: "local" };
   const build = isPlainObject(cfg.build) ? cfg.build : {};
   const dockerfile = (src.dockerfile ?? build.dockerfile) as string | undefined;
-  const withDockerfile = <T extends object>(s: T) => (dockerfile === undefined ? s : { ...s, dockerfile });
+  // `service` on a built app: the name promotion waves carry its built image under.
+  const service = typeof src.service === "string" && src.type !== "image" ? { service: src.service } : {};
+  const withDockerfile = <T extends object>(s: T) => ({
+    ...s,
+    ...(dockerfile === undefined ? {} : { dockerfile }),
+    ...service,
+  });
   if (typeof build.image === "string") return { type: "image", image: build.image };
   switch (src.type) {
     case "image": {
       const policy = readImagePolicy(src);
-      return { type: "image", image: String(src.image), ...(policy ? { policy } : {}) };
+      const from = typeof src.from === "string" ? { from: { file: src.from, service: String(src.service) } } : {};
+      return { type: "image", image: String(src.image), ...(policy ? { policy } : {}), ...from };
     }
     case "inline-docker-file":
       return { type: "inline-dockerfile", dockerfile: String(src.inline) };

@@ -30,6 +30,8 @@ export interface ResolvedApp {
   previews?: PreviewSettings;
   /** Who hears about this app's deploys (commit statuses, `notify:` targets). Not part of `hash`. */
   feedback?: Feedback;
+  /** Set on a pull request's preview app (preview-app.ts): the app it previews and the pull request. */
+  previewOf?: { app: string; number: number };
 }
 
 /** An app's `previews` section, resolved: defaults filled, secrets as references. */
@@ -61,13 +63,19 @@ export interface Feedback {
 
 export type AppSource =
   /** An image that exists already: nothing to build. With a policy, Tower follows its new tags. */
-  | { type: "image"; image: string; policy?: ImagePolicy }
+  | { type: "image"; image: string; policy?: ImagePolicy; from?: ImageFrom }
   /** Build from a git repo at a branch, tag or commit, in `path`. `repo` is the normalised key. */
-  | { type: "git"; url: string; repo: string; ref: GitRefSpec; path: string; dockerfile?: string }
+  | { type: "git"; url: string; repo: string; ref: GitRefSpec; path: string; dockerfile?: string; service?: string }
   /** Build from a folder of the config repo (flycd `type: local`). */
-  | { type: "local"; path: string; dockerfile?: string }
+  | { type: "local"; path: string; dockerfile?: string; service?: string }
   /** Build from a Dockerfile written in the app file (flycd `inline-docker-file`). */
   | { type: "inline-dockerfile"; dockerfile: string };
+
+/** An image read from a wave's images file: the file (a path in the config repo) and the service. */
+export interface ImageFrom {
+  file: string;
+  service: string;
+}
 
 export type GitRefSpec = { branch: string } | { tag: string } | { commit: string };
 

@@ -4,6 +4,7 @@ import type { GateFailure, StepOutcomeName } from "../fly/exec/step-outcome";
 export type { GateFailure };
 
 import type { ImagesStatus } from "./images/images-status";
+import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
 
 /**
  * The Durable Objects' RPC surface as the Worker sees it: what the webhook route records and what
@@ -28,8 +29,9 @@ export interface PushReceived {
 }
 
 /**
- * A pull request opened, updated or closed, as the host told it. A hint only: Tower lists
- * `refs/pull/<number>/head` itself before it deploys, so a forged payload cannot pick the commit.
+ * A pull request (GitLab: merge request) opened, updated or closed, as the host told it. A hint
+ * only: Tower lists its head ref (`refs/pull/<number>/head`, GitLab `refs/merge-requests/<iid>/head`)
+ * itself before it deploys, so a forged payload cannot pick the commit.
  */
 export interface PullRequestReceived {
   provider: PushReceived["provider"];
@@ -41,7 +43,7 @@ export interface PullRequestReceived {
   action: "open" | "close";
   /** The head branch lives in another repository. */
   fork: boolean;
-  /** The head commit the payload names (not trusted; see above). */
+  /** The head commit the payload names (not trusted; see above); empty when it names none. */
   headHint: string;
   receivedAt: string;
 }
@@ -204,6 +206,8 @@ export interface ProjectBacklog {
   /** The latest repeat of the logged config failure (repeats move this, not the log). */
   configFailure: { at: string; stage: string; commit: string | null; cause: string } | null;
   alarmAt: number | null;
+  /** The most subrequests one sync pass of this DO has made (0 before the first). */
+  maxPassSubrequests: number;
 }
 
 /** ProjectDO's RPC methods (implemented in src/durable/project-do.ts). */
@@ -216,11 +220,11 @@ export interface ProjectRpc {
   tick(now: string): Promise<void>;
   /** Admin sync: re-read config now; `force` redeploys every app even when nothing changed. */
   requestSync(options: { force: boolean; cause: string }): Promise<void>;
-  /** Every app in config, as its AppDO last reported it (else as config holds it): no AppDO asked. */
+  /** Every app in config, then the live previews, as their AppDOs last reported them (else as config holds them): no AppDO asked. */
   listApps(): Promise<AppSummary[]>;
-  /** One app as config holds it (status `pending`), or null: one call, no AppDO asked. */
+  /** One app as config holds it (status `pending`), or a live preview, or null: one call, no AppDO asked. */
   configuredApp(name: string): Promise<AppSummary | null>;
-  /** One app in config as its AppDO last reported it (else as config holds it), or null. */
+  /** One app in config (or a live preview) as its AppDO last reported it (else as config holds it), or null. */
   appSummary(name: string): Promise<AppSummary | null>;
   /** From an AppDO after its state changed: keeps the projection; an older version is ignored. */
   reportSummary(report: SummaryReport): Promise<void>;
@@ -231,6 +235,12 @@ export interface ProjectRpc {
   images(): Promise<ImagesStatus>;
   /** The last `limit` events, newest first (the dashboard's log and the start of its live tail). */
   latestEvents(limit: number): Promise<StoredEvent[]>;
+  /** CI's images, checked and committed to the first wave's images file (docs/waves.md). */
+  announceImages(body: Announcement): Promise<WaveAnswer>;
+  /** Admin: approves what waits to be promoted into an `approve: manual` wave. */
+  promoteWave(wave: string): Promise<PromoteAnswer>;
+  /** Each wave, what it runs, its health, and what waits to be promoted into it and why. */
+  wavesStatus(): Promise<WavesStatus>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */

@@ -18,12 +18,17 @@ import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
+import { wakesPreviews } from "./project/preview-delivery";
+import { previewSummary } from "./project/preview-summary";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
+import { GATE_POLL_MS, PromotionWaves } from "./project/promotion-waves";
 import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
+import { liveWavePorts } from "./project/wave-ports";
+import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
 
 /**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
@@ -33,6 +38,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   private readonly core: ProjectCore;
   private readonly ports: ProjectPorts;
   private readonly feedback: ProjectFeedback;
+  private readonly waves: PromotionWaves;
   /** Sync passes run one after another, never interleaved across their awaits. */
   private running: Promise<void> = Promise.resolve();
 
@@ -51,8 +57,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.feedback = new ProjectFeedback(store, outbox, envRecord, () => this.settings().repo);
     this.core.observer = this.feedback.observe;
     this.core.rememberFeedback = (feedback) => this.feedback.remember(feedback);
+    const gitHosts = () => readRow(store, "config-feedback")?.gitHosts ?? {};
+    this.waves = new PromotionWaves(
+      store,
+      liveWavePorts(env, () => this.settings(), gitHosts),
+    );
+    this.core.rememberWaves = (waves) => this.waves.remember(waves);
     ctx.blockConcurrencyWhile(async () => {
       this.core.load();
+      this.waves.load();
       outbox.migrate();
     });
   }
@@ -104,28 +117,53 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
     const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
     const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    const shown = previews.map((p) => {
-      const preview = { app: p.of, number: p.number, head: p.head };
-      const summary =
-        readSummary(this.core.store, p.app)?.summary ?? previewView(p.app, this.core.state.apps[p.of]?.org ?? "");
-      return { ...summary, preview };
-    });
-    return [...listed, ...shown];
+    return [...listed, ...previews.map((p) => previewSummary(this.core.state, this.core.store, p.app, true)!)];
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? (readSummary(this.core.store, name)?.summary ?? configView(app)) : null;
+    return app
+      ? (readSummary(this.core.store, name)?.summary ?? configView(app))
+      : previewSummary(this.core.state, this.core.store, name, true);
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
-    writeSummary(this.core.store, report);
+    const kept = writeSummary(this.core.store, report);
+    // A preview's report may free a slot: previews waiting for one are told now, not at the recheck.
+    // A wave's app finished (or failed) a deploy: its wave may be healthy now, or blocked.
+    const wakes = wakesPreviews(this.core.store, this.core.state.previews, report.summary.name);
+    if (kept && (wakes || this.waves.involves(report.summary.name)))
+      await alarmNoLaterThan(this.ctx.storage, Date.now());
+  }
+
+  /** `POST /api/images`: CI's digests committed to the first wave's images file. */
+  async announceImages(body: Announcement): Promise<WaveAnswer> {
+    const answer = await this.exclusively(() =>
+      this.waves.announce(body, this.settings().ref, new Date().toISOString()),
+    );
+    if (!answer.ok || answer.result !== "committed") return answer;
+    // On the deploy branch: read it now. On the gate branch: poll CI's verdict.
+    if (answer.gated) await alarmNoLaterThan(this.ctx.storage, Date.now() + this.gatePollMs());
+    else await this.requestSync({ force: false, cause: `waves:${answer.commit}` });
+    return answer;
+  }
+
+  /** `POST /api/waves/{wave}/promote`: approves what waits for an `approve: manual` wave. */
+  async promoteWave(wave: string): Promise<PromoteAnswer> {
+    const answer = this.waves.approve(wave, this.core.state.apps, new Date().toISOString());
+    if (answer.ok) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    return answer;
+  }
+
+  async wavesStatus(): Promise<WavesStatus> {
+    return this.waves.status(this.core.state.apps, this.settings().ref, new Date().toISOString());
   }
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
   async configuredApp(name: string): Promise<AppSummary | null> {
     const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app ? configView(app) : null;
+    // A live preview is known too: its deploys are linked from the pull request's commit status.
+    return app ? configView(app) : previewSummary(this.core.state, this.core.store, name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -156,6 +194,7 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       deliveryRetry: readRow(this.core.store, "outbox-retry"),
       configFailure: readRow(this.core.store, "config-failure"),
       alarmAt: await this.ctx.storage.getAlarm(),
+      maxPassSubrequests: readRow(this.core.store, "max-pass-subrequests") ?? 0,
     };
   }
 
@@ -175,28 +214,49 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     };
   }
 
+  private gatePollMs(): number {
+    return Number(this.env.WAVES_GATE_POLL_MS) || GATE_POLL_MS;
+  }
+
+  /** Runs `work` between sync passes, never across one's awaits (a write-back must not interleave). */
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.running.then(work);
+    this.running = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
   private serially(tick: boolean, now?: string): Promise<void> {
     const clock = () => (now && tick ? now : new Date().toISOString());
     const pass = this.running.then(async () => {
       const retryMs = await this.core.sync(this.settings(), clock, tick);
+      const waves = await this.waves.step(this.core.state.apps, this.settings().ref, clock(), this.gatePollMs());
+      // Tower's commit is on the deploy branch now: the next pass reads it (and deploys it).
+      if (waves.configMoved)
+        this.core.apply({
+          type: "request-sync",
+          id: crypto.randomUUID(),
+          force: false,
+          cause: `waves:${clock()}`,
+          at: clock(),
+        });
       // Feedback never holds up a sync: what it could not send waits in the outbox for its alarm.
       const feedbackMs = await this.feedback
         .drain((report) => this.core.apply({ type: "record-undelivered", ...report, at: clock() }))
         .catch(() => 60_000);
       // An app that could not be told hears it on this alarm, not at the next cron tick.
-      const next = retryMs === null ? feedbackMs : feedbackMs === null ? retryMs : Math.min(retryMs, feedbackMs);
+      const waits = [retryMs, feedbackMs, waves.configMoved ? 0 : waves.wakeMs].filter(
+        (ms): ms is number => ms !== null,
+      );
+      const next = waits.length > 0 ? Math.min(...waits) : null;
       if (next !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + next);
     });
     // A failed pass must not wedge the ones after it; the failing caller still sees its error.
     this.running = pass.catch(() => undefined);
     return pass;
   }
-}
-
-/** A preview before its AppDO has anything to say. */
-function previewView(name: string, org: string): AppSummary {
-  const none = { configHash: null, sourceCommit: null };
-  return { name, org, status: "pending", desired: none, deployed: none, lastDeploy: null, failure: null, pin: null };
 }
 
 /** An app before its AppDO has anything to say: pending, as config resolves it. */

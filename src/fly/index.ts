@@ -1,4 +1,4 @@
-export { APP_IN_OTHER_ORG, APP_NAME_TAKEN, isForeignAppError } from "./client/app-ready";
+export { APP_IN_OTHER_ORG, APP_NAME_TAKEN, inOrg, isForeignAppError } from "./client/app-ready";
 export { apiBase, authHeader } from "./client/auth-header";
 export { createFlyClient, type FlyClient } from "./client/fly-client";
 export type { FlyClientOptions } from "./client/fly-http";

@@ -3,7 +3,9 @@
  * in-memory file system, read through a GitSnapshot without a checkout. Over protocol v2 a ref
  * costs two requests (ls-refs, fetch) and a pinned commit one; servers without v2 get
  * isomorphic-git's v1 fetch. Limits apply to the network part: the byte budget counts what the
- * server sends, so a repo too big for the isolate fails with too_large before memory runs out.
+ * server sends, so a repo too big for the isolate fails with too_large before memory runs out. A
+ * v2 packfile is also measured before it is indexed (pack-limits.ts): its object count and the
+ * size it inflates to, so a compression bomb fails with too_large instead of filling memory.
  */
 import git from "isomorphic-git";
 import type { GitCredentials } from "./credentials";
@@ -14,6 +16,7 @@ import { gitError } from "./git-error";
 import { createGuard } from "./guard";
 import { lsRefs } from "./list-remote-refs";
 import { memoryFs } from "./memory-fs";
+import { measurePack, type PackLimits } from "./pack-limits";
 import { candidates, resolveRemoteRef } from "./remote-refs";
 import { describeRepo, httpsCloneUrl } from "./repo-url";
 import { createSnapshot, type GitSnapshot } from "./snapshot";
@@ -25,6 +28,10 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Bytes the server may send (ref list and packfile together). */
   maxBytes?: number;
+  /** Objects the packfile may hold. */
+  maxObjects?: number;
+  /** Bytes the packfile's objects may inflate to (a delta counts the size it rebuilds). */
+  maxInflatedBytes?: number;
   /**
    * Fetch trees only (`filter blob:none`) where the server allows it: enough for tree ids and
    * listings, not for reading files. Servers that refuse the filter send everything.
@@ -32,7 +39,16 @@ export interface FetchOptions {
   treesOnly?: boolean;
 }
 
-export const FETCH_DEFAULTS = { timeoutMs: 30_000, maxBytes: 32 * 1024 * 1024 };
+/**
+ * Sized for a Worker isolate (128 MB): a config repo or one app folder at one commit is far below
+ * them; a repo that is not fails its own evaluation, naming the limit, and nothing else.
+ */
+export const FETCH_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxBytes: 32 * 1024 * 1024,
+  maxObjects: 50_000,
+  maxInflatedBytes: 64 * 1024 * 1024,
+};
 
 export async function fetchCommit(url: string, want: FetchWant, options: FetchOptions = {}): Promise<GitSnapshot> {
   return (await fetchIntoStore(url, want, options)).snapshot;
@@ -87,6 +103,10 @@ export async function fetchIntoStore(
         hasBlobs = true;
       }
       if (result.kind === "pack") {
+        checkPack(result.pack, repo, ref, {
+          maxObjects: options.maxObjects ?? FETCH_DEFAULTS.maxObjects,
+          maxInflatedBytes: options.maxInflatedBytes ?? FETCH_DEFAULTS.maxInflatedBytes,
+        });
         await storePack(target, result.pack);
         fetched = oid;
       }
@@ -105,6 +125,17 @@ export async function fetchIntoStore(
     });
     return { snapshot, store: target };
   });
+}
+
+function checkPack(pack: Uint8Array, repo: string, ref: string, limits: PackLimits) {
+  const measured = measurePack(pack, limits);
+  if (measured.ok) return;
+  if (measured.limit === "format") throw gitError("protocol", repo, `fetching ${ref}: ${measured.reason}`);
+  const limit =
+    measured.limit === "objects"
+      ? { limitObjects: limits.maxObjects }
+      : { limitInflatedBytes: limits.maxInflatedBytes };
+  throw gitError("too_large", repo, `fetching ${ref}: the packfile is too large: ${measured.reason}`, limit);
 }
 
 async function storePack(target: ObjectStore, pack: Uint8Array) {

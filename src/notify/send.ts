@@ -42,6 +42,7 @@ const RESERVED = new Set([
   "API_TOKEN",
   "ADMIN_TOKEN",
   "GIT_CREDENTIALS",
+  "CI_TOKEN",
 ]);
 
 /** `attempt` counts earlier tries of this delivery (0 on the first). */

@@ -37,19 +37,28 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 export type Access = "read" | "admin";
+/** `ci`: CI_TOKEN alone (announcing images); CI never holds the admin token, nor signs in. */
+type TokenAccess = Access | "ci";
+
+const TOKEN_NAMES: Record<TokenAccess, string> = {
+  read: "API_TOKEN or ADMIN_TOKEN",
+  admin: "ADMIN_TOKEN",
+  ci: "CI_TOKEN",
+};
 
 /** Middleware: refuses the request unless its bearer token grants `access`. */
-export function requireToken(access: Access | ((method: string) => Access)): MiddlewareHandler<{ Bindings: TowerEnv }> {
+export function requireToken(
+  access: TokenAccess | ((method: string) => Access),
+): MiddlewareHandler<{ Bindings: TowerEnv }> {
   return async function tokenAuth(c, next) {
     const needed = typeof access === "function" ? access(c.req.method) : access;
     const env = c.env;
     if (needed === "read" && env.PUBLIC_API === "true") return next();
-    const accepted = (needed === "admin" ? [env.ADMIN_TOKEN] : [env.API_TOKEN, env.ADMIN_TOKEN]).filter(
-      (token): token is string => typeof token === "string" && token !== "",
-    );
+    const tokens = { read: [env.API_TOKEN, env.ADMIN_TOKEN], admin: [env.ADMIN_TOKEN], ci: [env.CI_TOKEN] }[needed];
+    const accepted = tokens.filter((token): token is string => typeof token === "string" && token !== "");
     if (accepted.length === 0) {
-      const name = needed === "admin" ? "ADMIN_TOKEN" : "API_TOKEN";
-      const hint = needed === "admin" ? "" : " (or PUBLIC_API=true for open reads)";
+      const name = needed === "read" ? "API_TOKEN" : TOKEN_NAMES[needed];
+      const hint = needed === "read" ? " (or PUBLIC_API=true for open reads)" : "";
       throw new RequestError("api_not_configured", `${name} is not set: set it with wrangler secret put${hint}`);
     }
     const given = bearerToken(c.req.header("Authorization"));
@@ -59,7 +68,7 @@ export function requireToken(access: Access | ((method: string) => Access)): Mid
     }
     if (!(await matchesAnySecret(given, accepted))) {
       c.header("WWW-Authenticate", 'Bearer realm="tower", error="invalid_token"');
-      const what = needed === "admin" ? "ADMIN_TOKEN" : "API_TOKEN or ADMIN_TOKEN";
+      const what = TOKEN_NAMES[needed];
       throw new RequestError("unauthorized", `the bearer token does not match ${what}`);
     }
     return next();

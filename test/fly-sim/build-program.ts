@@ -12,7 +12,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { authorized, type SimRegistry } from "./build-registry";
+import { mayAccess, registryAccess, type SimRegistry } from "./build-registry";
+import type { DeployTokens } from "./deploy-tokens";
 import type { MachineProgram } from "./programs";
 import type { SimMachine } from "./world";
 
@@ -34,12 +35,14 @@ export function isBuildMachine(m: SimMachine): boolean {
 
 export interface BuildProgramOptions {
   token?: string;
+  /** Deploy tokens the API issued: a push with one reaches its own app's repository only. */
+  tokens: DeployTokens;
   runMs?: number;
   /** An app secret's value: files with `secret_name` are written from it when the machine starts. */
   secret?: (app: string, name: string) => string | undefined;
 }
 
-export function buildProgram(registry: SimRegistry, options: BuildProgramOptions = {}): MachineProgram {
+export function buildProgram(registry: SimRegistry, options: BuildProgramOptions): MachineProgram {
   return {
     name: "buildkit",
     matches: isBuildMachine,
@@ -48,14 +51,18 @@ export function buildProgram(registry: SimRegistry, options: BuildProgramOptions
       const files = filesOf(m, options.secret);
       const { host, repo, tag } = parseOutput(command.output);
       const login = dockerLogin(files["/root/.docker/config.json"], host);
-      if (!authorized(login, options.token))
-        throw new Error(`no registry credentials for ${host} in /root/.docker/config.json`);
+      const access = registryAccess(login, options.token, options.tokens);
+      if (access === null) throw new Error(`no registry credentials for ${host} in /root/.docker/config.json`);
+      if (!mayAccess(access, repo))
+        throw new Error(
+          `push to ${host}/${repo} denied: the deploy token is for the app ${"app" in access ? access.app : "?"}`,
+        );
       const source = command.context ? await readGitContext(command, files, signal) : readLocalContext(command, files);
       if (options.runMs) await new Promise((resolve) => setTimeout(resolve, options.runMs));
       const digest = `sha256:${createHash("sha256")
         .update(JSON.stringify({ source, args: command.args, target: command.target }))
         .digest("hex")}`;
-      registry.push({ repo, tag, digest, source });
+      registry.push({ repo, tag, digest, source, pushedWith: access.kind });
       return { exitCode: 0 };
     },
   };

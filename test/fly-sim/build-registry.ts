@@ -1,10 +1,12 @@
 /**
  * The registry side of simulated builds: manifests pushed by build machines, by repo and tag, and
  * the Docker registry's `HEAD|GET /v2/<repo>/manifests/<ref>` that answers `Docker-Content-Digest`.
- * Login as Fly's: basic auth, user `x`, the Fly token. Not part of the Machines API request log.
+ * Login as Fly's: basic auth, user `x`, a Fly token — the org token for any app, an app's deploy
+ * token for that app's repository only (deploy-tokens.ts). Not part of the Machines API request log.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Reply } from "./context";
+import type { DeployTokens } from "./deploy-tokens";
 
 export interface PushedManifest {
   repo: string;
@@ -12,6 +14,8 @@ export interface PushedManifest {
   digest: string;
   /** What was built, for tests: the context and Dockerfile the build read. */
   source: string;
+  /** Which login pushed it: the app's deploy token or the org token. */
+  pushedWith: "deploy-token" | "org-token";
   at: number;
 }
 
@@ -43,9 +47,12 @@ export function handleRegistry(
   method: string,
   url: URL,
   headers: IncomingHttpHeaders,
-  token?: string,
+  token: string | undefined,
+  tokens: DeployTokens,
 ): Reply {
-  if (!authorized(headers.authorization, token))
+  const repo = /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(url.pathname)?.[1];
+  const access = registryAccess(headers.authorization, token, tokens);
+  if (access === null || (repo !== undefined && !mayAccess(access, repo)))
     return {
       status: 401,
       headers: { "www-authenticate": 'Basic realm="registry.fly.io"' },
@@ -61,12 +68,31 @@ export function handleRegistry(
   return { status: 200, headers: replyHeaders, body: { schemaVersion: 2, mediaType: MANIFEST_TYPE } };
 }
 
-/** Basic `x:<token>`; any non-empty password when the simulator was started without a token. */
-export function authorized(header: string | undefined, token?: string): boolean {
-  if (!header?.startsWith("Basic ")) return false;
+/** What a login may reach: every repository (the org token) or one app's (its deploy token). */
+export type RegistryAccess = { kind: "org-token" } | { kind: "deploy-token"; app: string };
+
+/**
+ * Basic `x:<token>`: a deploy token the simulator issued (scoped to its app), or the org token —
+ * any other non-empty password when the simulator was started without one.
+ */
+export function registryAccess(
+  header: string | undefined,
+  token: string | undefined,
+  tokens: DeployTokens,
+): RegistryAccess | null {
+  if (!header?.startsWith("Basic ")) return null;
   const [user, ...rest] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
   const password = rest.join(":");
-  return user === "x" && password !== "" && (token === undefined || password === token);
+  if (user !== "x" || password === "") return null;
+  const app = tokens.appOf(password);
+  if (app !== null) return { kind: "deploy-token", app };
+  if (password.startsWith("fm2_sim")) return null; // an issued token that expired
+  return token === undefined || password === token ? { kind: "org-token" } : null;
+}
+
+/** A deploy token reaches only its own app's repository (`<app>` or `<app>/…`). */
+export function mayAccess(access: RegistryAccess, repo: string): boolean {
+  return access.kind === "org-token" || repo === access.app || repo.startsWith(`${access.app}/`);
 }
 
 function errors(code: string, method: string): { body?: unknown } {

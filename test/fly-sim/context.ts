@@ -1,5 +1,6 @@
 /** What a request handler gets and returns. */
 import type { IncomingHttpHeaders } from "node:http";
+import type { DeployTokens } from "./deploy-tokens";
 import type { MachineProgram } from "./programs";
 import type { MachineRuntime } from "./runtime";
 import type { SimCounters, World } from "./world";
@@ -11,6 +12,7 @@ export interface FailingChecksRule {
 }
 
 /** The simulator's moving parts, shared by every handler. */
+
 export interface SimCore {
   world: World;
   runtime: MachineRuntime;
@@ -20,6 +22,8 @@ export interface SimCore {
   programs: MachineProgram[];
   failingChecks: FailingChecksRule[];
   regions: ReadonlySet<string>;
+  /** App deploy tokens handed out, for the registry's login check. */
+  deployTokens: DeployTokens;
 }
 
 export interface Ctx {

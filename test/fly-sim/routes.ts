@@ -8,6 +8,7 @@ import * as reads from "./handlers/machine-reads";
 import * as machines from "./handlers/machines";
 import * as meta from "./handlers/metadata";
 import * as secrets from "./handlers/secrets";
+import * as tokens from "./handlers/tokens";
 import * as volumes from "./handlers/volumes";
 import type { Route } from "./router";
 
@@ -27,6 +28,13 @@ export const routes: Route[] = [
   },
   { method: "GET", template: A, operation: "Apps_show", handler: apps.showApp },
   { method: "DELETE", template: A, operation: "Apps_delete", handler: apps.deleteApp },
+  {
+    method: "POST",
+    template: `${A}/deploy_token`,
+    operation: "App_create_deploy_token",
+    body: true,
+    handler: tokens.createDeployToken,
+  },
 
   {
     method: "GET",

@@ -5,6 +5,7 @@ import { buildProgram } from "./build-program";
 import { handleRegistry, SimRegistry } from "./build-registry";
 import type { FailingChecksRule, SimCore } from "./context";
 import { handleControl } from "./control-api";
+import { DeployTokens } from "./deploy-tokens";
 import { dispatchV1 } from "./dispatch";
 import { Faults } from "./faults";
 import { newApp } from "./handlers/apps";
@@ -73,11 +74,12 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   const timings: Timings = { ...defaultTimings, ...options.timings };
   let exitRules: ExitRule[] = [];
   const registry = new SimRegistry();
+  const deployTokens = new DeployTokens();
   // BuildKit machines build for real against their git context (build-program.ts).
   const secret = (app: string, name: string) => world.apps.get(app)?.secrets.get(name)?.value;
   const programs: MachineProgram[] = [
     crashLoopProgram(() => timings.crashMs),
-    buildProgram(registry, { ...(options.token ? { token: options.token } : {}), secret }),
+    buildProgram(registry, { ...(options.token ? { token: options.token } : {}), secret, tokens: deployTokens }),
   ];
   const programFor = (m: SimMachine): MachineProgram | undefined => {
     const rule = exitRules.findLast((r) => exitRuleProgram(r, timings.oneOffRunMs).matches(m));
@@ -99,6 +101,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     programs,
     failingChecks: [],
     regions: new Set(options.regions ?? FLY_REGIONS),
+    deployTokens,
   };
   const faults = new Faults(seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31)));
   const limiter = new RateLimiter(options.rateLimit ?? { scale: 1 });
@@ -195,7 +198,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       return send(res, handleControl(sim, req.method ?? "GET", url, body));
     }
     if (url.pathname.startsWith("/v2"))
-      return send(res, handleRegistry(registry, req.method ?? "GET", url, req.headers, options.token));
+      return send(res, handleRegistry(registry, req.method ?? "GET", url, req.headers, options.token, deployTokens));
     if (!url.pathname.startsWith("/v1/"))
       return send(res, { status: 404, body: { error: "the Machines API lives under /v1", status: "unknown" } });
     const outcome = await dispatchV1(deps, {

@@ -45,6 +45,8 @@ export async function createRepo(
     readOnly?: boolean;
     /** A pre-receive hook refuses every push with this message. */
     rejectPushes?: string;
+    /** The first push loses a race: the server moves the branch (a human's commit) and refuses it. */
+    raceFirstPush?: boolean;
   } = {},
 ): Promise<FixtureRepo> {
   const unique = options.exact ? name : `${name}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -58,8 +60,8 @@ export async function createRepo(
     if (!res.ok) throw new Error(`git fixture ${action} ${unique}: ${JSON.stringify(json)}`);
     return json;
   };
-  const { token, protocolV1, noFilter, readOnly, rejectPushes } = options;
-  await call("create", { token, protocolV1, noFilter, readOnly, rejectPushes });
+  const { token, protocolV1, noFilter, readOnly, rejectPushes, raceFirstPush } = options;
+  await call("create", { token, protocolV1, noFilter, readOnly, rejectPushes, raceFirstPush });
   return {
     name: unique,
     url: `${server}/${unique}.git`,

@@ -19,7 +19,7 @@ export interface CommitRequest {
 
 export async function initRepo(
   dir: string,
-  options: { readOnly?: boolean; rejectPushes?: string } = {},
+  options: { readOnly?: boolean; rejectPushes?: string; raceFirstPush?: boolean } = {},
 ): Promise<void> {
   await run("git", ["init", "--bare", "--quiet", "--initial-branch=main", dir]);
   // Fetching a pinned commit by id needs this; protocol v2 is the server default in git ≥ 2.26.
@@ -32,9 +32,30 @@ export async function initRepo(
     await writeFile(hook, `#!/bin/sh\necho ${JSON.stringify(options.rejectPushes)} >&2\nexit 1\n`);
     await chmod(hook, 0o755);
   }
+  // A push race, on cue: the first push finds that someone else moved the branch just before it
+  // (the hook commits on top, outside the push's quarantine, and refuses); later pushes pass.
+  if (options.raceFirstPush) {
+    const hook = `${dir}/hooks/pre-receive`;
+    await writeFile(hook, RACE_HOOK);
+    await chmod(hook, 0o755);
+  }
   // Partial fetches (`filter blob:none`), as GitHub and GitLab allow.
   await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "true"]);
 }
+
+const RACE_HOOK = `#!/bin/sh
+[ -f raced ] && exit 0
+touch raced
+unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+export GIT_AUTHOR_NAME=Human GIT_AUTHOR_EMAIL=human@tower.invalid GIT_COMMITTER_NAME=Human GIT_COMMITTER_EMAIL=human@tower.invalid
+while read old new ref; do
+  case "$old" in 0000000000000000000000000000000000000000) continue ;; esac
+  c=$(echo "a human's commit" | git commit-tree "$old^{tree}" -p "$old")
+  git update-ref "$ref" "$c" "$old"
+done
+echo "the branch moved" >&2
+exit 1
+`;
 
 let clock = 1_700_000_000;
 

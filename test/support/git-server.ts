@@ -143,6 +143,7 @@ export async function startGitServer(options: { port?: number; root?: string } =
         await initRepo(dir, {
           readOnly: body.readOnly === true,
           ...(typeof body.rejectPushes === "string" ? { rejectPushes: body.rejectPushes } : {}),
+          raceFirstPush: body.raceFirstPush === true,
         });
         if (body.noFilter) await run("git", ["-C", dir, "config", "uploadpack.allowFilter", "false"]);
         settings.set(name, {

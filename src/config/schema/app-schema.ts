@@ -61,6 +61,10 @@ const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t)]);
 export const appSchema = z.strictObject({
   app: appName,
   org: z.string().min(1).optional(),
+  adopt: z
+    .boolean()
+    .describe("deploy into a Fly app that exists already and Tower did not create; Tower never prunes an adopted app")
+    .optional(),
   primary_region: region.optional(),
   extra_regions: z.array(region).describe("regions besides primary_region to run in").optional(),
   source: source

@@ -13,6 +13,25 @@ export const common = z.strictObject({
   substitutions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+/** A promotion wave: see docs/waves.md. */
+export const wave = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "a wave name: lowercase letters, digits and -"),
+  apps: z.array(z.string().regex(/^[a-z0-9*-]+$/, "an app name or pattern: lowercase letters, digits, - and *")).min(1),
+  images: z
+    .string()
+    .min(1)
+    .describe("the wave's images file, from the root project's folder (default images/<name>.json)")
+    .optional(),
+  soak: z
+    .union([z.number().int().min(0), z.string().regex(/^\d+(ms|s|m|h)$/, "a duration: 30s, 10m, 2h")])
+    .describe("healthy time after a successful deploy before the next wave gets its digests (default 0)")
+    .optional(),
+  approve: z
+    .enum(["auto", "manual"])
+    .describe("manual: promotion into this wave waits for POST /api/waves/{wave}/promote")
+    .optional(),
+});
+
 /** project.yaml. `prune` (Tower's): delete Fly apps of this project that leave the config. */
 export const projectSchema = z.strictObject({
   // flycd: a project name is a DNS label (it may name things later).
@@ -37,6 +56,20 @@ export const projectSchema = z.strictObject({
   notify: z
     .array(notifyTarget)
     .describe("notification targets for this project's apps; nested projects add theirs to their parents'")
+    .optional(),
+  waves: z
+    .array(wave)
+    .min(1)
+    .describe("root project only: ordered sets of apps; digests announced to the first are promoted to the next")
+    .optional(),
+  gate: z
+    .strictObject({
+      branch: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/, "a branch name")
+        .describe("Tower's commits go here; the deploy branch follows once CI passed on them"),
+    })
+    .describe("root project only: Tower's own commits wait for the config repo's CI")
     .optional(),
   git_hosts: gitHosts
     .describe("root project only: self-hosted git hosts by name, {type: github | gitea | gitlab, api}")

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { policyProblem } from "../image-policy";
 
+/** A service name in an images file (cfgupdater's keys). */
+export const SERVICE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
 export const gitRef = z
   .strictObject({
     branch: z.string().min(1).optional(),
@@ -45,6 +48,16 @@ export const source = z
     image: z.string().min(1).optional(),
     dockerfile: z.string().optional(),
     policy: imagePolicy.describe("image automation: which tags of `image` to follow").optional(),
+    from: z
+      .string()
+      .min(1)
+      .describe("type image: the images file (JSON, from the root project's folder) that names the image")
+      .optional(),
+    service: z
+      .string()
+      .regex(SERVICE_NAME, "a service name: lowercase letters, digits, ., _ and -")
+      .describe("the service in `from` whose image this app runs; on a built app, the name waves promote it as")
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const need = (field: "repo" | "inline" | "image") => {
@@ -53,7 +66,21 @@ export const source = z
     };
     if (s.type === "git") need("repo");
     if (s.type === "inline-docker-file") need("inline");
-    if (s.type === "image") need("image");
+    if (s.type === "image" && s.from === undefined) need("image");
+    if (s.from !== undefined) {
+      if (s.type !== "image") ctx.addIssue({ code: "custom", path: ["from"], message: "from goes with type image" });
+      if (s.image !== undefined)
+        ctx.addIssue({ code: "custom", path: ["image"], message: "give image or from, not both" });
+      if (s.policy !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["policy"],
+          message: "an image from an images file follows its waves, not a policy",
+        });
+      if (s.service === undefined) ctx.addIssue({ code: "custom", path: ["from"], message: "from needs service" });
+    } else if (s.type === "image" && s.service !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["service"], message: "service goes with from (or a built source)" });
+    }
     if (s.policy !== undefined && s.type !== "image") {
       ctx.addIssue({ code: "custom", path: ["policy"], message: "a policy goes with type image" });
     }

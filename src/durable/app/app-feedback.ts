@@ -10,7 +10,7 @@ import type { FeedbackOutbox } from "../feedback/outbox-table";
 import type { AppLog } from "./app-log";
 import { readRow, writeRow } from "./app-rows";
 import type { AppEvent } from "./events";
-import { type DeployFeedback, planFeedback } from "./feedback-plan";
+import { type DeployFeedback, planFeedback, previewLink } from "./feedback-plan";
 import type { AppState } from "./state";
 
 export class AppFeedback {
@@ -47,7 +47,7 @@ export class AppFeedback {
     const app = readRow(this.log.store, "desired-app");
     const origin = readRow(this.log.store, "desired-origin");
     const notify = app?.feedback?.notify ?? [];
-    const base = { notify, publicUrl: publicUrl(this.env) };
+    const base = { notify, publicUrl: publicUrl(this.env), preview: previewLink(app) };
     if (!origin) return { origin: null, ...base };
     const host = originHost(origin.url, app?.feedback?.gitHosts ?? {}, logMode(this.env));
     return { origin: { url: redact(origin.url), sha: origin.sha, host }, ...base };

@@ -33,6 +33,8 @@ interface RowTypes {
   "desired-origin": { url: string; sha: string } | null;
   /** How far retention got through the deploy history table (its `pos`): see retention.ts. */
   retention: { deploysThrough: number };
+  /** The deploy that asked Fly to create the app, written before the request (ownership-gate.ts). */
+  creating: { deployId: string };
   /** Where the running (after it, the last) deploy is reported; fixed when it starts. */
   "deploy-feedback": { deployId: string; feedback: DeployFeedback };
 }

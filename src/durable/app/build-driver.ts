@@ -12,6 +12,7 @@ import {
   buildMachineRequest,
   buildSpecFor,
   checkBuildMachine,
+  deployTokenExpiry,
   destroyBuildMachine,
   dockerfilePath,
   ensureApp,
@@ -20,6 +21,7 @@ import {
   imageTag,
   launchBuildMachine,
   manifestDigest,
+  registryAuthFile,
 } from "../../fly/build";
 import { describeRepo, fetchCommit } from "../../git";
 import { readRow, secretsKey, writeRow } from "./app-rows";
@@ -112,14 +114,18 @@ async function startBuild(
   if (!(await ensureApp(builds.client, app.name, app.org))) return { waitMs: POLL_MS };
   const tag = imageTag(settings, app.name, deploy.id);
   const gitAuth = gitAuthFor(builds, spec);
-  // Credentials go to the builder app as secrets (only when changed); the machine names them.
-  const values = builderSecrets(settings, { registryToken: builds.token, ...(gitAuth ? { gitAuth } : {}) });
+  // Git credentials go to the builder app as secrets (only when changed); the machine names them.
+  const values = builderSecrets(gitAuth ? { gitAuth } : {});
   const row = readRow(ctx.log.store, "builder-secrets");
   const known = row?.app === settings.app ? row.digests : {};
   const digests = await ensureBuilderSecrets(builds.client, settings, values, known, secretsKey(ctx.log.store));
   writeRow(ctx.log.store, "builder-secrets", { app: settings.app, digests });
+  // The push uses a token for this app alone, never the org token: one app's Dockerfile cannot
+  // pull or overwrite another app's images. In memory only until the machine's file.
+  const deployToken = await builds.client.createDeployToken(app.name, deployTokenExpiry(settings));
   const request = buildMachineRequest(settings, {
     spec,
+    registryAuth: registryAuthFile(settings, deployToken),
     name: `build-${deploy.id}`.slice(0, 63),
     tag,
     ...(gitAuth ? { gitAuthHost: gitAuth.host } : {}),

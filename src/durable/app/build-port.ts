@@ -12,7 +12,7 @@ import { type GitCredentials, parseGitCredentials } from "../../git";
 export interface BuildPort {
   client: FlyClient;
   registry: RegistryOptions;
-  /** The Fly token: the registry password handed to build machines (in a file). */
+  /** The Fly token: Tower's own registry reads. Build machines get a per-app deploy token instead. */
   token: string;
   configRepo: string;
   credentials: () => GitCredentials;

@@ -1,6 +1,7 @@
 /** What the AppDO can be asked to do. Time (`at`) and ids arrive with the command. */
 import type { DeployStep } from "../contract";
 import type { Target } from "./events";
+import type { Ownership } from "./state";
 
 export interface RestoreOptions {
   enabled: boolean;
@@ -70,6 +71,8 @@ export type AppCommand =
   /** Also fails the deploy: nothing can run without its image. */
   | { type: "record-build-fail"; at: string; deployId: string; buildKey: string; reason: string }
   | { type: "fail"; at: string; deployId: string; step: string; reason: string }
+  /** Whose app this is: Tower created it, or took it over (`adopt: true`, or deployed before records). */
+  | { type: "record-ownership"; at: string; deployId: string; how: Ownership["how"]; org: string; reason: string }
   /** From ProjectDO when the app left a `prune: true` project's config. */
   | { type: "destroy"; at: string; key: string; cause: string }
   | { type: "record-destroy"; at: string; destroyed: boolean; reason: string }

@@ -133,6 +133,14 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
         event({ type: "app.unpinned", data: { reason: "unpinned by an admin", deployId: follow } }, at, command.key),
       ];
     }
+    case "record-ownership": {
+      // Created is final until the app is destroyed; adopted stays adopted.
+      if (state.ownership && (state.ownership.how === "created" || command.how === "adopted")) return [];
+      const { deployId, how, org, reason } = command;
+      const key = `${deployId}:${how}@${state.version}`;
+      if (how === "created") return [event({ type: "app.created", data: { deployId, org } }, at, key)];
+      return [event({ type: "app.adopted", data: { deployId, reason } }, at, key)];
+    }
     case "destroy":
       if (state.destroy !== null || state.name === null) return [];
       return [

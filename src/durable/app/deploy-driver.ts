@@ -15,6 +15,8 @@ import { newDeployId } from "./deploy-id";
 import type { DriverContext } from "./driver-context";
 import { keepRelease, keptRelease, keptReleases } from "./kept-releases";
 import { managedSecrets, rememberSecrets } from "./managed-secrets";
+import { pruneVerdict } from "./ownership";
+import { checkOwnership } from "./ownership-gate";
 import { resolveSecrets } from "./resolve-secrets";
 import { type DeployRecord, findDeploy } from "./state";
 
@@ -37,7 +39,11 @@ export async function runSlice(ctx: DriverContext): Promise<number | null> {
   const running = findDeploy(log.state, log.state.running);
   if (running) return advanceDeploy(ctx, running);
   if (log.state.destroy === "requested" && log.state.name && ctx.engine) {
-    const result = await ctx.engine.destroyApp(log.state.name);
+    // Only an app whose log says Tower created it is deleted; adopted ones are left alone.
+    const verdict = pruneVerdict(log.state);
+    const result = verdict.ours
+      ? await ctx.engine.destroyApp(log.state.name)
+      : { destroyed: false, reason: verdict.reason };
     log.execute({ type: "record-destroy", at: iso(ctx.now()), ...result });
   }
   return log.state.queued !== null && log.state.destroy === null ? 0 : null;
@@ -54,6 +60,16 @@ async function advanceDeploy(ctx: DriverContext, deploy: DeployRecord): Promise<
   const app = stored.app;
 
   let image = deploy.image ?? deploy.from?.image ?? null;
+  if (deploy.image === null) {
+    try {
+      const refused = await checkOwnership(ctx, deploy, app);
+      if (refused) return fail("adopt", refused);
+    } catch (error) {
+      if (isForeignAppError(error)) return fail("adopt", error.message);
+      record(ctx, deploy.id, "adopt", "retry", ctx.now(), error instanceof Error ? error.message : String(error));
+      return RETRY_MS;
+    }
+  }
   if (image === null) {
     let resolution: ImageOutcome;
     try {

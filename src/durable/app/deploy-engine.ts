@@ -45,6 +45,10 @@ export interface DeployEngine {
   plan(input: DeployInput): Promise<PlannedDeploy>;
   /** Carries the plan forward until done, blocked or past `input.deadline`. Safe to repeat. */
   advance(journal: unknown, input: DeployInput): Promise<AdvancedDeploy>;
-  /** Destroys the Fly app if Tower created it (its metadata says so); leaves others alone. */
+  /** Whether the app exists in `org`; an app of another organisation throws (isForeignAppError). */
+  findApp(name: string, org: string): Promise<boolean>;
+  /** Asks Fly to create the app; "taken" when the name exists already (fly-go CreateApp, 422). */
+  createApp(name: string, org: string): Promise<"created" | "taken">;
+  /** Destroys the Fly app; the caller decided it is Tower's (ownership.ts pruneVerdict). */
   destroyApp(name: string): Promise<{ destroyed: boolean; reason: string }>;
 }

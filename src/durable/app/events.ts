@@ -55,6 +55,16 @@ export type AppEventData =
       { deployId: string; buildKey: string; exitCode: number; digest: string; image: string; durationMs: number }
     >
   | Event<"build.failed", { deployId: string; buildKey: string; reason: string }>
+  /**
+   * Tower made the Fly app (it did not exist when `deployId` began): the one proof prune accepts.
+   * Recorded when Tower's create answered, or found the name taken right after Fly said it was free.
+   */
+  | Event<"app.created", { deployId: string; org: string }>
+  /**
+   * Tower took over an app it did not create: `adopt: true` in the app's file, or (migration) the
+   * app was deployed by Tower before creation records were kept. Never pruned.
+   */
+  | Event<"app.adopted", { deployId: string; reason: string }>
   /** The app left the config of a project with `prune: true`. */
   | Event<"app.destroy.requested", { cause: string }>
   /** `destroyed` is false when Tower left the app alone (not created by Tower, or already gone). */
@@ -92,6 +102,8 @@ const APP_EVENT_VERSION: Record<AppEventType, number> = {
   "build.started": 1,
   "build.finished": 1,
   "build.failed": 1,
+  "app.created": 1,
+  "app.adopted": 1,
   "app.destroy.requested": 1,
   "app.destroyed": 1,
   "feedback.undelivered": 1,

@@ -150,10 +150,17 @@ function fold(state: AppState, event: AppEvent, seq: number): AppState {
       if (!build) return next;
       return update(next, event.data.deployId, { build: { ...build, outcome: "failed", error: event.data.reason } });
     }
+    case "app.created":
+      return { ...next, ownership: { how: "created", at: event.at, deployId: event.data.deployId } };
+    case "app.adopted":
+      return { ...next, ownership: { how: "adopted", at: event.at, deployId: event.data.deployId } };
     case "app.destroy.requested":
       return { ...next, destroy: "requested" };
     case "app.destroyed":
-      return { ...next, destroy: "done", deployed: event.data.destroyed ? null : state.deployed };
+      // A destroyed app is nobody's: if config names it again, Tower creates it anew.
+      return event.data.destroyed
+        ? { ...next, destroy: "done", deployed: null, ownership: null }
+        : { ...next, destroy: "done" };
     case "feedback.undelivered":
       // Told to readers of the log; the deploy state does not depend on it.
       return next;

@@ -4,6 +4,7 @@
  * feedback settings in, outbox entries out. Keys are derived from the deploy and what is said, so
  * the same event can never enqueue a second "success".
  */
+import type { ResolvedApp } from "../../config/resolved-app";
 import type { NotifyTarget } from "../../config/schema/notify-schema";
 import { type CommitState, type Delivery, shortDescription } from "../../notify/delivery";
 import { type HostRepo, repoLabel } from "../../notify/git-host";
@@ -20,10 +21,23 @@ export interface DeployFeedback {
   notify: NotifyTarget[];
   /** Tower's public base URL (PUBLIC_URL), for links; null: statuses carry no link. */
   publicUrl: string | null;
+  /** A pull request's preview app: the number and the URL a live release is linked to. Absent: not a preview. */
+  preview?: PreviewLink | null;
+}
+
+export interface PreviewLink {
+  number: number;
+  url: string;
+}
+
+/** A preview app's link: Fly serves every app at `https://<app>.fly.dev` (flyctl internal/appconfig/config.go `Config.URL`). */
+export function previewLink(app: Pick<ResolvedApp, "name" | "previewOf"> | null | undefined): PreviewLink | null {
+  if (!app?.previewOf) return null;
+  return { number: app.previewOf.number, url: `https://${app.name}.fly.dev` };
 }
 
 /** Steps where a failure is Tower's (settings, secrets, its own records), not the app's: `error`. */
-const TOWER_STEPS = new Set(["start", "resolve-secrets", "resolve-image"]);
+const TOWER_STEPS = new Set(["start", "adopt", "resolve-secrets", "resolve-image"]);
 
 export function planFeedback(event: AppEvent, state: AppState, feedback: DeployFeedback): OutboxEntry[] {
   switch (event.type) {
@@ -58,12 +72,14 @@ function gitFeedback(
   const { sha } = feedback.origin;
   const lane = repoLabel(to);
   const url = deployUrl(feedback, app, deploy.id);
-  const link = url ? { targetUrl: url } : {};
+  // A live preview links the preview itself: what the pull request's reviewers want to open.
+  const live = type === "deploy.succeeded" ? feedback.preview?.url : undefined;
+  const link = live ? { targetUrl: live } : url ? { targetUrl: url } : {};
   const entries: OutboxEntry[] = [];
   const add = (key: string, delivery: Delivery) =>
     entries.push({ key: `fb:${deploy.id}:${key}:${lane}`, lane, delivery });
   const state_ = commitState(type, failure);
-  const description = shortDescription(describe(type, deploy, app, failure));
+  const description = shortDescription(describe(type, deploy, app, failure, feedback.preview));
   add(`status:${state_}`, {
     kind: "commit-status",
     to,
@@ -117,8 +133,16 @@ function commitState(type: DeployEventType, failure: Failure): CommitState {
   return TOWER_STEPS.has(failure.step) ? "error" : "failure";
 }
 
-function describe(type: DeployEventType, deploy: DeployRecord, app: string, failure: Failure): string {
+function describe(
+  type: DeployEventType,
+  deploy: DeployRecord,
+  app: string,
+  failure: Failure,
+  preview?: PreviewLink | null,
+): string {
   if (type === "deploy.started") return `Deploying release ${deploy.release} of ${app} to Fly`;
+  if (preview && (type === "deploy.succeeded" || !failure))
+    return `Preview of #${preview.number} is live at ${preview.url}`;
   if (type === "deploy.succeeded" || !failure) return `Release ${deploy.release} of ${app} is live`;
   return `Release ${deploy.release} failed at ${failure.step}: ${failure.reason}`;
 }
@@ -161,6 +185,8 @@ function summary(
 ): string {
   const commit = feedback.origin ? ` (${feedback.origin.sha.slice(0, 7)})` : "";
   if (name === "deploy.started") return `${app}: deploying release ${deploy.release}${commit}`;
+  if (name === "deploy.succeeded" && feedback.preview)
+    return `${app}: preview of #${feedback.preview.number} deployed${commit}: ${feedback.preview.url}`;
   if (name === "deploy.succeeded") return `${app}: release ${deploy.release} deployed${commit}`;
   return `${app}: release ${deploy.release} failed at ${failure?.step}${commit}: ${failure?.reason}`;
 }

@@ -7,6 +7,7 @@ import {
   type DeployJournal,
   delayAfter,
   type FlyClient,
+  inOrg,
   newJournal,
   type Plan,
   planDeploy,
@@ -16,7 +17,6 @@ import {
 import type { DeployStep } from "../contract";
 import type { DeployEngine, DeployInput } from "./deploy-engine";
 import { summarisePlan } from "./plan-summary";
-import { towerCreated } from "./tower-created";
 
 /** What the driver stores between slices: the plan (no secret values) and the executor's journal. */
 interface EngineJournal {
@@ -87,12 +87,19 @@ export function flyEngine(client: FlyClient, options: EngineOptions = {}): Deplo
       };
     },
 
+    async findApp(name, org) {
+      const app = await client.getApp(name);
+      return app !== null && inOrg(app, name, org);
+    },
+
+    createApp(name, org) {
+      return client.createApp({ name, org_slug: org });
+    },
+
     async destroyApp(name) {
       if (!(await client.getApp(name))) return { destroyed: false, reason: "the app does not exist on Fly" };
-      const verdict = towerCreated(await client.listMachines(name));
-      if (!verdict.ours) return { destroyed: false, reason: verdict.reason };
       await client.deleteApp(name);
-      return { destroyed: true, reason: verdict.reason };
+      return { destroyed: true, reason: "Tower created it" };
     },
   };
 }

@@ -43,6 +43,13 @@ export interface BuildRecord {
   error?: string;
 }
 
+/** How the Fly app became Tower's: only a `created` app may be pruned. */
+export interface Ownership {
+  how: "created" | "adopted";
+  at: string;
+  deployId: string;
+}
+
 export interface AppState {
   /** Seq of the last event folded in: the expected version for the next append. */
   version: number;
@@ -62,6 +69,11 @@ export interface AppState {
   builds: Record<string, string>;
   /** After a rollback: syncs leave the app on this release until a new commit or an unpin. */
   pin: (AppPin & { wanted: { configHash: string; sourceCommit: string | null } | null }) | null;
+  /**
+   * Null until a deploy finds the app missing (and creates it) or takes an existing one over.
+   * Absent in snapshots taken before creation records were kept: read as null.
+   */
+  ownership?: Ownership | null;
 }
 
 export function initialState(): AppState {
@@ -78,6 +90,7 @@ export function initialState(): AppState {
     destroy: null,
     builds: {},
     pin: null,
+    ownership: null,
   };
 }
 

@@ -49,9 +49,9 @@ export type ProjectCommand =
     }
   | { type: "record-refs"; refs: RefListings; cause: string; at: string }
   | { type: "record-pull"; pull: PullRequestReceived; at: string }
-  /** `head`: what Tower listed at `refs/pull/<n>/head` (null: not there). */
+  /** `head`: what Tower listed at its head ref (`refs/pull/<n>/head`, GitLab `refs/merge-requests/<iid>/head`) (null: not there). */
   | { type: "route-pull"; pull: PullRequestReceived; head: string | null; at: string }
-  /** Cron: previews whose head moved or whose ttl ran out; `refs` has their `refs/pull/<n>/head`. */
+  /** Cron: previews whose head moved or whose ttl ran out; `refs` has their head refs. */
   | { type: "check-previews"; refs: RefListings; cause: string; at: string }
   | { type: "record-image"; event: ImageEvent; at: string }
   | { type: "record-undelivered"; key: string; lane: string; reason: string; attempts: number; at: string };

@@ -22,5 +22,14 @@ export async function evaluateSnapshot(
   const top = result.projects.find((project) => project.path === root);
   const prune = (top?.prune ?? false) && result.projects.every((project) => project.complete);
   const feedback = result.feedback ? { feedback: result.feedback } : {};
-  return { apps: result.apps, errors, warnings: result.warnings.length, prune, cache: result.cache, ...feedback };
+  const waves = result.waves ? { waves: result.waves } : {};
+  return {
+    apps: result.apps,
+    errors,
+    warnings: result.warnings.length,
+    prune,
+    cache: result.cache,
+    ...feedback,
+    ...waves,
+  };
 }

@@ -33,6 +33,8 @@ export interface PreviewEntry {
   of: string;
   repo: string;
   number: number;
+  /** The head ref Tower lists for it (`refs/pull/<n>/head`, GitLab `refs/merge-requests/<iid>/head`); absent in older events. */
+  ref?: string;
   head: string;
   ttlHours: number;
 }

@@ -64,8 +64,7 @@ export function evolve(
     case "pull.routed":
       return { ...s, pulls: s.pulls.filter((p) => p.deliveryId !== e.data.deliveryId) };
     case "preview.desired": {
-      const { cause: _cause, ...entry } = e.data;
-      return { ...s, previews: { ...s.previews, [entry.app]: { ...entry, at: stored.at } } };
+      return { ...s, previews: { ...s.previews, [e.data.app]: { ...e.data, at: stored.at } } };
     }
     case "preview.closed": {
       const { [e.data.app]: _gone, ...previews } = s.previews;

@@ -5,6 +5,7 @@
 
 import type { FileTree } from "../../config/file-tree";
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
+import type { WavesConfig } from "../../config/waves";
 import type { AppSummary, DesiredNotice } from "../contract";
 import type { ImagePorts } from "../images/image-ports";
 
@@ -27,6 +28,8 @@ export interface RecordedEvaluation {
   cache: unknown;
   /** The root project's notify targets and git hosts; absent when its project.yaml is broken. */
   feedback?: Feedback;
+  /** The root project's promotion waves and CI gate (absent: none, or project.yaml unreadable). */
+  waves?: WavesConfig;
 }
 
 export interface ProjectPorts extends ImagePorts {

@@ -5,13 +5,21 @@
  */
 import { previewName } from "../../config/preview-app";
 import type { PullRequestReceived } from "../contract";
-import { type DecidedEvent, event } from "./events";
+import { type DecidedEvent, event, type PreviewEntry } from "./events";
 import { gitSource } from "./repo-index";
 import type { KnownApp, ProjectState } from "./state";
 
-/** The ref GitHub (and Gitea/Forgejo) keep at a pull request's head, in the base repository. */
-export function pullHeadRef(number: number): string {
-  return `refs/pull/${number}/head`;
+/**
+ * The ref a host keeps at a pull request's head, in the base repository: GitLab's
+ * `refs/merge-requests/<iid>/head`, GitHub's (and Gitea/Forgejo's) `refs/pull/<n>/head`.
+ */
+export function pullHeadRef(provider: PullRequestReceived["provider"], number: number): string {
+  return provider === "gitlab" ? `refs/merge-requests/${number}/head` : `refs/pull/${number}/head`;
+}
+
+/** The head ref a preview follows; previews recorded before `ref` existed are GitHub-style. */
+export function previewHeadRef(preview: Pick<PreviewEntry, "ref" | "number">): string {
+  return preview.ref ?? pullHeadRef("github", preview.number);
 }
 
 /** Apps that preview pull requests of `repo`, sorted by name. */
@@ -22,7 +30,7 @@ export function previewingApps(state: ProjectState, repo: string): KnownApp[] {
 }
 
 /**
- * A pull request event routed: `head` is what `refs/pull/<n>/head` points at now (null: the host
+ * A pull request event routed: `head` is what its head ref (pullHeadRef) points at now (null: the host
  * does not have it). Opened/updated → each previewing app's preview deployed at `head`; closed →
  * the previews of that pull request closed.
  */
@@ -61,9 +69,10 @@ export function routePull(pull: PullRequestReceived, head: string | null, state:
     return ignore(
       `pull request #${pull.number} comes from a fork and previews.forks is off (${apps.map((a) => a.name).join(", ")}): its code would run with the preview's secrets`,
     );
-  if (head === null) return ignore(`${pullHeadRef(pull.number)} is not on ${pull.repo}: nothing to deploy`);
+  const ref = pullHeadRef(pull.provider, pull.number);
+  if (head === null) return ignore(`${ref} is not on ${pull.repo}: nothing to deploy`);
   const events = allowed
-    .map((app) => desired(app, pull.repo, pull.number, head, cause, at))
+    .map((app) => desired(app, { repo: pull.repo, number: pull.number, ref }, head, cause, at))
     .filter((e) => state.previews[e.data.app]?.head !== head);
   if (events.length === 0) return ignore(`every preview of pull request #${pull.number} is at ${head} already`);
   return routed(
@@ -75,7 +84,7 @@ export function routePull(pull: PullRequestReceived, head: string | null, state:
 /**
  * Cron catch-up over the live previews: a head that moved (a missed `synchronize`) redeploys; a
  * preview with no push for its `ttl`, or whose app no longer enables previews, is destroyed.
- * `refs` holds the listed `refs/pull/<n>/head` per repo; a repo that could not be listed is absent.
+ * `refs` holds each preview's listed head ref per repo; a repo that could not be listed is absent.
  */
 export function previewTick(
   state: ProjectState,
@@ -91,18 +100,30 @@ export function previewTick(
     else if (ageHours >= preview.ttlHours)
       events.push(closed(preview, `no push for ${preview.ttlHours} h (previews.ttl)`, cause, at));
     else {
-      const head = refs[preview.repo]?.[pullHeadRef(preview.number)];
-      if (head && head !== preview.head) events.push(desired(app, preview.repo, preview.number, head, cause, at));
+      const head = refs[preview.repo]?.[previewHeadRef(preview)];
+      const pull = { repo: preview.repo, number: preview.number, ref: previewHeadRef(preview) };
+      if (head && head !== preview.head) events.push(desired(app, pull, head, cause, at));
     }
   }
   return events;
 }
 
-function desired(app: KnownApp, repo: string, number: number, head: string, cause: string, at: string) {
+function desired(
+  app: KnownApp,
+  { repo, number, ref }: { repo: string; number: number; ref: string },
+  head: string,
+  cause: string,
+  at: string,
+) {
   const settings = app.previews!;
   const name = previewName(settings.name, app.name, number);
-  const data = { app: name, of: app.name, repo, number, head, ttlHours: settings.ttlHours, cause };
-  return event({ type: "preview.desired", data }, at, `preview-desired:${name}:${head}:${cause}`);
+  const data = { app: name, of: app.name, repo, number, ref, head, ttlHours: settings.ttlHours, cause };
+  return event({ type: "preview.desired", data }, at, previewDesireKey(data));
+}
+
+/** The key of a preview's deploy at `head` for `cause`: its event's, and the AppDO notice's. */
+export function previewDesireKey(preview: { app: string; head: string; cause: string }): string {
+  return `preview-desired:${preview.app}:${preview.head}:${preview.cause}`;
 }
 
 function closed(

@@ -11,9 +11,9 @@ import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
-import { deliverOutbox } from "./outbox";
+import { type ConfigCommit, deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { previewingApps, pullHeadRef } from "./previews";
+import { previewHeadRef, previewingApps, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -30,12 +30,15 @@ import {
 export const STREAM = "project";
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
+/** Subrequests one invocation (the cron's RPC or one alarm) may make: Workers Free's 50 (Paid 1,000). */
+export const SUBREQUEST_BUDGET = 50;
 /**
- * Ref listings one invocation (the cron's RPC or one alarm) may make. Workers Free allows 50
- * subrequests per invocation (Paid 1,000): 40 listings leave room for the config fetch and a few
- * AppDO calls in the same invocation. A tick over more repos goes on in the next alarm.
+ * Ref listings one invocation may make: 40 leave room for the config fetch and a few AppDO calls
+ * in the same invocation. A tick over more repos goes on in the next alarm.
  */
 export const LISTINGS_PER_SLICE = 40;
+/** What routing pull requests and telling apps may spend of a pass, the rest kept for what follows. */
+const ROUTE_AND_TELL = LISTINGS_PER_SLICE;
 
 export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
@@ -47,6 +50,8 @@ export class ProjectCore {
   readonly images: ImageAutomation;
   /** Set once by the DO: keeps the root project's notify targets and git hosts. */
   rememberFeedback: ((feedback: NonNullable<RecordedEvaluation["feedback"]>) => void) | null = null;
+  /** Set once by the DO: keeps the root project's promotion waves. */
+  rememberWaves: ((waves: RecordedEvaluation["waves"]) => void) | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -85,33 +90,44 @@ export class ProjectCore {
    */
   async sync(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     this.subrequests = 0;
+    try {
+      return await this.pass(settings, now, tick);
+    } finally {
+      if (this.subrequests > (readRow(this.store, "max-pass-subrequests") ?? 0))
+        writeRow(this.store, "max-pass-subrequests", this.subrequests);
+    }
+  }
+
+  private async pass(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
     const inbox = [...this.state.inbox];
     const listed = inbox.length > 0 ? await this.listAll(pushPlan(this.state, inbox, target)) : {};
     for (const push of inbox) this.apply({ type: "route-push", push, config: target, refs: listed, at: now() });
-    let refs: RefListings = {};
     let moved: string | null = null;
     let progress = readRow(this.store, "tick");
-    // A cron tick while an earlier one is still being listed goes on with that one.
+    // A cron tick while an earlier one is still under way goes on with that one.
     if (tick && !progress) progress = this.startTick(target, now());
-    const ticked = progress !== null;
-    if (progress) {
+    // True in the invocation that lists the tick's last repos: drift checks and image rounds start.
+    let ticked = false;
+    if (progress && progress.pending.length > 0) {
       progress = await this.listSlice(progress, target);
       if (progress.pending.length > 0) {
-        writeRow(this.store, "tick", progress);
+        writeRow(this.store, "tick", this.invocationDone(progress));
         return 0;
       }
-      refs = progress.refs;
-      this.apply({ type: "record-refs", refs, cause: progress.cause, at: progress.at });
-      writeRow(this.store, "tick", null);
-      moved = configMoved(this.state, refs, target);
+      this.apply({ type: "record-refs", refs: progress.refs, cause: progress.cause, at: progress.at });
+      moved = configMoved(this.state, progress.refs, target);
+      ticked = true;
     }
-    await this.routePulls(now);
+    const refs: RefListings = progress?.refs ?? {};
+    const pullsLeft = await this.routePulls(now);
     if (tick) await this.checkPreviews(now);
     const wanted = this.state.wanted;
+    // Work that did not fit this invocation's subrequests: it goes on in the next alarm.
+    let more = false;
     if (wanted || moved || evaluationPending(this.state))
-      await this.readConfig(
+      more = await this.readConfig(
         settings,
         now,
         wanted?.cause ?? `${moved ? "tick" : "initial"}:${now()}`,
@@ -119,29 +135,52 @@ export class ProjectCore {
         refs,
       );
     const config = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-    let retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, config);
+    let retry = await this.deliver(config, now);
+    // A delivery that ran out of budget answers 0: the rest goes on in the next alarm.
+    more ||= retry === 0;
     if (ticked) await this.checkDrift();
     if (ticked) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
     for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
     if (scan.events.some((e) => e.type !== "image.conflict")) {
       // A pin committed (or an override set) deploys now, the normal way: read config again.
-      await this.readConfig(settings, now, `image:${now()}`, false, refs);
+      more = (await this.readConfig(settings, now, `image:${now()}`, false, refs)) || more;
       const after = { url: settings.repo, commit: this.state.config.lastEvaluation?.commit ?? null };
-      retry = await deliverOutbox(this.store, STREAM, this.ports, PARALLEL, after);
+      retry = await this.deliver(after, now);
+      more ||= retry === 0;
     }
-    if (ticked) {
-      const { at, slices, maxSubrequests } = progress!;
-      writeRow(this.store, "last-tick", {
-        at,
-        finishedAt: now(),
-        repos: Object.keys(refs).length,
-        slices,
-        maxSubrequests: Math.max(maxSubrequests, this.subrequests),
-      });
+    if (progress) {
+      // A tick is everything its cron started: listings, evaluation and telling the apps.
+      progress = this.invocationDone(progress);
+      if (more) writeRow(this.store, "tick", progress);
+      else {
+        const { at, slices, maxSubrequests } = progress;
+        writeRow(this.store, "tick", null);
+        const repos = Object.keys(refs).length;
+        writeRow(this.store, "last-tick", { at, finishedAt: now(), repos, slices, maxSubrequests });
+      }
     }
-    // Images left in the round go on at the next alarm, right away.
-    return scan.more ? 0 : retry;
+    // Images left in the round, pull requests left unrouted, or parts that did not fit this
+    // invocation go on at the next alarm, right away.
+    return scan.more || pullsLeft || more ? 0 : retry;
+  }
+
+  /** Subrequests this pass may still spend on routing, listings for an evaluation and telling apps. */
+  private budget(): number {
+    return Math.max(0, ROUTE_AND_TELL - this.subrequests);
+  }
+
+  /** The tick's progress with this invocation counted: one more slice, and its subrequests. */
+  private invocationDone(progress: TickProgress): TickProgress {
+    const maxSubrequests = Math.max(progress.maxSubrequests, this.subrequests);
+    return { ...progress, slices: progress.slices + 1, maxSubrequests };
+  }
+
+  /** The outbox, within what is left of this pass's subrequest budget. */
+  private deliver(config: ConfigCommit, now: () => string): Promise<number | null> {
+    const previews = Object.values(this.state.previews);
+    const budget = this.budget();
+    return deliverOutbox(this.store, STREAM, this.ports, { parallel: PARALLEL, budget, previews, now: now(), config });
   }
 
   private startTick(target: ConfigTarget & { url: string }, at: string): TickProgress {
@@ -155,26 +194,23 @@ export class ProjectCore {
     const batch = progress.pending.slice(0, LISTINGS_PER_SLICE);
     const repos = new Map(batch.flatMap((key) => (plan.has(key) ? [[key, plan.get(key)!] as const] : [])));
     const listed = await this.listAll(repos);
-    return {
-      ...progress,
-      pending: progress.pending.slice(LISTINGS_PER_SLICE),
-      refs: { ...progress.refs, ...listed },
-      slices: progress.slices + 1,
-      maxSubrequests: Math.max(progress.maxSubrequests, this.subrequests),
-    };
+    return { ...progress, pending: progress.pending.slice(LISTINGS_PER_SLICE), refs: { ...progress.refs, ...listed } };
   }
 
   /**
-   * Routes recorded pull request events. The head comes from listing `refs/pull/<n>/head` on the
+   * Routes recorded pull request events. The head comes from listing its head ref (pullHeadRef) on the
    * base repo, not from the payload; a repo that cannot be listed keeps the event for the next pass.
+   * Returns whether some wait for the next pass (this one's budget was spent).
    */
-  private async routePulls(now: () => string): Promise<void> {
+  private async routePulls(now: () => string): Promise<boolean> {
     for (const pull of [...this.state.pulls]) {
+      // A burst of pull requests is routed over several alarms: one listing each.
+      if (this.budget() === 0) return true;
       const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
       let head: string | null = null;
       if (source && pull.action === "open") {
         try {
-          const ref = pullHeadRef(pull.number);
+          const ref = pullHeadRef(pull.provider, pull.number);
           head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
         } catch {
           continue;
@@ -182,6 +218,7 @@ export class ProjectCore {
       }
       this.apply({ type: "route-pull", pull, head, at: now() });
     }
+    return false;
   }
 
   /** Cron catch-up for previews: one ref listing per repo with live previews. */
@@ -193,7 +230,7 @@ export class ProjectCore {
       const source = this.state.apps[preview.of] && gitSource(this.state.apps[preview.of]!);
       if (!source) continue;
       const repo = repos.get(preview.repo) ?? { url: source.url, refs: [] };
-      repo.refs.push(pullHeadRef(preview.number));
+      repo.refs.push(previewHeadRef(preview));
       repos.set(preview.repo, repo);
     }
     const at = now();
@@ -211,18 +248,26 @@ export class ProjectCore {
     });
   }
 
+  /**
+   * Fetches and evaluates the config commit and records the evaluation. The ref listings of repos it
+   * newly follows are spread over invocations (the `resolve` row keeps what is listed so far and
+   * the cause, so the commit's fetch is logged once); returns true when some are left for the next.
+   */
   private async readConfig(
     settings: ProjectSettings,
     now: () => string,
-    cause: string,
+    fresh: string,
     force: boolean,
     known: RefListings,
-  ) {
+  ): Promise<boolean> {
+    let cause = fresh;
     const failed = (stage: "fetch" | "evaluate", commit: string | null, error: unknown) => {
       const errors = [problem(error)];
       const { events } = this.apply({ type: "record-failure", stage, commit, errors, cause, at: now() });
       // A repeat of the logged failure only moves this row: the log does not grow with time.
       if (events.length === 0) writeRow(this.store, "config-failure", { at: now(), stage, commit, cause, errors });
+      if (readRow(this.store, "resolve")) writeRow(this.store, "resolve", null);
+      return false;
     };
     let snapshot: Awaited<ReturnType<ProjectPorts["fetchConfig"]>>;
     try {
@@ -230,6 +275,10 @@ export class ProjectCore {
     } catch (error) {
       return failed("fetch", null, error);
     }
+    // The same commit's evaluation going on from an earlier invocation keeps that one's cause.
+    const carried = readRow(this.store, "resolve");
+    const prior = carried?.commit === snapshot.commit ? carried : null;
+    cause = prior?.cause ?? fresh;
     this.apply({ type: "record-fetch", commit: snapshot.commit, ref: configRefName(settings.ref), cause, at: now() });
     let evaluation: Awaited<ReturnType<ProjectPorts["evaluate"]>>;
     try {
@@ -238,7 +287,23 @@ export class ProjectCore {
       return failed("evaluate", snapshot.commit, error);
     }
     this.cache = evaluation.cache;
-    const refs = { ...known, ...(await this.listAll(reposToResolve(evaluation.apps, this.state, known))) };
+    const tried = new Set(prior?.tried ?? []);
+    const before = { ...known, ...prior?.refs };
+    const needed = [...reposToResolve(evaluation.apps, this.state, before)].filter(([key]) => !tried.has(key));
+    const batch = needed.slice(0, this.budget());
+    const listed = await this.listAll(new Map(batch));
+    if (batch.length < needed.length) {
+      const keys = [...tried, ...batch.map(([key]) => key)];
+      writeRow(this.store, "resolve", {
+        commit: snapshot.commit,
+        cause,
+        tried: keys,
+        refs: { ...prior?.refs, ...listed },
+      });
+      return true;
+    }
+    if (carried) writeRow(this.store, "resolve", null);
+    const refs = { ...before, ...listed };
     const apps = await mapLimit(evaluation.apps, PARALLEL, async (app) => {
       const tree = app.source.type === "local" ? await snapshot.treeId(app.source.path) : undefined;
       const version = sourceVersion(app, this.state.apps[app.name], refs, {
@@ -256,8 +321,11 @@ export class ProjectCore {
     for (const app of evaluation.apps) this.keepResolved(this.images.effective(app));
     const { errors, warnings, prune } = evaluation;
     if (evaluation.feedback) this.rememberFeedback?.(evaluation.feedback);
+    // A readable root project.yaml without waves: ends them; an unreadable one keeps the last.
+    if (evaluation.feedback) this.rememberWaves?.(evaluation.waves);
     const at = now();
     this.apply({ type: "record-evaluation", commit: snapshot.commit, cause, force, prune, apps, errors, warnings, at });
+    return false;
   }
 
   /** Resolved apps (with raw test secrets) stay in the state table, never in the log. */

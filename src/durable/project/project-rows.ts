@@ -31,6 +31,11 @@ interface RowTypes {
   "config-failure": ConfigFailureRow;
   /** The outbox cursor: the last log position every app was told about. */
   outbox: number;
+  /**
+   * An evaluation whose ref listings do not fit one invocation: the commit, the cause it keeps
+   * across alarms, and the repos listed (or tried) so far. Null when none is under way.
+   */
+  resolve: { commit: string; cause: string; tried: string[]; refs: RefListings } | null;
   /** Failed deliveries in a row since the last clean pass (null after one). */
   "outbox-retry": { attempts: number } | null;
   /** Image automation: the scan round under way, each image's last listing, each app's choice. */
@@ -44,6 +49,8 @@ interface RowTypes {
   tick: TickProgress | null;
   /** How the last finished tick went: for operators (`GET /api/config`) and the scale bench. */
   "last-tick": TickReport;
+  /** The most subrequests any one sync pass (one invocation) of this DO made: held against the budget. */
+  "max-pass-subrequests": number;
 }
 
 export interface TickProgress {
@@ -87,6 +94,22 @@ export function readResolved(rows: Pick<Rows, "getState">, app: string): Resolve
 
 export function writeResolved(rows: Pick<Rows, "putState">, app: ResolvedApp): void {
   rows.putState(`app/${app.name}`, app);
+}
+
+/** A preview's AppDO was told to deploy `head` (notice `key`) at `at`: what the in-flight cap counts. */
+export interface PreviewTold {
+  head: string;
+  key: string;
+  at: string;
+}
+
+export function readPreviewTold(rows: Pick<Rows, "getState">, app: string): PreviewTold | null {
+  return rows.getState<PreviewTold>(`preview-told/${app}`);
+}
+
+/** null forgets it (the preview was destroyed). */
+export function writePreviewTold(rows: Pick<Rows, "putState">, app: string, told: PreviewTold | null): void {
+  rows.putState(`preview-told/${app}`, told);
 }
 
 /** This DO's secrets-digest key, made and stored on first use. */

@@ -5,6 +5,8 @@ import type { AppEntry, PreviewEntry } from "./events";
 
 export type KnownApp = AppEntry;
 
+export type LivePreview = PreviewEntry & { at: string; cause: string };
+
 export interface ProjectState {
   /** The last seq folded in. */
   version: number;
@@ -20,8 +22,8 @@ export interface ProjectState {
   inbox: PushReceived[];
   /** Pull request events recorded and not yet routed, oldest first. */
   pulls: PullRequestReceived[];
-  /** Live previews by preview app name, with the time of their last deploy (for `ttl`). */
-  previews: Record<string, PreviewEntry & { at: string }>;
+  /** Live previews by preview app name, with the time and cause of their last deploy (`ttl`, notices). */
+  previews: Record<string, LivePreview>;
   /** The last `config.failed` since config last fetched or evaluated: a repeat of it is not logged again. */
   lastFailure: { stage: "fetch" | "evaluate"; messages: string[] } | null;
   /**

@@ -5,6 +5,7 @@
  * image, so a config-only change reuses the image instead of building again.
  */
 import { canonicalHash } from "../../base/canonical";
+import { parseRepoUrl } from "../../base/repo-url";
 import type { ResolvedApp } from "../../config/resolved-app";
 
 export type BuildContext =
@@ -47,8 +48,16 @@ export function buildSpecFor(app: ResolvedApp, sources: BuildSources): BuildSpec
       const commit = sources.sourceCommit;
       if (commit === null || !/^[0-9a-f]{40}$/.test(commit))
         return { reason: `the build needs the source's full commit id, not ${JSON.stringify(commit)}` };
-      const url = source.type === "git" ? source.url : sources.configRepo;
-      if (!url) return { reason: "a local source builds from the config repo, but CONFIG_REPO is not set" };
+      const written = source.type === "git" ? source.url : sources.configRepo;
+      if (!written) return { reason: "a local source builds from the config repo, but CONFIG_REPO is not set" };
+      // The builder's command line carries the URL as the one parser reads it: no user info ever
+      // (credentials reach BuildKit as a secret file), and SSH spellings fetched over HTTPS.
+      const parsed = parseRepoUrl(written);
+      if (!parsed.ok)
+        return {
+          reason: `${source.type === "git" ? "source.repo" : "CONFIG_REPO"} cannot be built from: ${parsed.reason}`,
+        };
+      const url = parsed.repo.fetchUrl;
       const subdir = source.path.replace(/^\.?\/+|\/+$/g, "").replace(/^\.$/, "");
       return {
         context: { type: "git", url, commit, subdir },

@@ -1,15 +1,15 @@
 /**
  * The create request of one build machine: BuildKit daemonless against the build's context,
- * pushing the tag. Credentials are secrets of the builder app (builder-secrets.ts) that the machine
- * config only names: Fly writes them as files (the registry login as Docker's config.json, the git
- * Authorization header as a BuildKit secret file). No credential is in the config, env or command
- * line, so reading the machine through the Machines API shows none. Pure.
+ * pushing the tag. The registry login is Docker's config.json holding a short-lived deploy token of
+ * the one app this build pushes to (a file's `raw_value`: this machine's own config is the only
+ * place it is written). The git Authorization header is a secret of the builder app that the
+ * config only names, written as a BuildKit secret file. No credential is on the command line. Pure.
  */
 import type { FlyFile, FlyMachineConfig } from "../../config/fly-machine-config";
 import type { CreateMachineRequest } from "../client/fly-types";
 import { base64 } from "./base64";
 import { type BuildSpec, gitContextRef } from "./build-spec";
-import { gitAuthSecretName, REGISTRY_AUTH_SECRET } from "./builder-secrets";
+import { gitAuthSecretName } from "./builder-secrets";
 import type { BuilderSettings } from "./builder-settings";
 
 export interface BuildMachineInput {
@@ -20,6 +20,8 @@ export interface BuildMachineInput {
   tag: string;
   /** The source repo's host when it needs an `Authorization` header (set by ensureBuilderSecrets). */
   gitAuthHost?: string;
+  /** Docker's config.json, base64, with the app's deploy token (builder-secrets.ts registryAuthFile). */
+  registryAuth: string;
   metadata: Record<string, string>;
 }
 
@@ -28,7 +30,7 @@ const SECRETS_DIR = "/tower/secrets";
 
 export function buildMachineRequest(settings: BuilderSettings, input: BuildMachineInput): CreateMachineRequest {
   const { spec } = input;
-  const files: FlyFile[] = [{ guest_path: "/root/.docker/config.json", secret_name: REGISTRY_AUTH_SECRET }];
+  const files: FlyFile[] = [{ guest_path: "/root/.docker/config.json", raw_value: input.registryAuth, mode: 0o400 }];
   const args = ["build", "--frontend", "dockerfile.v0"];
   if (spec.context.type === "git") {
     args.push("--opt", `context=${gitContextRef(spec.context)}`);

@@ -18,9 +18,11 @@ export { type BuildMachineInput, buildMachineRequest } from "./builder-machine";
 export {
   type BuildCredentials,
   builderSecrets,
+  deployTokenExpiry,
   ensureBuilderSecrets,
   gitAuthSecretName,
-  REGISTRY_AUTH_SECRET,
+  LEGACY_REGISTRY_AUTH_SECRET,
+  registryAuthFile,
   type SecretDigests,
 } from "./builder-secrets";
 export {

@@ -139,6 +139,23 @@ export function appApi(http: FlyHttp) {
       if (r.status === 404) return { version: null };
       return { version: r.body?.version ?? r.body?.Version ?? null };
     },
+    /**
+     * `POST /apps/{app}/deploy_token` (App_create_deploy_token): a token limited to this one app,
+     * valid for `expiry`, a Go duration as flyctl sends it (internal/command/tokens/create.go:
+     * `expiryDuration.String()`, e.g. "30m0s"). Minting twice only leaves a spare token to expire,
+     * so this is retried like a read. The token is a secret: never logged, never in an error.
+     */
+    async createDeployToken(app: string, expiry: string): Promise<string> {
+      const r = await http.request<{ token?: string }>({
+        method: "POST",
+        path: a(app, "/deploy_token"),
+        body: { expiry },
+        pace: pace(app, "deploy_token"),
+      });
+      if (!r.body?.token)
+        throw new FlyApiError("fly_no_token", `Fly gave no deploy token for the app ${app}`, { app, status: r.status });
+      return r.body.token;
+    },
     async listIps(app: string) {
       const r = await http.request<{ ips?: FlyIpAssignment[] }>({
         method: "GET",

@@ -12,6 +12,7 @@ import { methodNotAllowed, RequestError } from "../errors";
 import { registerAdminRoutes } from "./admin-routes";
 import { countDoCalls } from "./do-calls";
 import { registerReadRoutes } from "./read-routes";
+import { registerWaveRoutes } from "./wave-routes";
 
 const READ_PATHS = [
   "/apps",
@@ -21,9 +22,12 @@ const READ_PATHS = [
   "/apps/:app/events",
   "/events",
   "/config",
+  "/waves",
   "/openapi.json",
 ];
-const WRITE_PATHS = ["/apps/:app/sync", "/apps/:app/rollback", "/apps/:app/unpin", "/sync"];
+const WRITE_PATHS = ["/apps/:app/sync", "/apps/:app/rollback", "/apps/:app/unpin", "/sync", "/waves/:wave/promote"];
+/** CI's own writes: CI_TOKEN only. */
+const CI_PATHS = ["/images"];
 
 export function createApi() {
   const api = new OpenAPIHono<{ Bindings: TowerEnv }>({
@@ -41,10 +45,12 @@ export function createApi() {
     if (c.req.method === "GET" || c.req.method === "HEAD") return requireToken("read")(c, next);
     if (c.req.method === "POST" && WRITE_PATHS.some((p) => matches(p, c.req.path)))
       return requireToken("admin")(c, next);
+    if (c.req.method === "POST" && CI_PATHS.some((p) => matches(p, c.req.path))) return requireToken("ci")(c, next);
     return next();
   });
   registerReadRoutes(api);
   registerAdminRoutes(api);
+  registerWaveRoutes(api);
   api.openAPIRegistry.registerComponent("securitySchemes", "apiToken", {
     type: "http",
     scheme: "bearer",
@@ -54,6 +60,11 @@ export function createApi() {
     type: "http",
     scheme: "bearer",
     description: "ADMIN_TOKEN",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "ciToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "CI_TOKEN",
   });
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

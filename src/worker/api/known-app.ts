@@ -1,4 +1,4 @@
-/** Apps the API will talk about: only those in the evaluated config, so a typo is a 404. */
+/** Apps the API will talk about: those in the evaluated config and their live previews, so a typo is a 404. */
 import type { AppSummary } from "../../durable/contract";
 import { projectStub } from "../../durable/stubs";
 import type { TowerEnv } from "../../env";

@@ -219,3 +219,106 @@ export const ImagesSchema = z
     invalid: z.array(z.strictObject({ app: z.string(), message: z.string() })),
   })
   .openapi("Images");
+
+const imageEntry = z.strictObject({
+  digest: z.string().openapi({ example: "ghcr.io/acme/api@sha256:…" }),
+  tag: z.string().optional().openapi({ example: "ghcr.io/acme/api:1.4.2" }),
+});
+const imagesFile = z.record(z.string(), imageEntry);
+
+export const AnnounceBodySchema = z
+  .strictObject({
+    images: z.record(z.string(), z.unknown()).openapi({
+      description: 'cfgupdater\'s shape: {"<service>": {"digest": "<repo>@sha256:…", "tag": "<repo>:<tag>"}}',
+    }),
+    source: z.strictObject({
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{7,64}$/, "a commit hash")
+        .openapi({ description: "The source commit CI built the images from" }),
+    }),
+  })
+  .openapi("Announcement");
+
+export const WaveWrittenSchema = z
+  .strictObject({
+    wave: z.string(),
+    result: z.enum(["committed", "unchanged"]),
+    commit: z.string(),
+    branch: z.string(),
+    gated: z.boolean().openapi({ description: "On the gate branch, waiting for CI before the deploy branch follows" }),
+  })
+  .openapi("WaveWritten");
+
+export const RefusedSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string(),
+      message: z.string(),
+      problems: z.array(z.string()).optional().openapi({ description: "Each reason, one per entry" }),
+    }),
+  })
+  .openapi("Refused");
+
+const appHealth = z.strictObject({
+  name: z.string(),
+  status: z.enum(["healthy", "deploying", "failed"]),
+  since: time.nullable().optional(),
+  deploy: z.string().nullable().optional(),
+  reason: z.string().optional(),
+});
+
+export const PromotionSchema = z
+  .strictObject({
+    from: z.string(),
+    images: imagesFile.openapi({ description: "What the next commit into this wave would write" }),
+    state: z.enum(["current", "waiting", "blocked", "soaking", "approval", "gated", "rejected", "retry", "due"]),
+    reason: z.string(),
+    notBefore: time.optional(),
+  })
+  .openapi("Promotion");
+
+const waveWrite = z.strictObject({
+  commit: z.string(),
+  images: imagesFile,
+  at: time,
+  gated: z.boolean(),
+  purpose: z.union([
+    z.strictObject({ kind: z.literal("announce"), source: z.string() }),
+    z.strictObject({ kind: z.literal("promote"), from: z.string(), deploys: z.array(z.string()) }),
+  ]),
+});
+
+export const WavesSchema = z
+  .strictObject({
+    waves: z.array(
+      z.strictObject({
+        name: z.string(),
+        file: z.string(),
+        approve: z.enum(["auto", "manual"]),
+        soakMs: z.number(),
+        runs: imagesFile.openapi({ description: "The digests its apps run, by service" }),
+        apps: z.array(appHealth),
+        health: z.strictObject({
+          status: z.enum(["healthy", "deploying", "failed", "empty"]),
+          since: time.nullable().optional(),
+          reason: z.string().optional(),
+        }),
+        promotion: PromotionSchema.nullable().openapi({ description: "Into this wave from the one before" }),
+      }),
+    ),
+    gate: z
+      .strictObject({
+        branch: z.string(),
+        deployBranch: z.string(),
+        waiting: z.strictObject({ commit: z.string(), wave: z.string(), since: time }).nullable(),
+      })
+      .nullable(),
+    written: z.record(z.string(), waveWrite),
+    failures: z.record(z.string(), z.strictObject({ code: z.string(), reason: z.string(), at: time })),
+  })
+  .openapi("Waves");
+
+export const PromoteAcceptedSchema = z
+  .strictObject({ wave: z.string(), approved: imagesFile, promotion: PromotionSchema })
+  .openapi("PromoteAccepted");

@@ -1,7 +1,7 @@
 /** The read-only pages. Each reads the same Durable Object methods as the JSON API's routes. */
 import type { Hono } from "hono";
 import { isDeployCursor } from "../../durable/app/projections";
-import type { StoredEvent } from "../../durable/contract";
+import type { AppSummary, StoredEvent } from "../../durable/contract";
 import { appStub, projectStub } from "../../durable/stubs";
 import { knownApp } from "../api/known-app";
 import { RequestError } from "../errors";
@@ -54,7 +54,14 @@ export function registerPages(ui: Hono<UiEnv>, can: { rollback: boolean; unpin: 
     const lines = (latest as StoredEvent[]).map((event) => tailLine(fromConfig.name, event));
     const tail = { lines, after: lines[0]?.seq ?? 0 };
     return c.html(
-      <AppPage viewer={c.get("viewer")} now={now()} app={live ?? fromConfig} deploys={deploys} can={can} tail={tail} />,
+      <AppPage
+        viewer={c.get("viewer")}
+        now={now()}
+        app={withPreview(live, fromConfig)}
+        deploys={deploys}
+        can={can}
+        tail={tail}
+      />,
     );
   });
 
@@ -65,4 +72,10 @@ export function registerPages(ui: Hono<UiEnv>, can: { rollback: boolean; unpin: 
     if (!deploy) throw new RequestError("unknown_deploy", `app "${name}" has no deploy "${id}"`, { app: name, id });
     return c.html(<DeployPage viewer={c.get("viewer")} now={now()} app={name} deploy={deploy} />);
   });
+}
+
+/** The AppDO's own summary when it has one; a preview's link to its pull request only the project knows. */
+function withPreview(live: AppSummary | null, fromConfig: AppSummary): AppSummary {
+  if (!live) return fromConfig;
+  return fromConfig.preview ? { ...live, preview: fromConfig.preview } : live;
 }

@@ -1,10 +1,12 @@
 /**
  * GitLab: `X-Gitlab-Event`, the shared secret itself in `X-Gitlab-Token` (no HMAC). The delivery
  * id is `Idempotency-Key` (stable across GitLab's retries), else `X-Gitlab-Event-UUID`, else a
- * SHA-256 of the body, so a redelivered body is still recognised.
+ * SHA-256 of the body, so a redelivered body is still recognised. Merge request events
+ * (gitlab-merge-request.ts) pass the same token check as pushes.
  */
 import { z } from "zod";
 import type { Provider } from "./delivery";
+import { interpretMergeRequest } from "./gitlab-merge-request";
 import { commitHash, parsePayload, pushFields, refName } from "./push-fields";
 
 const pushPayload = z.object({
@@ -32,8 +34,12 @@ export const gitlab: Provider = {
   },
   interpret(event, payload) {
     const kind = parsePayload(objectKind, payload, "GitLab payload").object_kind;
+    if (kind === "merge_request") return interpretMergeRequest(payload);
     if (kind !== "push" && kind !== "tag_push") {
-      return { kind: "ignored", reason: `GitLab event "${event}" (${kind}) is not acted on (only push and tag_push)` };
+      return {
+        kind: "ignored",
+        reason: `GitLab event "${event}" (${kind}) is not acted on (only push, tag_push and merge_request)`,
+      };
     }
     const push = parsePayload(pushPayload, payload, "GitLab push payload");
     // A deleted ref has no checkout_sha; `after` is all zeros then.

@@ -87,6 +87,7 @@ export async function receiveDelivery(request: Request, settings: WebhookSetting
 function claimedRepo(provider: Provider, event: string, body: Uint8Array, contentType: string | null): string | null {
   try {
     const meaning = provider.interpret(event, JSON.parse(jsonOf(new TextDecoder().decode(body), contentType)));
+    if (meaning.kind === "pull-request") return meaning.pull.repo;
     return meaning.kind === "push" ? (meaning.pushes[0]?.repo ?? null) : null;
   } catch {
     return null;

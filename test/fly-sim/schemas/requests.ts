@@ -10,6 +10,9 @@ export const createAppRequest = z.strictObject({
   org_slug: z.string().min(1),
 });
 
+/** CreateAppDeployTokenRequest. */
+export const createDeployTokenRequest = z.strictObject({ expiry: z.string().optional() });
+
 const machineRequestFields = {
   config: machineConfig,
   lease_ttl: int.min(1).optional(),

@@ -53,6 +53,8 @@ export async function startFeedbackHosts(gitUrl?: string): Promise<{ url: string
   const deployments: Deployment[] = [];
   /** GitLab's rule: a status name already in a state cannot transition to it again. */
   const gitlabStates = new Map<string, string>();
+  /** GitHub commit statuses by `owner/repo@sha`, then context: the latest state of each. */
+  const githubStatuses = new Map<string, Map<string, string>>();
 
   const server = createServer((req, res) => {
     if (gitUrl && req.url?.startsWith("/git/")) return passToGit(gitUrl, req, res);
@@ -98,7 +100,21 @@ export async function startFeedbackHosts(gitUrl?: string): Promise<{ url: string
       if (!STATUS_STATES.includes(body.state)) return invalid(`state ${body.state}`);
       if (typeof body.description === "string" && body.description.length > 140)
         return invalid("description is too long (maximum is 140 characters)");
+      const key = `${m[1]}/${m[2]}@${m[3]}`;
+      const contexts = githubStatuses.get(key) ?? new Map<string, string>();
+      contexts.set(body.context ?? "default", body.state);
+      githubStatuses.set(key, contexts);
       return ok(201, { id: recorded.length + 1, state: body.state, context: body.context ?? "default" });
+    }
+    // The combined status (docs.github.com/rest/commits/statuses): failure if any context failed
+    // or errored, pending if any is pending or there are none, else success.
+    m = /^\/github\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/status$/.exec(path);
+    if (m && method === "GET") {
+      const states = [...(githubStatuses.get(`${m[1]}/${m[2]}@${m[3]}`)?.entries() ?? [])];
+      const has = (...wanted: string[]) => states.some(([, state]) => wanted.includes(state));
+      const state = has("failure", "error") ? "failure" : states.length === 0 || has("pending") ? "pending" : "success";
+      const statuses = states.map(([context, s]) => ({ context, state: s }));
+      return ok(200, { state, sha: m[3], total_count: states.length, statuses });
     }
     m = /^\/github\/repos\/([^/]+)\/([^/]+)\/deployments$/.exec(path);
     if (m && method === "POST") {

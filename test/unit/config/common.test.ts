@@ -122,12 +122,28 @@ describe("substitutions cannot blow up", () => {
       { secrets: () => undefined, defaultOrg: "acme" },
     );
 
-  it("refuses catastrophic-backtracking shapes at the pattern's line", async () => {
-    for (const pattern of ["(a+)+$", "(x*)*y", "(\\w+\\s?)*$", "(a)\\1", "a(?=b)"]) {
+  it("refuses what RE2 does not match in linear time (backreferences, lookaround) at the pattern's line", async () => {
+    for (const pattern of ["(a)\\1", "a(?=b)", "a(?<!b)", "x".repeat(257)]) {
       const result = await evaluate(pattern, "z");
       expect(result.errors[0], pattern).toMatchObject({ file: "project.yaml", line: 4 });
-      expect(result.errors[0]!.message, pattern).toMatch(/regex refused/);
+      expect(result.errors[0]!.message, pattern).toMatch(/^regex (refused: longer|does not compile in RE2)/);
     }
+  });
+
+  it("runs backtracking shapes in RE2: linear time, the same result as JavaScript's replace", async () => {
+    // A backtracking engine needs exponentially many steps for these against this line; RE2 one pass.
+    const line = `${"a".repeat(5000)}!`;
+    const app = `app: a\nprimary_region: ams\nenv:\n  X: "${line}"\n`;
+    for (const [pattern, expected] of [
+      ["(a+)+!", "z"],
+      ["(a|aa)+b", line],
+    ] as const) {
+      const result = await evaluate(pattern, "z", app);
+      expect(result.errors, pattern).toEqual([]);
+      expect((result.apps[0]!.config.env as Record<string, string>).X, pattern).toBe(expected);
+    }
+    const groups = await evaluate("(v)(1)", "$2$1-$&", "app: a\nprimary_region: ams\nenv: {R: v1}\n");
+    expect((groups.apps[0]!.config.env as Record<string, string>).R).toBe("1v-v1");
   });
 
   it("keeps plain patterns working and caps the output size", async () => {

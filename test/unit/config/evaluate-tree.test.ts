@@ -199,7 +199,7 @@ describe("evaluateTree on broken trees", () => {
     expect(ev.errors.map((e) => `${e.file}:${e.line}:${e.col} ${e.path} ${e.message.split(":")[0]}`)).toEqual([
       "a/app.yaml:5:9 source.path source folder missing does not exist",
       "p/project.yaml:3:3 source the project's source nowhere does not exist",
-      "q/project.yaml:4:5 common.substitutions.([a-z regex does not compile",
+      "q/project.yaml:4:5 common.substitutions.([a-z regex does not compile in RE2 (linear time",
     ]);
   });
 

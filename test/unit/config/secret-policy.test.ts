@@ -67,3 +67,26 @@ describe("app secrets come only from variables marked for apps", () => {
     );
   });
 });
+
+describe("notify targets follow the same rule for Tower's own settings (issue 13, issue 17)", () => {
+  it("refuses url_env and secret_env naming Tower's settings, at file:line, and drops the target", async () => {
+    const result = await evaluateTree(
+      memoryFileTree({
+        "project.yaml": [
+          "project: root",
+          "notify:",
+          "  - {type: webhook, url_env: HOOK_URL, secret_env: FLY_API_TOKEN, events: [deploy.failed]}",
+          "  - {type: slack, url_env: GIT_CREDENTIALS, events: [deploy.failed]}",
+          "  - {type: slack, url_env: TEAM_CHAT, events: [deploy.failed]}",
+        ].join("\n"),
+        "web/app.yaml": "app: web\nprimary_region: ams\nsource: {type: image, image: nginx}\n",
+      }),
+      { secrets: (key) => env[key], defaultOrg: "acme" },
+    );
+    expect(result.errors.map((e) => `${e.file}:${e.line} ${e.path} ${e.message}`)).toEqual([
+      "project.yaml:3 notify[0].secret_env notify secret_env: FLY_API_TOKEN is one of Tower's own settings and is never used for notifications",
+      "project.yaml:4 notify[1].url_env notify url_env: GIT_CREDENTIALS is one of Tower's own settings and is never used for notifications",
+    ]);
+    expect(result.feedback?.notify.map((t) => t.url_env)).toEqual(["TEAM_CHAT"]);
+  });
+});

@@ -11,6 +11,7 @@ import {
   ensureBuilderSecrets,
   launchBuildMachine,
   manifestDigest,
+  registryAuthFile,
 } from "../../../src/fly/build";
 import { type FlySim, startFlySim } from "../../fly-sim";
 import { createRepo } from "../../support/fixture-repo";
@@ -24,14 +25,17 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; header: string }) {
+async function build(spec: BuildSpec, name: string, gitAuth?: { host: string; header: string }, tokenFor = "web") {
   const client = createFlyClient({ baseUrl: sim.url, token });
   expect(await ensureApp(client, settings.app, settings.org)).toBe(true);
-  const values = builderSecrets(settings, { registryToken: token, ...(gitAuth ? { gitAuth } : {}) });
+  for (const app of new Set(["web", tokenFor])) await ensureApp(client, app, "personal", 5_000);
+  const values = builderSecrets(gitAuth ? { gitAuth } : {});
   await ensureBuilderSecrets(client, settings, values, {}, "test-key");
   const tag = `registry.fly.io/web:deployment-${name}`;
+  const deployToken = await client.createDeployToken(tokenFor, "25m0s");
   const request = buildMachineRequest(settings, {
     spec,
+    registryAuth: registryAuthFile(settings, deployToken),
     name: `build-${name}`,
     tag,
     metadata: { tower_build: name },
@@ -65,6 +69,8 @@ describe("simulated BuildKit builds", () => {
     const machines = JSON.stringify(sim.state(settings.app).machines);
     expect(machines).not.toContain(token);
     expect(machines).not.toContain(Buffer.from(`x:${token}`).toString("base64"));
+    // Pushed with the app's own deploy token, not the org token.
+    expect(sim.registry.find("web", "deployment-ok1")?.pushedWith).toBe("deploy-token");
     // Same sources, same digest; other args, another image.
     const again = await build(spec, "ok2");
     expect(again.digest).toBe(digest);
@@ -116,18 +122,25 @@ describe("simulated BuildKit builds", () => {
     const client = createFlyClient({ baseUrl: sim.url, token });
     const other = builderSettings({ org: "personal", app: "unit-builder-2" });
     await ensureApp(client, other.app, other.org);
-    const values = builderSecrets(other, { registryToken: token });
+    const gitAuth = { host: "git.example", header: "Basic b2xk" };
+    const values = builderSecrets({ gitAuth });
     const sets = () => sim.requests(other.app).filter((r) => r.operation === "Secrets_update").length;
+    // A builder app from before deploy tokens holds the org token's login: it is removed.
+    await client.setSecrets(other.app, { TOWER_REGISTRY_AUTH: "b2xkLWxvZ2lu" });
     const known = await ensureBuilderSecrets(client, other, values, {}, "test-key");
+    expect((await client.listSecrets(other.app)).map((x) => x.name)).toEqual(["TOWER_GIT_AUTH_GIT_EXAMPLE"]);
     expect(await ensureBuilderSecrets(client, other, values, known, "test-key")).toEqual(known);
-    expect(sets()).toBe(1);
-    expect(JSON.stringify(known)).not.toContain(values.TOWER_REGISTRY_AUTH);
-    await ensureBuilderSecrets(client, other, builderSecrets(other, { registryToken: "rotated" }), known, "test-key");
     expect(sets()).toBe(2);
+    expect(JSON.stringify(known)).not.toContain(values.TOWER_GIT_AUTH_GIT_EXAMPLE);
+    const rotated = builderSecrets({ gitAuth: { ...gitAuth, header: "Basic bmV3" } });
+    await ensureBuilderSecrets(client, other, rotated, known, "test-key");
+    expect(sets()).toBe(3);
 
-    await client.deleteSecret(other.app, "TOWER_REGISTRY_AUTH");
+    await client.deleteSecret(other.app, "TOWER_GIT_AUTH_GIT_EXAMPLE");
+    const repo = await createRepo(inject("gitUrl"), "app-src");
+    const commit = await repo.commit({ Dockerfile: "FROM scratch\n" });
     const spec: BuildSpec = {
-      context: { type: "inline", dockerfile: "FROM scratch\n" },
+      context: { type: "git", url: repo.url, commit, subdir: "" },
       dockerfile: "Dockerfile",
       args: {},
     };
@@ -135,16 +148,18 @@ describe("simulated BuildKit builds", () => {
       spec,
       name: "build-nosecret",
       tag: "registry.fly.io/web:x",
+      gitAuthHost: "git.example",
+      registryAuth: registryAuthFile(other, await client.createDeployToken("web", "1m0s")),
       metadata: {},
     });
     const id = await launchBuildMachine(client, other, request);
     let progress = await checkBuildMachine(client, other, id, 2000);
     while (progress.state === "running") progress = await checkBuildMachine(client, other, id, 2000);
     expect(progress).toEqual({ state: "exited", exitCode: 1 });
-    expect(JSON.stringify(await client.machineEvents(other.app, id, 50))).toContain("TOWER_REGISTRY_AUTH");
+    expect(JSON.stringify(await client.machineEvents(other.app, id, 50))).toContain("TOWER_GIT_AUTH_GIT_EXAMPLE");
     // A recreated builder app lacks the secret although the digest is known: it is set again.
     await ensureBuilderSecrets(client, other, values, known, "test-key");
-    expect(sets()).toBe(3);
+    expect(sets()).toBe(4);
   });
 
   it("an inline Dockerfile builds from the machine's files", async () => {
@@ -156,6 +171,27 @@ describe("simulated BuildKit builds", () => {
     const { progress, digest } = await build(spec, "inline");
     expect(progress).toEqual({ state: "exited", exitCode: 0 });
     expect(digest).toMatch(/^sha256:/);
+  });
+
+  it("a deploy token pushes only to its own app's repository (App_create_deploy_token)", async () => {
+    const spec: BuildSpec = {
+      context: { type: "inline", dockerfile: "FROM scratch\n" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
+    const { progress, events } = await build(spec, "cross-app", undefined, "other-app");
+    expect(progress).toEqual({ state: "exited", exitCode: 1 });
+    expect(JSON.stringify(events)).toContain("the deploy token is for the app other-app");
+    expect(sim.registry.find("web", "deployment-cross-app")).toBeUndefined();
+    // Reads too: a deploy token of one app gets nothing from another's repository.
+    const client = createFlyClient({ baseUrl: sim.url, token });
+    const otherToken = await client.createDeployToken("other-app", "1m0s");
+    await expect(manifestDigest({ baseUrl: sim.url, token: otherToken }, "web", "deployment-ok1")).rejects.toThrow(
+      /401/,
+    );
+    const webToken = await client.createDeployToken("web", "1m0s");
+    expect(await manifestDigest({ baseUrl: sim.url, token: webToken }, "web", "deployment-ok1")).toMatch(/^sha256:/);
+    expect(webToken).toMatch(/^FlyV1 fm2_/);
   });
 
   it("the registry refuses HEAD without the Fly login", async () => {

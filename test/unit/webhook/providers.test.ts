@@ -84,7 +84,7 @@ describe("GitLab", () => {
     ).toEqual({
       kind: "ignored",
       provider: "gitlab",
-      reason: 'GitLab event "Issue Hook" (issue) is not acted on (only push and tag_push)',
+      reason: 'GitLab event "Issue Hook" (issue) is not acted on (only push, tag_push and merge_request)',
     });
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import examples from "@octokit/webhooks-examples";
 import { describe, expect, it } from "vitest";
 import { RequestError } from "../../../src/worker/errors";
@@ -64,5 +65,87 @@ describe("GitHub pull_request", () => {
     });
     const forged = receiveDelivery(delivery(example("opened"), "not-the-secret"), settings, now);
     await expect(forged).rejects.toBeInstanceOf(RequestError);
+  });
+});
+
+describe("GitLab merge_request", () => {
+  const TOKEN = "gitlab-token-for-mrs";
+  const REPO_SECRET = "diaspora-own-token";
+  const gitlabSettings = { secrets: webhookSecrets({ WEBHOOK_SECRET: TOKEN }), maxBytes: 1 << 20 };
+  type MergeRequest = {
+    object_attributes: { action?: string; source_project_id: number | null; target_project_id: number };
+  };
+  const fixture = (): MergeRequest =>
+    JSON.parse(readFileSync(new URL("fixtures/gitlab-merge-request.json", import.meta.url), "utf8"));
+  const withAction = (action: string) => {
+    const payload = fixture();
+    payload.object_attributes.action = action;
+    return payload;
+  };
+  const mr = (payload: unknown, token = TOKEN) =>
+    new Request("https://tower.test/webhook", {
+      method: "POST",
+      body: JSON.stringify(payload),
+      headers: { "x-gitlab-event": "Merge Request Hook", "x-gitlab-token": token, "x-gitlab-event-uuid": "mr-ev-1" },
+    });
+
+  it("turns open/reopen/update and close/merge into a PullRequestReceived of the target project", async () => {
+    for (const [action, meaning] of [
+      ["open", "open"],
+      ["reopen", "open"],
+      ["update", "open"],
+      ["close", "close"],
+      ["merge", "close"],
+    ] as const) {
+      expect(await receiveDelivery(mr(withAction(action)), gitlabSettings, now)).toEqual({
+        kind: "pull-request",
+        provider: "gitlab",
+        pull: {
+          provider: "gitlab",
+          deliveryId: "mr-ev-1",
+          repo: "gitlab.example.com/mike/diaspora",
+          number: 12,
+          action: meaning,
+          fork: false,
+          headHint: "da1560886d4f094c3e6c9ef40349f7d38b5d27d7",
+          receivedAt: now.toISOString(),
+        },
+      });
+    }
+  });
+
+  it("marks a merge request from another project (or a deleted one) as a fork", async () => {
+    const fork = fixture();
+    fork.object_attributes.source_project_id = 31;
+    const got = await receiveDelivery(mr(fork), gitlabSettings, now);
+    expect(got.kind === "pull-request" && got.pull.fork).toBe(true);
+    fork.object_attributes.source_project_id = null;
+    const gone = await receiveDelivery(mr(fork), gitlabSettings, now);
+    expect(gone.kind === "pull-request" && gone.pull.fork).toBe(true);
+  });
+
+  it("checks the token as for pushes (per-repo secrets included), ignores approvals, names a bad field", async () => {
+    await expect(receiveDelivery(mr(fixture(), "wrong"), gitlabSettings, now)).rejects.toMatchObject({
+      code: "bad_signature",
+    });
+    const perRepo = {
+      secrets: webhookSecrets({
+        WEBHOOK_SECRET: TOKEN,
+        WEBHOOK_SECRETS: JSON.stringify({ "https://gitlab.example.com/mike/diaspora": REPO_SECRET }),
+      }),
+      maxBytes: 1 << 20,
+    };
+    expect((await receiveDelivery(mr(fixture(), REPO_SECRET), perRepo, now)).kind).toBe("pull-request");
+    await expect(receiveDelivery(mr(fixture(), TOKEN), perRepo, now)).rejects.toMatchObject({ code: "bad_signature" });
+    expect(await receiveDelivery(mr(withAction("approved")), gitlabSettings, now)).toMatchObject({
+      kind: "ignored",
+      reason: 'GitLab merge_request action "approved" does not change a preview',
+    });
+    const broken = fixture() as unknown as { object_attributes: { iid: unknown } };
+    broken.object_attributes.iid = "12";
+    await expect(receiveDelivery(mr(broken), gitlabSettings, now)).rejects.toMatchObject({
+      code: "invalid_payload",
+      message: expect.stringContaining("object_attributes.iid"),
+    });
   });
 });

@@ -99,11 +99,14 @@ describe("API auth", () => {
       "/events",
       "/images",
       "/sync",
+      "/waves",
+      "/waves/{wave}/promote",
     ]);
+    expect(Object.keys(doc.paths["/images"]!).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/sync"]!)).toEqual(["post"]);
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(["AppSummary", "DeploySummary", "DeployDetail", "StoredEvent", "ConfigStatus", "Error"]),
     );
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["adminToken", "apiToken"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["adminToken", "apiToken", "ciToken"]);
   });
 });

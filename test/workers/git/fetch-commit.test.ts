@@ -160,3 +160,31 @@ function randomText(length: number): string {
   for (let at = 0; at < length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
   return Array.from(bytes, (b) => String.fromCharCode(33 + (b % 90))).join("");
 }
+
+describe("fetch limits beyond bytes (issue 13 §6)", () => {
+  it("a compression bomb fails with too_large naming the inflated limit; the byte budget alone lets it through", async () => {
+    const repo = await createRepo(gitUrl(), "bomb");
+    // 6 MB of one byte deflates to a few kilobytes: far below any byte budget.
+    await repo.commit({ "app.yaml": "app: web\n", "payload.bin": "x".repeat(6_000_000) });
+    const err = await gitFailure(
+      fetchCommit(repo.url, { ref: "main" }, { maxBytes: 200_000, maxInflatedBytes: 4 << 20 }),
+    );
+    expect(err.code).toBe("too_large");
+    expect(err.message).toMatch(
+      /bomb-.*: fetching main: the packfile is too large: its objects inflate to more than the limit of 4 MiB/,
+    );
+    expect(err.data).toMatchObject({ limitInflatedBytes: 4 << 20 });
+    // The same repo under a limit it fits reads fine: the walk measures, it does not refuse at random.
+    const snap = await fetchCommit(repo.url, { ref: "main" }, { maxBytes: 200_000, maxInflatedBytes: 8 << 20 });
+    expect(await snap.readFile("app.yaml")).toBe("app: web\n");
+  });
+
+  it("a repo with more objects than the limit fails with too_large naming it", async () => {
+    const repo = await createRepo(gitUrl(), "many");
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f/${i}.txt`, `${i}\n`]));
+    await repo.commit(files);
+    const err = await gitFailure(fetchCommit(repo.url, { ref: "main" }, { maxObjects: 20 }));
+    expect(err.code).toBe("too_large");
+    expect(err.message).toMatch(/it has 4\d objects, more than the limit of 20/);
+  });
+});

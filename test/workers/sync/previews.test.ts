@@ -3,14 +3,9 @@
  * webhook parsing, the ProjectDO, the preview's own AppDO, a build on the Fly simulator, destroy.
  */
 import { env } from "cloudflare:test";
-import examples from "@octokit/webhooks-examples";
-import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, inject, it } from "vitest";
 import type { PullRequestReceived } from "../../../src/durable/contract";
-import { receiveDelivery } from "../../../src/worker/webhook/receive";
-import { webhookSecrets } from "../../../src/worker/webhook/webhook-secrets";
 import { flySimControl } from "../../fly-sim/control";
-import type { FixtureRepo } from "../../support/fixture-repo";
 import { appStub } from "../do-stubs";
 import {
   deployCount,
@@ -24,50 +19,9 @@ import {
   settle,
   uniqueSuffix,
 } from "./given";
+import { mergeRequest, pullRequest } from "./pull-requests";
 
 const fly = () => flySimControl(inject("flyUrl"));
-const SECRET = "preview-test-secret";
-const FORGED = "f".repeat(40);
-/** The parts of GitHub's example payload this test rewrites. */
-interface Repo {
-  full_name: string;
-  clone_url?: string;
-}
-type Example = {
-  action: string;
-  number: number;
-  pull_request: { base: { repo: Repo }; head: { sha: string; repo: Repo | null } };
-};
-const pullExamples = (examples as unknown as { name: string; examples: Example[] }[]).find(
-  (e) => e.name === "pull_request",
-)!.examples;
-
-/** GitHub's example of `action`, moved to `repo` as PR `number`; its head sha is a forgery Tower must not use. */
-async function pullRequest(repo: FixtureRepo, action: string, number: number, fork = false) {
-  const payload = structuredClone(pullExamples.find((e) => e.action === action)!);
-  payload.number = number;
-  const base = { ...payload.pull_request.base.repo, full_name: `acme/${repo.name}`, clone_url: repo.url };
-  payload.pull_request.base.repo = base;
-  payload.pull_request.head = {
-    ...payload.pull_request.head,
-    sha: FORGED,
-    repo: { ...base, full_name: fork ? `mallory/${repo.name}` : base.full_name },
-  };
-  const body = JSON.stringify(payload);
-  const headers = {
-    "x-github-event": "pull_request",
-    "x-github-delivery": crypto.randomUUID(),
-    "x-hub-signature-256": await sign(SECRET, body),
-  };
-  const request = new Request("https://tower.test/webhook", { method: "POST", body, headers });
-  const received = await receiveDelivery(
-    request,
-    { secrets: webhookSecrets({ WEBHOOK_SECRET: SECRET }), maxBytes: 1 << 20 },
-    new Date(),
-  );
-  if (received.kind !== "pull-request") throw new Error(`not a pull request: ${JSON.stringify(received)}`);
-  return received.pull;
-}
 
 async function deliver(stub: ProjectStub, pull: PullRequestReceived) {
   await stub.recordPullRequest(pull);
@@ -108,6 +62,9 @@ describe("preview apps for pull requests", () => {
     expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
     const listed = (await stub.listApps()).find((a) => a.name === preview);
     expect(listed?.preview).toEqual({ app: name, number: 7, head: c2 });
+    // Known to the API and dashboard by name (its commit status links its deploys there).
+    expect(await stub.appSummary(preview)).toMatchObject({ status: "synced", preview: { app: name, number: 7 } });
+    expect(await stub.configuredApp(preview)).toMatchObject({ name: preview, preview: { app: name, number: 7 } });
     const running = (await fly().state(preview)).machines.filter((m) => m.app === preview && m.state === "started");
     expect(running.length).toBe(1);
 
@@ -126,6 +83,7 @@ describe("preview apps for pull requests", () => {
     expect(await deployCount(name)).toBe(mainDeploys);
     expect(await appStub(env, name).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c1 } });
     expect((await stub.listApps()).map((a) => a.name)).toEqual([name]);
+    expect(await stub.configuredApp(preview)).toBeNull();
   }, 30_000);
 
   it("a fork's pull request is ignored with an event saying why", async () => {
@@ -148,5 +106,72 @@ describe("preview apps for pull requests", () => {
     expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
     expect(String(events[1]?.data.reason)).toContain("fork");
     expect(await flyApps(`${name}-pr-3`)).not.toContain(`${name}-pr-3`);
+  }, 30_000);
+
+  it("GitLab: a merge request's preview follows refs/merge-requests/<iid>/head; merge destroys its machines, volumes, IPs and app", async () => {
+    const s = uniqueSuffix();
+    const name = `lab-${s}`;
+    const preview = `${name}-pr-12`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    const extra =
+      "http_service:\n  internal_port: 8080\nmounts:\n  - source: data\n    destination: /data\npreviews:\n  enabled: true\n";
+    await config.commit({ "project.yaml": "project: root\n", "web/app.yaml": `${gitApp(name, api)}${extra}` });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    const mainState = await fly().state(name);
+
+    const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" }, { branch: "front-page", parent: c1 });
+    // GitLab keeps no refs/pull/: only its own merge request ref may be read.
+    await api.setRef("refs/merge-requests/12/head", c2);
+    await deliver(stub, await mergeRequest(api, "open", 12));
+    await deploysSettled([preview]);
+    expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
+    const live = await fly().state(preview);
+    expect(live.machines.filter((m) => m.app === preview && m.state === "started")).toHaveLength(1);
+    expect(live.volumes.filter((v) => v.app === preview)).toHaveLength(1);
+    expect(live.apps.find((a) => a.name === preview)?.ips.length).toBeGreaterThan(0);
+
+    await deliver(stub, await mergeRequest(api, "merge", 12));
+    await waitFor(async () => !(await flyApps(preview)).includes(preview));
+    const gone = await fly().state(preview);
+    expect(gone.machines.filter((m) => m.app === preview)).toEqual([]);
+    expect(gone.volumes.filter((v) => v.app === preview)).toEqual([]);
+    // Nothing of the app the preview came from was touched.
+    const after = await fly().state(name);
+    expect(after.machines.map((m) => [m.id, m.versions])).toEqual(mainState.machines.map((m) => [m.id, m.versions]));
+    expect(after.volumes.map((v) => v.id)).toEqual(mainState.volumes.map((v) => v.id));
+    expect(after.apps.find((a) => a.name === name)?.ips).toEqual(mainState.apps.find((a) => a.name === name)?.ips);
+  }, 30_000);
+
+  it("a closed pull request destroys only previews Tower created: a Fly app that merely has the name stays", async () => {
+    const name = `own-${uniqueSuffix()}`;
+    const squatter = `${name}-pr-9`;
+    const api = await newRepo("api");
+    await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({
+      "project.yaml": "project: root\n",
+      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
+    });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    // Someone made an app with the preview's name by hand (flyctl apps create), outside Tower.
+    const made = await fetch(`${inject("flyUrl")}/v1/apps`, {
+      method: "POST",
+      headers: { authorization: "Bearer tower-test-token", "content-type": "application/json" },
+      body: JSON.stringify({ name: squatter, org_slug: "personal" }),
+    });
+    expect(made.status).toBe(201);
+    const seq = await lastSeq(stub);
+    await deliver(stub, await pullRequest(api, "closed", 9));
+    const events = await eventsAfter(stub, seq);
+    expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
+    expect(events[1]?.data.reason).toBe("pull request #9 has no preview");
+    expect(await flyApps(squatter)).toEqual([squatter]);
+    expect((await fly().requests(squatter)).filter((r) => r.method === "DELETE")).toEqual([]);
   }, 30_000);
 });

@@ -7,6 +7,7 @@ import { Tail } from "../components/tail";
 import { Ago, duration } from "../components/when";
 import type { TailLine } from "../event-text";
 import type { Viewer } from "../viewer";
+import { PreviewOf } from "./apps-page";
 import { Layout } from "./layout";
 
 export interface AppPageData {
@@ -20,7 +21,7 @@ export interface AppPageData {
 }
 
 /** Fields every summary has; any other one (a pin, say) is shown as it comes. */
-const SHOWN = new Set(["name", "org", "status", "desired", "deployed", "lastDeploy"]);
+const SHOWN = new Set(["name", "org", "status", "desired", "deployed", "lastDeploy", "preview"]);
 
 export function AppPage(props: AppPageData) {
   const { app, viewer, now, can } = props;
@@ -32,6 +33,7 @@ export function AppPage(props: AppPageData) {
       <h1>
         {app.name} <Badge value={app.status} of={app.name} />
       </h1>
+      <PreviewOf app={app} />
       <section class="card">
         <dl class="facts">
           <dt>org</dt>

@@ -76,6 +76,7 @@ function AppRow(props: { app: AppSummary; now: number }) {
     <tr data-app={app.name}>
       <td>
         <a href={`/apps/${encodeURIComponent(app.name)}`}>{app.name}</a>
+        <PreviewOf app={app} />
       </td>
       <td>
         <Badge value={app.status} of={app.name} />
@@ -94,6 +95,20 @@ function AppRow(props: { app: AppSummary; now: number }) {
       </td>
       <td class="hide-s num">{last ? duration(last.startedAt, last.finishedAt, now) : ""}</td>
     </tr>
+  );
+}
+
+/** Under a preview's name: the app it previews, its pull request, and where it answers. */
+export function PreviewOf(props: { app: AppSummary }) {
+  const { preview, name } = props.app;
+  if (!preview) return null;
+  return (
+    <div class="muted" data-preview-of={preview.app}>
+      preview of <a href={`/apps/${encodeURIComponent(preview.app)}`}>{preview.app}</a> #{String(preview.number)} ·{" "}
+      <a href={`https://${name}.fly.dev`} rel="noopener noreferrer">
+        {`${name}.fly.dev`}
+      </a>
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppEvent } from "../../../../src/durable/app/events";
-import { type DeployFeedback, planFeedback } from "../../../../src/durable/app/feedback-plan";
+import { type DeployFeedback, planFeedback, previewLink } from "../../../../src/durable/app/feedback-plan";
 import { afterSend, MAX_ATTEMPTS } from "../../../../src/durable/feedback/retry";
 import { hostRepo } from "../../../../src/notify/git-host";
 import { desire, given, step, succeed, target, tick } from "./given";
@@ -17,11 +17,15 @@ const feedback: DeployFeedback = {
 
 /** Plans feedback for every event of the commands, as the AppDO does after each append. */
 function planned(...commands: Parameters<typeof given>) {
+  return plannedWith(feedback, ...commands);
+}
+
+function plannedWith(settings: DeployFeedback, ...commands: Parameters<typeof given>) {
   const out = [];
   for (let n = 1; n <= commands.length; n++) {
     const before = given(...commands.slice(0, n - 1)).events.length;
     const { state, events } = given(...commands.slice(0, n));
-    for (const event of events.slice(before) as AppEvent[]) out.push(...planFeedback(event, state, feedback));
+    for (const event of events.slice(before) as AppEvent[]) out.push(...planFeedback(event, state, settings));
   }
   return out;
 }
@@ -47,6 +51,26 @@ describe("planFeedback", () => {
       targetUrl: "https://tower.example/api/apps/web/deploys/d-k1",
     });
     expect(entries[4]!.delivery).toMatchObject({ state: "success", environmentUrl: "https://web.fly.dev" });
+  });
+
+  it("a live preview links its own URL (https://<preview>.fly.dev) in the commit status and the notification", () => {
+    const preview = previewLink({ name: "web-pr-7", previewOf: { app: "web", number: 7 } });
+    expect(preview).toEqual({ number: 7, url: "https://web-pr-7.fly.dev" });
+    const entries = plannedWith({ ...feedback, preview }, ...deploy("k1"), succeed("d-k1"));
+    const statuses = entries.filter((e) => e.delivery.kind === "commit-status").map((e) => e.delivery);
+    expect(statuses[0]).toMatchObject({
+      state: "pending",
+      targetUrl: "https://tower.example/api/apps/web/deploys/d-k1",
+    });
+    expect(statuses[1]).toMatchObject({
+      state: "success",
+      description: "Preview of #7 is live at https://web-pr-7.fly.dev",
+      targetUrl: "https://web-pr-7.fly.dev",
+    });
+    const hook = entries.find((e) => e.key.endsWith(":HOOK"))!.delivery as { body?: string; notification?: unknown };
+    expect(JSON.stringify(hook)).toContain("preview of #7 deployed (ccccccc): https://web-pr-7.fly.dev");
+    // An app that is no preview keeps linking its deploy.
+    expect(previewLink({ name: "web" })).toBeNull();
   });
 
   it("the next success marks the Deployment it replaces inactive", () => {

@@ -8,8 +8,14 @@ const previews = { forks: false, ttlHours: 168, name: "<app>-pr-<number>" };
 const web = { ...gitApp("web", "h1", REPO), previews };
 const later = (hours: number) => new Date(Date.parse(AT) + hours * 3_600_000).toISOString();
 
-function pull(deliveryId: string, number: number, action: "open" | "close", fork = false): PullRequestReceived {
-  return { provider: "github", deliveryId, repo: REPO, number, action, fork, headHint: sha("f"), receivedAt: AT };
+function pull(
+  deliveryId: string,
+  number: number,
+  action: "open" | "close",
+  fork = false,
+  provider: PullRequestReceived["provider"] = "github",
+): PullRequestReceived {
+  return { provider, deliveryId, repo: REPO, number, action, fork, headHint: sha("f"), receivedAt: AT };
 }
 const route = (p: PullRequestReceived, head: string | null, at = AT): ProjectCommand[] => [
   { type: "record-pull", pull: p, at },
@@ -69,5 +75,21 @@ describe("preview decisions", () => {
     const dropped = run([evaluation(sha("2"), [gitApp("web", "h1", REPO)])], opened).state;
     const off = run([{ type: "check-previews", refs: {}, cause: "tick:3", at: later(1) }], dropped);
     expect(off.events[0]?.data).toMatchObject({ reason: "web no longer enables previews" });
+  });
+
+  it("GitLab merge requests follow refs/merge-requests/<iid>/head, also when cron catches up", () => {
+    const opened = run([evaluation(sha("1"), [web]), ...route(pull("m1", 4, "open", false, "gitlab"), sha("a"))]);
+    const desired = opened.events.find((e) => e.type === "preview.desired");
+    expect(desired?.data).toMatchObject({ app: "web-pr-4", ref: "refs/merge-requests/4/head", head: sha("a") });
+    // The GitHub-style ref of the same number is not what this preview follows.
+    const github = { [REPO]: { "refs/pull/4/head": sha("x") } };
+    expect(run([{ type: "check-previews", refs: github, cause: "tick:1", at: later(1) }], opened.state).events).toEqual(
+      [],
+    );
+    const gitlab = { [REPO]: { "refs/merge-requests/4/head": sha("c") } };
+    const moved = run([{ type: "check-previews", refs: gitlab, cause: "tick:2", at: later(1) }], opened.state);
+    expect(moved.events.map((e) => e.data)).toEqual([expect.objectContaining({ app: "web-pr-4", head: sha("c") })]);
+    const missing = run(route(pull("m2", 5, "open", false, "gitlab"), null), opened.state);
+    expect(missing.events[1]?.data).toMatchObject({ reason: expect.stringContaining("refs/merge-requests/5/head") });
   });
 });

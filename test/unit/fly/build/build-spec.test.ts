@@ -2,12 +2,15 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedApp } from "../../../../src/config/resolved-app";
 import {
+  type BuildSpec,
   builderSecrets,
   builderSettings,
   buildKey,
   buildMachineRequest,
   buildSpecFor,
+  deployTokenExpiry,
   gitAuthSecretName,
+  registryAuthFile,
 } from "../../../../src/fly/build";
 import { base64 } from "../../../../src/fly/build/base64";
 
@@ -66,6 +69,23 @@ describe("buildSpecFor", () => {
   });
 });
 
+describe("credentials in repo URLs (issue 13 §5)", () => {
+  it("never reach the builder's command line or a build reason: CONFIG_REPO with user info is refused", () => {
+    const local = { type: "local", path: "apps/web" } as const;
+    const spec = buildSpecFor(app(local), { sourceCommit: commit, configRepo: "https://bob:s3cret@git.example/c.git" });
+    expect(spec).toEqual({ reason: expect.stringMatching(/^CONFIG_REPO cannot be built from: credentials/) });
+    expect(JSON.stringify(spec)).not.toContain("s3cret");
+  });
+  it("a source.repo is put on the command line as the one parser reads it (scp-style over https)", () => {
+    const scp = { ...git, url: "git@github.com:acme/web" };
+    const spec = buildSpecFor(app(scp), { sourceCommit: commit, configRepo: "" }) as BuildSpec;
+    const settings = builderSettings({ org: "acme" });
+    const request = buildMachineRequest(settings, { spec, name: "b", tag: "t", registryAuth: "", metadata: {} });
+    expect(request.config.init?.cmd).toContain(`context=https://github.com/acme/web.git#${commit}:svc`);
+    expect(JSON.stringify(request)).not.toContain("git@");
+  });
+});
+
 describe("buildMachineRequest", () => {
   const settings = builderSettings({ org: "acme", prefix: "tower-acme", region: "ams" });
   const spec = {
@@ -78,6 +98,7 @@ describe("buildMachineRequest", () => {
     name: "build-d1",
     tag: "registry.fly.io/web:deployment-d1",
     gitAuthHost: "github.com",
+    registryAuth: "ZG9ja2VyLWNvbmZpZw==",
     metadata: { tower_build: "d1" },
   });
   it("runs buildctl-daemonless.sh against the git context and pushes the tag, one-off and sized", () => {
@@ -107,22 +128,20 @@ describe("buildMachineRequest", () => {
       "type=image,name=registry.fly.io/web:deployment-d1,push=true",
     ]);
   });
-  it("names credentials as builder-app secrets: no value anywhere in the machine config", () => {
+  it("the registry login is this build's own file; git credentials are named builder-app secrets", () => {
     expect(request.config.files).toEqual([
-      { guest_path: "/root/.docker/config.json", secret_name: "TOWER_REGISTRY_AUTH" },
+      { guest_path: "/root/.docker/config.json", raw_value: "ZG9ja2VyLWNvbmZpZw==", mode: 0o400 },
       { guest_path: "/tower/secrets/git-auth-header", secret_name: "TOWER_GIT_AUTH_GITHUB_COM", mode: 0o400 },
     ]);
     expect(request.config.env).toBeUndefined();
   });
-  it("builder secrets carry the file contents base64-encoded, as Fly's secret-backed files want", () => {
-    const values = builderSecrets(settings, {
-      registryToken: "fly-token",
-      gitAuth: { host: "github.com", header: "Basic Z2l0OnNlY3JldA==" },
-    });
-    expect(values).toEqual({
-      TOWER_REGISTRY_AUTH: base64(JSON.stringify({ auths: { "registry.fly.io": { auth: base64("x:fly-token") } } })),
-      TOWER_GIT_AUTH_GITHUB_COM: base64("Basic Z2l0OnNlY3JldA=="),
-    });
+  it("builder secrets carry git credentials only, base64-encoded; the registry login is a deploy token", () => {
+    const values = builderSecrets({ gitAuth: { host: "github.com", header: "Basic Z2l0OnNlY3JldA==" } });
+    expect(values).toEqual({ TOWER_GIT_AUTH_GITHUB_COM: base64("Basic Z2l0OnNlY3JldA==") });
+    expect(registryAuthFile(settings, "FlyV1 fm2_app")).toBe(
+      base64(JSON.stringify({ auths: { "registry.fly.io": { auth: base64("x:fm2_app") } } })),
+    );
+    expect(deployTokenExpiry(settings)).toBe("25m0s");
     expect(gitAuthSecretName("git.example.com:8443")).toBe("TOWER_GIT_AUTH_GIT_EXAMPLE_COM_8443");
   });
 });

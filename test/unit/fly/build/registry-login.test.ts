@@ -1,6 +1,6 @@
 /** The registry login as fly-go's Tokens.Docker() forms it (tokens/tokens.go). */
 import { describe, expect, it } from "vitest";
-import { builderSecrets } from "../../../../src/fly/build";
+import { registryAuthFile } from "../../../../src/fly/build";
 import { registryPassword } from "../../../../src/fly/build/registry-login";
 
 describe("registryPassword", () => {
@@ -13,10 +13,11 @@ describe("registryPassword", () => {
   });
 
   it("is what the builder's docker config.json carries, as user x", () => {
-    const values = builderSecrets({ registryHost: "registry.fly.io" } as Parameters<typeof builderSecrets>[0], {
-      registryToken: "FlyV1 fm2_aaa,fo1_oauth",
-    });
-    const docker = JSON.parse(Buffer.from(values.TOWER_REGISTRY_AUTH!, "base64").toString());
+    const file = registryAuthFile(
+      { registryHost: "registry.fly.io" } as Parameters<typeof registryAuthFile>[0],
+      "FlyV1 fm2_aaa,fo1_oauth",
+    );
+    const docker = JSON.parse(Buffer.from(file, "base64").toString());
     expect(Buffer.from(docker.auths["registry.fly.io"].auth, "base64").toString()).toBe("x:fm2_aaa");
   });
 });

@@ -42,7 +42,13 @@ describe("AppDO without Fly work", () => {
     const detail = await stub.deploy(page.items[0]!.id);
     expect(detail?.image).toMatch(new RegExp(`^registry\\.fly\\.io/${name}@sha256:[0-9a-f]{64}$`));
     const types = (await eventsOf(stub)).map((e) => e.type);
-    expect(types.slice(0, 4)).toEqual(["desired.changed", "deploy.started", "build.started", "build.finished"]);
+    expect(types.slice(0, 5)).toEqual([
+      "desired.changed",
+      "deploy.started",
+      "app.created",
+      "build.started",
+      "build.finished",
+    ]);
   });
 
   it("a secret missing from the Worker env fails at resolve-secrets, naming it and never a value", async () => {

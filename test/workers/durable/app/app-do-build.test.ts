@@ -54,10 +54,18 @@ describe("AppDO builds images on Fly", () => {
     const machine = builder.find((m) => m.id === started!.machineId)!;
     expect(machine.state).toBe("destroyed");
     expect(machine.config.init.cmd.join(" ")).toContain(`context=${repo.url}#${commit}:web`);
-    // The registry login is a secret of the builder app: no machine config and no request line has it.
+    // The registry login is this app's own deploy token, written into the build machine's file
+    // only: the org token is in no machine config and no request line, and the push used the
+    // deploy token (the simulator's registry takes it for this app's repository alone).
     expect(machine.config.files).toEqual([
-      { guest_path: "/root/.docker/config.json", secret_name: "TOWER_REGISTRY_AUTH" },
+      { guest_path: "/root/.docker/config.json", raw_value: expect.any(String), mode: 0o400 },
     ]);
+    const login = dockerLogin(machine.config.files![0]!.raw_value);
+    expect(login).toMatch(/^x:fm2_/);
+    expect(login).not.toContain(env.FLY_API_TOKEN!);
+    expect((await sim.requests(name)).filter((r) => r.operation === "App_create_deploy_token")).toHaveLength(1);
+    const events = JSON.stringify(await eventsOf(stub));
+    expect(events).not.toContain(login!.slice(2));
     await expectTokenNowhere(name);
     const secretSets = await builderSecretSets();
 
@@ -73,7 +81,7 @@ describe("AppDO builds images on Fly", () => {
     await stub.desire(notice({ ...app, configHash: "h2" }, "k3", next));
     expect(await settle(stub)).toMatchObject({ status: "synced", deployed: { sourceCommit: next } });
     expect(await ofType(stub, "build.finished")).toHaveLength(2);
-    // Unchanged credentials are not sent again for the second build.
+    // Unchanged credentials are not sent again for the second build (a public repo needs none).
     expect(await builderSecretSets()).toBe(secretSets);
     await expectTokenNowhere(name);
   });
@@ -146,5 +154,11 @@ function unwrapped(text: string, depth = 3): string {
 interface SimMachineView {
   id: string;
   state: string;
-  config: { image: string; init: { cmd: string[] }; files?: unknown[] };
+  config: { image: string; init: { cmd: string[] }; files?: { raw_value?: string }[] };
+}
+
+/** The `user:password` of Docker's config.json, base64 in a machine file. */
+function dockerLogin(file: string | undefined): string | undefined {
+  const config = JSON.parse(atob(file ?? "")) as { auths: Record<string, { auth: string }> };
+  return atob(Object.values(config.auths)[0]!.auth);
 }

@@ -161,7 +161,10 @@ describe("AppDO feedback (recording hosts + Fly simulator)", () => {
     expect(pending).toMatchObject({ state: "pending" });
     expect(failure).toMatchObject({ state: "failure", context: `tower/${name}` });
     expect(String(failure!.description)).toMatch(/^Release 1 failed at release-command: .*exit/);
-    const chat = await until(stub, "/hooks/chat", () => true).then(() => hookFor(name, "/hooks/chat"));
+    // Wait for this app's line: another test's chat line may already be there.
+    const chat = await until(stub, "/hooks/chat", (r) => r.some((x) => x.body.includes(`${name}:`))).then(() =>
+      hookFor(name, "/hooks/chat"),
+    );
     expect(chat).toHaveLength(1);
     expect(JSON.parse(chat[0]!.body).text).toMatch(new RegExp(`^${name}: release 1 failed at release-command`));
   });

@@ -81,6 +81,8 @@ describe("ProjectDO", () => {
     await stub.configure({ repo: `${inject("gitUrl")}/still-missing.git` });
     await stub.requestSync({ force: false, cause: "admin" });
     await alarmNow(stub);
+    // The alarm requestSync set may have fired on its own and still be running: wait for that pass.
+    await stub.backlog();
     const types = ((await stub.events(0, 100)) as unknown as StoredEvent[]).map((e) => e.type);
     expect(types.filter((t) => t === "config.failed")).toHaveLength(2);
   });

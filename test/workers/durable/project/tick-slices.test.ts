@@ -1,14 +1,26 @@
 // Issue 16: a cron tick over more repos than one invocation may list goes on in the ProjectDO's
-// next alarms, each under the Workers Free limit of 50 subrequests. Would fail on the old code,
-// which listed every repo in the tick's one invocation (and kept no lastTick).
+// next alarms, each under the Workers Free limit of 50 subrequests. The first tick, which learns
+// every app, is sliced too: its evaluation's ref listings and the notices to the AppDOs go out in
+// parts. Both tests fail on the old code: it listed every repo in the tick's one invocation (and
+// kept no lastTick), then told all apps in one (93 subrequests for the first tick here).
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { LISTINGS_PER_SLICE } from "../../../../src/durable/project/project-core";
 import { createRepo } from "../../../support/fixture-repo";
+import { appStub } from "../../do-stubs";
+
+type Stub = ReturnType<typeof env.PROJECT.get>;
+
+/** Runs the project's alarms until the tick started at `at` has finished (its lastTick is written). */
+async function finishTick(stub: Stub, at: string) {
+  for (let i = 0; i < 400 && (await stub.configStatus()).lastTick?.at !== at; i++)
+    if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 50));
+  return (await stub.configStatus()).lastTick!;
+}
 
 describe("ProjectDO cron tick at scale", () => {
   it(
-    "spreads the ref listings of 46 repos over two invocations of at most 50 subrequests",
+    "spreads the first sync of 45 apps, and each tick's 46 ref listings, over invocations of at most 50 subrequests",
     { timeout: 90_000 },
     async () => {
       const repos = await Promise.all(
@@ -28,15 +40,25 @@ describe("ProjectDO cron tick at scale", () => {
       await config.commit(files);
       const stub = env.PROJECT.get(env.PROJECT.idFromName(`slices-${crypto.randomUUID()}`));
       await stub.configure({ repo: config.url, ref: "main" });
-      // The first tick only knows the config repo; its evaluation learns the 45 app repos.
+      // The first tick only knows the config repo; its evaluation learns the 45 app repos (listed
+      // in parts) and tells 45 AppDOs (in parts): no invocation over 50 subrequests.
       await stub.tick("2026-01-01T00:00:00.000Z");
+      const first = await finishTick(stub, "2026-01-01T00:00:00.000Z");
       expect((await stub.configStatus()).lastEvaluation?.apps).toBe(45);
+      expect(first.slices).toBeGreaterThan(1);
+      expect(first.maxSubrequests).toBeLessThanOrEqual(50);
+      const summaries = await stub.listApps();
+      expect(summaries).toHaveLength(45);
+      // Every app learnt its source commit from the sliced listings, and every AppDO was told.
+      expect(summaries.every((app) => app.desired.sourceCommit !== null)).toBe(true);
+      const told = await Promise.all(summaries.map(async (app) => (await appStub(env, app.name).summary())?.desired));
+      expect(told.map((desired) => desired?.sourceCommit ?? null)).toEqual(
+        summaries.map((app) => app.desired.sourceCommit),
+      );
 
-      await stub.tick("2026-01-01T00:03:00.000Z");
       // The RPC lists one slice; the alarm it sets lists the rest (run here, if not already run).
-      for (let i = 0; i < 100 && (await stub.configStatus()).lastTick?.at !== "2026-01-01T00:03:00.000Z"; i++)
-        if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 50));
-      const tick = (await stub.configStatus()).lastTick!;
+      await stub.tick("2026-01-01T00:03:00.000Z");
+      const tick = await finishTick(stub, "2026-01-01T00:03:00.000Z");
       expect(tick).toMatchObject({ repos: 46, slices: Math.ceil(46 / LISTINGS_PER_SLICE) });
       expect(tick.maxSubrequests).toBeLessThanOrEqual(50);
       expect(tick.maxSubrequests).toBe(LISTINGS_PER_SLICE);
