@@ -44,6 +44,7 @@ const bodySchemas: Record<string, z.ZodType> = {
   [`POST ${A}/secrets`]: req.appSecretsUpdateRequest,
   [`POST ${A}/secrets/{secret_name}`]: req.setAppSecretRequest,
   [`POST ${A}/ip_assignments`]: req.assignIpRequest,
+  [`POST ${A}/deploy_token`]: req.createDeployTokenRequest,
   [`POST ${A}/certificates/acme`]: req.createAcmeCertificateRequest,
 };
 
