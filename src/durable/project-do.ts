@@ -28,6 +28,7 @@ import type { KnownApp } from "./project/state";
 import { runTestHook, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
 import { liveWavePorts } from "./project/wave-ports";
+import { COMPACT_SLICE, retentionMs } from "./retention";
 import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
 
 /**
@@ -214,6 +215,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     };
   }
 
+  /**
+   * Drops what the window has left behind from the project's and the waves' logs (delivery ids
+   * with their `push.received` events: the dedup store's bound); answers whether more may be due.
+   */
+  private compactSlice(): boolean {
+    const clock = { now: Date.now(), windowMs: retentionMs(this.env.RETENTION_DAYS), limit: COMPACT_SLICE };
+    return this.core.compact(clock) === COMPACT_SLICE || this.waves.compact(clock) === COMPACT_SLICE;
+  }
+
   private gatePollMs(): number {
     return Number(this.env.WAVES_GATE_POLL_MS) || GATE_POLL_MS;
   }
@@ -250,6 +260,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       const waits = [retryMs, feedbackMs, waves.configMoved ? 0 : waves.wakeMs].filter(
         (ms): ms is number => ms !== null,
       );
+      // Retention last, a bounded slice of each log; while more is due the next alarm comes at once.
+      if (this.compactSlice()) waits.push(0);
       const next = waits.length > 0 ? Math.min(...waits) : null;
       if (next !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + next);
     });

@@ -7,6 +7,7 @@ import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
 import { EventSourced } from "../event-sourced";
 import type { EventStore } from "../event-store";
+import { compactLog, type RetentionClock } from "../retention";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
@@ -28,6 +29,11 @@ import {
 } from "./sync-planner";
 
 export const STREAM = "project";
+/**
+ * A snapshot every this many events, so a wake folds fewer than that however long the log (and
+ * retention may drop what one covers). Bump `shape` when ProjectState or evolve change meaning.
+ */
+const SNAPSHOTS = { every: 200, shape: 1 };
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
 /** Subrequests one invocation (the cron's RPC or one alarm) may make: Workers Free's 50 (Paid 1,000). */
@@ -57,7 +63,7 @@ export class ProjectCore {
     readonly store: EventStore,
     ports: ProjectPorts,
   ) {
-    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
+    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState }, SNAPSHOTS);
     this.ports = countedPorts(ports, (n) => {
       this.subrequests += n;
     });
@@ -76,6 +82,11 @@ export class ProjectCore {
   /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
   load(): void {
     this.log.load();
+  }
+
+  /** One slice of the log's retention (pushes, evaluations, desired states older than the window). */
+  compact(clock: RetentionClock): number {
+    return compactLog(this.log, clock);
   }
 
   /** Decides, appends (with the expected version) and folds in what was new: the shared shell. */
