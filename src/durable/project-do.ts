@@ -12,6 +12,8 @@ import type {
   RecordPushResult,
   StoredEvent,
   SummaryReport,
+  TestHistory,
+  TestHistoryOptions,
 } from "./contract";
 import { EventStore } from "./event-store";
 import { FeedbackOutbox } from "./feedback/outbox-table";
@@ -25,7 +27,7 @@ import { ProjectFeedback } from "./project/project-feedback";
 import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
 import { GATE_POLL_MS, PromotionWaves } from "./project/promotion-waves";
 import type { KnownApp } from "./project/state";
-import { runTestHook, type TestHook } from "./project/test-hooks";
+import { runTestHook, seedPushes, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
 import { liveWavePorts } from "./project/wave-ports";
 import { COMPACT_SLICE, retentionMs } from "./retention";
@@ -203,6 +205,17 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   async testHook(hook: TestHook): Promise<void> {
     if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
     runTestHook(this.core, this.ports, hook);
+  }
+
+  /** Benches only (TEST_HOOKS): seeds `pushes` old pushes, or with `alarm` first runs one pass (a wake). */
+  async testHistory(pushes: number, options: TestHistoryOptions = {}): Promise<TestHistory> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    if (options.alarm) await this.alarm();
+    const version = seedPushes(this.core, pushes, Date.parse(options.from ?? "2024-01-01T00:00:00Z"));
+    if (pushes > 0) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    const first = this.core.store.first(STREAM);
+    const pending = (await this.ctx.storage.getAlarm()) !== null;
+    return { version, first, bytes: this.ctx.storage.sql.databaseSize, pending };
   }
 
   settings(): ProjectSettings {
