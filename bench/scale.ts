@@ -7,7 +7,8 @@
  *     server's total), slices, and the CPU the runtime's processes spent (from /proc).
  *  2. Reads: GET /api/apps and GET /api/apps/{app}: p50/p99 and the Durable Object calls each
  *     request made (the Worker's `X-Tower-DO-Calls`).
- *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99 pair.
+ *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99s (webhook,
+ *     GET /healthz, and the same requests on a path that does not read them).
  * No FLY_API_TOKEN is set, so each app's first deploy fails before its build ("FLY_API_TOKEN is
  * not set"): the bench measures Tower's reads and ticks, not 1,000 builds on this shared machine.
  */
@@ -203,6 +204,8 @@ try {
       bytes_per_project_do_all_recent: history.bytes_per_project_do_all_recent,
       webhook_p99_ms: hook.p99_ms ?? null,
       healthz_p99_ms: hook.healthz_p99_ms ?? null,
+      webhook_baseline_p99_ms: hook.baseline_p99_ms ?? null,
+      webhook_p99_vs_baseline: hook.p99_vs_baseline ?? null,
       webhook_answered_202: hook.answered_202 ?? null,
       webhook_recorded: hook.recorded ?? null,
     }),
