@@ -34,6 +34,13 @@ import { COMPACT_SLICE, retentionMs } from "./retention";
 import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
 
 /**
+ * How long a delivery waits for others before the pass that routes it: a burst (a merge train, a
+ * bot pushing to 30 repos) is routed by one pass with one ref listing per repo instead of a pass
+ * per delivery, and the webhook path only appends. Small beside a deploy's seconds.
+ */
+export const INBOX_COALESCE_MS = 100;
+
+/**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
  * and schedule; `alarm()` and `tick()` run one sync pass of ProjectCore, one at a time.
  */
@@ -86,15 +93,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
     // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery may
     // have been appended and then cut off before its alarm was set.
-    const waiting = this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId);
-    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    if (!result.duplicate || this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId))
+      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
   async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
     const result = this.core.apply({ type: "record-pull", pull, at: new Date().toISOString() });
-    const waiting = this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId);
-    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    if (!result.duplicate || this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId))
+      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
