@@ -309,57 +309,47 @@ async function historyPhase() {
     return child;
   };
   type Answer = { version: number; first: number; bytes: number; pending: boolean; ms: number };
-  const call = async (app: string, query: string): Promise<Answer> => {
+  // One kind of object seeded through its bench route: AppDOs with deploys (11 events each) in
+  // batches of 500, ProjectDOs with pushes (received and routed: 2 events each) in batches of 5,000.
+  const kinds = {
+    app: { route: "apps", unit: "deploys", total: deploys, batch: 500 },
+    project: { route: "projects", unit: "pushes", total: flag("pushes", 50_000), batch: 5_000 },
+  } as const;
+  type Kind = keyof typeof kinds;
+  const callOf =
+    (kind: Kind) =>
+    async (name: string, query: string): Promise<Answer> => {
+      const t = performance.now();
+      const res = await fetch(`${base}/__test/${kinds[kind].route}/${name}/history?${query}`, { method: "POST" });
+      if (!res.ok) throw new Error(`history ${name}: ${res.status} ${await res.text()}`);
+      return { ...((await res.json()) as Omit<Answer, "ms">), ms: performance.now() - t };
+    };
+  const call = callOf("app");
+  const callProject = callOf("project");
+  const seedOf = (kind: Kind) => async (name: string, from: string) => {
+    const { unit, total, batch } = kinds[kind];
+    const send = callOf(kind);
     const t = performance.now();
-    const res = await fetch(`${base}/__test/apps/${app}/history?${query}`, { method: "POST" });
-    if (!res.ok) throw new Error(`history ${app}: ${res.status} ${await res.text()}`);
-    return { ...((await res.json()) as Omit<Answer, "ms">), ms: performance.now() - t };
-  };
-  const seed = async (app: string, from: string) => {
-    const t = performance.now();
-    let last = await call(app, "deploys=0");
-    for (let done = 0; done < deploys; done += 500)
-      last = await call(app, `deploys=${Math.min(500, deploys - done)}&from=${from}`);
+    let last = await send(name, `${unit}=0`);
+    for (let done = 0; done < total; done += batch)
+      last = await send(name, `${unit}=${Math.min(batch, total - done)}&from=${from}`);
     const seeded = last;
     // Retention runs in the alarms the seeding armed: wait until none is pending.
     const deadline = Date.now() + 300_000;
     while (last.pending) {
-      if (Date.now() > deadline) throw new Error(`${app}: retention still running after 300 s`);
-      await new Promise((r) => setTimeout(r, 200));
-      last = await call(app, "deploys=0");
-    }
-    console.log(
-      `history ${app}: ${deploys} deploys = ${seeded.version} events in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
-        `database ${seeded.bytes} bytes seeded, ${last.bytes} after retention (${last.version - last.first + 1} events kept)`,
-    );
-    return last;
-  };
-  // The ProjectDO's log the same way: pushes received and routed (two events each).
-  const pushes = flag("pushes", 50_000);
-  const callProject = async (name: string, query: string): Promise<Answer> => {
-    const t = performance.now();
-    const res = await fetch(`${base}/__test/projects/${name}/history?${query}`, { method: "POST" });
-    if (!res.ok) throw new Error(`history ${name}: ${res.status} ${await res.text()}`);
-    return { ...((await res.json()) as Omit<Answer, "ms">), ms: performance.now() - t };
-  };
-  const seedProject = async (name: string, from: string) => {
-    const t = performance.now();
-    let last = await callProject(name, "pushes=0");
-    for (let done = 0; done < pushes; done += 5_000)
-      last = await callProject(name, `pushes=${Math.min(5_000, pushes - done)}&from=${from}`);
-    const seeded = last;
-    const deadline = Date.now() + 300_000;
-    while (last.pending) {
       if (Date.now() > deadline) throw new Error(`${name}: retention still running after 300 s`);
       await new Promise((r) => setTimeout(r, 200));
-      last = await callProject(name, "pushes=0");
+      last = await send(name, `${unit}=0`);
     }
     console.log(
-      `project ${name}: ${pushes} pushes = ${seeded.version} events in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
+      `${kind} ${name}: ${total} ${unit} = ${seeded.version} events in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
         `database ${seeded.bytes} bytes seeded, ${last.bytes} after retention (${last.version - last.first + 1} events kept)`,
     );
     return last;
   };
+  const seed = seedOf("app");
+  const seedProject = seedOf("project");
+  const pushes = kinds.project.total;
   const yesterday = new Date(Date.now() - 86_400_000).toISOString();
   let child = await start();
   const seeded = { recent: null as Answer | null, old: null as Answer | null };
@@ -374,7 +364,7 @@ async function historyPhase() {
   } finally {
     await stopGroup(child.pid!);
   }
-  const kinds = ["recent", "old", "fresh"] as const;
+  const ages = ["recent", "old", "fresh"] as const;
   const wakes = { recent: [] as number[], old: [] as number[], fresh: [] as number[] };
   const projectWakes = { recent: [] as number[], old: [] as number[], fresh: [] as number[] };
   for (let round = 0; round < 7; round++) {
@@ -383,7 +373,7 @@ async function historyPhase() {
       // The Worker's and each DO class's first run (module load, JIT) is paid by a throwaway object.
       await call(`history-warm-${round}`, "deploys=0&alarm=1");
       await callProject(`warm-${round}`, "pushes=0&alarm=1");
-      const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+      const order = round % 2 === 0 ? ages : [...ages].reverse();
       for (const which of order) wakes[which].push((await call(`history-${which}`, "deploys=0&alarm=1")).ms);
       for (const which of order) projectWakes[which].push((await callProject(which, "pushes=0&alarm=1")).ms);
     } finally {
