@@ -18,15 +18,14 @@ import type {
 import { EventStore } from "./event-store";
 import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
+import { appView, listedApps } from "./project/app-views";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { wakesPreviews } from "./project/preview-delivery";
-import { previewSummary } from "./project/preview-summary";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
-import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
+import { readRow, secretsKey, writeRow, writeSummary } from "./project/project-rows";
 import { GATE_POLL_MS, PromotionWaves } from "./project/promotion-waves";
-import type { KnownApp } from "./project/state";
 import { runTestHook, seedPushes, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
 import { liveWavePorts } from "./project/wave-ports";
@@ -124,17 +123,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async listApps(): Promise<AppSummary[]> {
-    const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
-    const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    return [...listed, ...previews.map((p) => previewSummary(this.core.state, this.core.store, p.app, true)!)];
+    return listedApps(this.core.state, this.core.store);
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
-    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app
-      ? (readSummary(this.core.store, name)?.summary ?? configView(app))
-      : previewSummary(this.core.state, this.core.store, name, true);
+    return appView(this.core.state, this.core.store, name, true);
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
@@ -171,9 +164,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
   async configuredApp(name: string): Promise<AppSummary | null> {
-    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
     // A live preview is known too: its deploys are linked from the pull request's commit status.
-    return app ? configView(app) : previewSummary(this.core.state, this.core.store, name, false);
+    return appView(this.core.state, this.core.store, name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -289,20 +281,4 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
-}
-
-/** An app before its AppDO has anything to say: pending, as config resolves it. */
-function configView(app: KnownApp): AppSummary {
-  const desired = { configHash: app.configHash, sourceCommit: app.sourceCommit };
-  const deployed = { configHash: null, sourceCommit: null };
-  return {
-    name: app.name,
-    org: app.org,
-    status: "pending",
-    desired,
-    deployed,
-    lastDeploy: null,
-    failure: null,
-    pin: null,
-  };
 }
