@@ -8,6 +8,12 @@ import type { EventSourced } from "./event-sourced";
 export const DEFAULT_RETENTION_DAYS = 90;
 /** Rows one alarm drops at most: a few milliseconds of deletes, well inside one invocation. */
 export const COMPACT_SLICE = 2_000;
+/**
+ * Events a log keeps at most, however recent: a flood (a leaked webhook secret replaying with new
+ * delivery ids) must not grow storage for the whole window. About 0.3–0.5 GB of a Durable Object's
+ * 10 GB; no real project or app comes near it (a busy app: 10,000 deploys ≈ 110,000 events).
+ */
+export const MAX_KEPT_EVENTS = 1_000_000;
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +28,8 @@ export interface RetentionClock {
   windowMs: number;
   /** Rows one call may drop; COMPACT_SLICE when absent. */
   limit?: number;
+  /** Events a log keeps at most; MAX_KEPT_EVENTS when absent. */
+  maxEvents?: number;
 }
 
 /** The oldest time still inside the window, as the ISO 8601 the logs store. */
@@ -30,10 +38,18 @@ export function retentionCutoff(clock: RetentionClock): string {
 }
 
 /**
- * One slice of one log's retention: drops what its snapshot covers and the window has left behind.
- * Answers how many events went; `limit` of them means more may be due.
+ * One slice of one log's retention: drops what its snapshot covers and the window has left behind,
+ * and past `maxEvents` kept the oldest whatever their age. Answers how many events went; `limit`
+ * of them means more may be due.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any command, event and state: only the stream and snapshot matter here.
 export function compactLog(log: EventSourced<any, any, any>, clock: RetentionClock): number {
-  return log.store.compact(log.stream, log.snapshotVersion, retentionCutoff(clock), clock.limit ?? COMPACT_SLICE);
+  const { store, stream, snapshotVersion } = log;
+  const limit = clock.limit ?? COMPACT_SLICE;
+  const max = clock.maxEvents ?? MAX_KEPT_EVENTS;
+  const aged = store.compact(stream, snapshotVersion, retentionCutoff(clock), limit);
+  const version = store.version(stream);
+  if (aged === limit || version - store.first(stream) + 1 <= max) return aged;
+  // Every age is due ("~" sorts after any ISO 8601 time), up to what the snapshot covers.
+  return aged + store.compact(stream, Math.min(snapshotVersion, version - max), "~", limit - aged);
 }

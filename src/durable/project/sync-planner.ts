@@ -6,12 +6,12 @@ import type { AppSource } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
 import type { ConfigTarget, RefListings } from "./decide";
 import type { AppEntry } from "./events";
-import { gitSource, repoIndex, trackedRef, type WatchedRepo } from "./repo-index";
+import { gitSource, repoIndex, repoIndexOf, trackedRef, type WatchedRepo } from "./repo-index";
 import type { KnownApp, ProjectState } from "./state";
 
 /** Every repo a cron tick lists: the config repo and each distinct app source repo, once. */
 export function tickPlan(state: ProjectState, config: ConfigTarget & { url: string }): Map<string, WatchedRepo> {
-  const repos = new Map(repoIndex(Object.values(state.apps)).repos);
+  const repos = new Map(repoIndexOf(state.apps).repos);
   const own = repos.get(config.repo);
   repos.set(config.repo, { url: own?.url ?? config.url, refs: [...new Set([config.ref, ...(own?.refs ?? [])])] });
   return repos;
@@ -27,7 +27,7 @@ export function pushPlan(
   inbox: PushReceived[],
   config: ConfigTarget & { url: string },
 ): Map<string, WatchedRepo> {
-  const index = repoIndex(Object.values(state.apps)).repos;
+  const index = repoIndexOf(state.apps).repos;
   const plan = new Map<string, WatchedRepo>();
   for (const push of inbox) {
     if (push.deleted) continue;
@@ -75,7 +75,7 @@ export function reposToResolve(
   apps: EvaluatedSource[],
   state: ProjectState,
   known: RefListings,
-): Map<string, WatchedRepo> {
+): ReadonlyMap<string, Readonly<WatchedRepo>> {
   const needed = apps.filter((app) => {
     const source = gitSource(app);
     if (!source || !trackedRef(source.ref) || known[source.repo]) return false;

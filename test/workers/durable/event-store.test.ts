@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { EventSourced } from "../../../src/durable/event-sourced";
 import { EventStore, type NewEvent, upcasterFrom } from "../../../src/durable/event-store";
+import { compactLog } from "../../../src/durable/retention";
 import { StorageError } from "../../../src/errors";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -184,6 +185,35 @@ describe("EventStore (workerd SQLite)", () => {
       // Another shape cannot rebuild a compacted log: the wake says so instead of folding a part.
       const other = new EventSourced(store, "grow", decider, { every: 3_000, shape: 2 });
       expect(() => other.load()).toThrow(/snapshot_shape|was compacted/);
+    });
+  });
+
+  // Issue 13 §6: a flood of recent events (new delivery ids) is bounded by count, not only by age.
+  // Would fail on the old code: recent events were never dropped.
+  it("keeps at most maxEvents of a log, however recent, and never past its snapshot", async () => {
+    const decider = {
+      decide: (command: { n: number }) => [
+        { type: "test.pushed", v: 1, at: new Date().toISOString(), key: `p${command.n}`, data: {} },
+      ],
+      evolve: (_state: { version: number }, _event: unknown, seq: number) => ({ version: seq }),
+      initialState: () => ({ version: 0 }),
+    };
+    await withStore((store) => {
+      const log = new EventSourced(store, "flood", decider, { every: 40, shape: 1 });
+      log.load();
+      for (let n = 1; n <= 100; n++) log.execute({ n });
+      const clock = { now: Date.now(), windowMs: 90 * 86_400_000, maxEvents: 30 };
+      // Snapshot at 80: the cap would drop 70, the snapshot allows all of them.
+      expect(compactLog(log, { ...clock, limit: 50 })).toBe(50);
+      expect(compactLog(log, clock)).toBe(20);
+      expect(store.first("flood")).toBe(71);
+      expect(compactLog(log, clock)).toBe(0);
+      // Not past the snapshot: with one at 80 and 25 more events, at most 80 go.
+      for (let n = 101; n <= 125; n++) log.execute({ n });
+      expect(log.snapshotVersion).toBe(120);
+      expect(compactLog(log, { ...clock, maxEvents: 1 })).toBe(120 - 70);
+      expect(store.first("flood")).toBe(121);
+      expect(compactLog(log, { ...clock, maxEvents: 1_000 })).toBe(0);
     });
   });
 });
