@@ -325,7 +325,7 @@ export class ProjectCore {
       // The config hash is of what deploys (a write_back: false override included); the source stays git's.
       const configHash = this.images.effective(app).configHash;
       const p = app.previews;
-      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
+      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name, max: p.max } } : {};
       const { name, org, file, source } = app;
       return { name, org, configHash, file, source, ...version, ...heal, ...previews };
     });

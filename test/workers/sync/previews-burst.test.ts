@@ -37,7 +37,7 @@ describe("preview apps at scale", () => {
     const config = await newRepo("config");
     await config.commit({
       "project.yaml": "project: root\n",
-      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
+      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n  max: 30\n`,
     });
     const stub = await project(config);
     await stub.tick(new Date().toISOString());
