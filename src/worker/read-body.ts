@@ -30,6 +30,7 @@ export async function readBodyWithin(request: Request, maxBytes: number, what: s
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
