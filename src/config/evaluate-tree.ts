@@ -1,4 +1,5 @@
 import { isTowerSetting } from "../env";
+import { type AllowRule, outsideRule } from "./allow-rule";
 import type { CommonOrigin } from "./app-file";
 import { emptyCommon, type StackedCommon, stackCommon } from "./common";
 import { diagnostic, type Position } from "./diagnostic";
@@ -32,13 +33,6 @@ interface Scope {
   notify: NotifyTarget[];
   /** `allow` rules of this project and its parents: an app must satisfy every one. */
   limits: AllowRule[];
-}
-
-/** One project's `allow`, with where it is written for messages. */
-interface AllowRule {
-  at: string;
-  apps?: string;
-  orgs?: string[];
 }
 
 /**
@@ -258,31 +252,42 @@ class TreeWalk {
       scope.info.complete = false;
       return;
     }
-    const refused = scope.limits.map((rule) => outside(rule, result.app!)).find((why) => why !== null);
+    const refused = refusal(scope.limits, result.app);
     if (refused) {
       const at = result.appAt ?? { line: 1, col: 1 };
-      this.diagnostics.push(diagnostic("error", place.file, at, refused, ["app"]));
+      this.diagnostics.push(diagnostic("error", place.file, at, refused.message, refused.field));
       scope.info.complete = false;
       return;
     }
+    const previews = result.app.previews;
     const source = result.app.source;
     if (source.type === "git")
       this.repoUses.push({ url: source.url, repo: source.repo, ref: source.ref, user: result.app.name });
-    const app = withFeedback(result.app, { notify: scope.notify, gitHosts: this.feedback?.gitHosts ?? {} });
+    // A preview's name is known only when a pull request opens: routing checks it (previews.ts).
+    const lanes = scope.limits.filter((rule) => rule.apps !== undefined);
+    const laned =
+      previews && lanes.length > 0 ? { ...result.app, previews: { ...previews, allow: lanes } } : result.app;
+    const app = withFeedback(laned, { notify: scope.notify, gitHosts: this.feedback?.gitHosts ?? {} });
     this.apps.push(app);
     if (result.appAt) this.appAt.set(app, result.appAt);
   }
 }
 
-/** Why an app breaks a project's `allow` rule (naming the rule), or null. */
-function outside(rule: AllowRule, app: ResolvedApp): string | null {
-  if (rule.apps !== undefined) {
-    // The schema allows only [a-z0-9-] and `*` here, so nothing else needs escaping.
-    const pattern = new RegExp(`^${rule.apps.replaceAll("*", ".*")}$`);
-    if (!pattern.test(app.name)) return `app ${app.name} is outside what ${rule.at} allows: allow.apps "${rule.apps}"`;
+/**
+ * Why an app breaks its projects' `allow` rules (naming the rule), or null. A preview is an app of
+ * the project too: its org is checked here, its name (known per pull request) when one opens.
+ */
+function refusal(rules: AllowRule[], app: ResolvedApp): { message: string; field: string[] } | null {
+  for (const rule of rules) {
+    const why = outsideRule(rule, app.name, app.org);
+    if (why) return { message: why, field: ["app"] };
   }
-  if (rule.orgs !== undefined && !rule.orgs.includes(app.org))
-    return `app ${app.name} is in org ${app.org}, outside what ${rule.at} allows: allow.orgs [${rule.orgs.join(", ")}]`;
+  const org = app.previews?.org;
+  if (org === undefined) return null;
+  for (const rule of rules) {
+    const why = outsideRule({ at: rule.at, orgs: rule.orgs }, `${app.name}'s previews`, org);
+    if (why) return { message: `previews.org: ${why}`, field: ["previews", "org"] };
+  }
   return null;
 }
 

@@ -1,3 +1,4 @@
+import type { AllowRule } from "./allow-rule";
 import type { ImagePolicy } from "./image-policy";
 import type { GitHostConfig, NotifyTarget } from "./schema/notify-schema";
 
@@ -52,6 +53,8 @@ export interface PreviewSettings {
   forks: boolean;
   /** Live previews of the app at most: each is a Fly app, and anyone who can open a pull request makes one. */
   max: number;
+  /** `allow.apps` rules of the app's projects: each preview's name must fit them (set by evaluate-tree). */
+  allow?: AllowRule[];
 }
 
 /**

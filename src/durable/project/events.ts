@@ -3,6 +3,7 @@
  * what came of it, and which apps it told. Every event is plain data with a schema version; no
  * secret value ever enters one (apps are named by their hash, never their resolved secrets).
  */
+import type { AllowRule } from "../../config/allow-rule";
 import type { AppSource, Diagnostic } from "../../config/resolved-app";
 import type { PullRequestReceived, PushReceived } from "../contract";
 import { type Decided, eventBuilder } from "../event-sourced";
@@ -28,6 +29,8 @@ export interface AppEntry {
     name: string;
     /** Live previews at most; absent in events from before it existed (then DEFAULT_MAX_PREVIEWS). */
     max?: number;
+    /** `allow.apps` rules of the app's projects, which each preview's name must fit. */
+    allow?: AllowRule[];
   };
 }
 

@@ -3,6 +3,7 @@
  * when it is destroyed. The ProjectDO owns them (a preview's lifecycle spans apps); the head commit
  * always comes from Tower's own ref listing, never from the payload.
  */
+import { outsideRule } from "../../config/allow-rule";
 import { previewName } from "../../config/preview-app";
 import { DEFAULT_MAX_PREVIEWS } from "../../config/resolve-app";
 import type { PullRequestReceived } from "../contract";
@@ -68,10 +69,12 @@ export function routePull(pull: PullRequestReceived, head: string | null, state:
   const allowed = apps.filter((app) => !pull.fork || app.previews!.forks);
   if (allowed.length === 0)
     return ignore(
-      `pull request #${pull.number} comes from a fork and previews.forks is off (${apps.map((a) => a.name).join(", ")}): its code would run with the preview's secrets`,
+      `pull request #${pull.number} comes from a fork (its head is no branch of ${pull.repo}) and previews.forks is off (${apps.map((a) => a.name).join(", ")}): its code would run with the preview's secrets`,
     );
   const ref = pullHeadRef(pull.provider, pull.number);
   if (head === null) return ignore(`${ref} is not on ${pull.repo}: nothing to deploy`);
+  const outOfLane = allowed.map((app) => outOfLaneReason(state, app, pull.repo, pull.number)).filter((r) => r !== null);
+  if (outOfLane.length > 0) return ignore(`pull request #${pull.number} gets no preview: ${outOfLane.join("; ")}`);
   // A preview already live is updated; a new one only while its app has fewer than previews.max.
   const full = allowed.filter((app) => !livePreview(state, app, pull.number) && atMax(state, app));
   const events = allowed
@@ -110,10 +113,33 @@ export function previewTick(
     else {
       const head = refs[preview.repo]?.[previewHeadRef(preview)];
       const pull = { repo: preview.repo, number: preview.number, ref: previewHeadRef(preview) };
-      if (head && head !== preview.head) events.push(desired(app, pull, head, cause, at));
+      // A template changed since the preview opened would name another app: that one is not touched.
+      const moved = head && head !== preview.head;
+      if (moved && !outOfLaneReason(state, app, preview.repo, preview.number))
+        events.push(desired(app, pull, head, cause, at));
     }
   }
   return events;
+}
+
+/**
+ * Why `app`'s preview of pull request `number` may not be made, or null. Its name comes from a
+ * template the app's file writes, so it must be checked like an app name: not an app of the
+ * config, not another pull request's preview, and inside the `allow.apps` rules of the app's
+ * projects. Otherwise a template could deploy a pull request into, and on close destroy, another
+ * team's app.
+ */
+export function outOfLaneReason(state: ProjectState, app: KnownApp, repo: string, number: number): string | null {
+  const name = previewName(app.previews!.name, app.name, number);
+  if (Object.hasOwn(state.apps, name)) return `its name ${name} (previews.name of ${app.name}) is an app of the config`;
+  const other = Object.hasOwn(state.previews, name) ? state.previews[name]! : undefined;
+  if (other && (other.of !== app.name || other.repo !== repo || other.number !== number))
+    return `its name ${name} (previews.name of ${app.name}) is the preview of ${other.of} for pull request #${other.number}`;
+  for (const rule of app.previews!.allow ?? []) {
+    const why = outsideRule(rule, name, undefined);
+    if (why) return `preview ${why} (previews.name of ${app.name})`;
+  }
+  return null;
 }
 
 function maxOf(app: KnownApp): number {

@@ -219,15 +219,20 @@ export class ProjectCore {
       if (this.budget() === 0) return true;
       const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
       let head: string | null = null;
+      let fork = pull.fork;
       if (source && pull.action === "open") {
         try {
           const ref = pullHeadRef(pull.provider, pull.number);
-          head = (await this.ports.listRefs(source.url, [ref]))[ref] ?? null;
+          // The payload's "same repo" is not trusted (anyone with the webhook secret can claim it):
+          // a pull request is same-repo only while its head is also a branch of the base repo.
+          const listed = await this.ports.listRefs(source.url, fork ? [ref] : [ref, "refs/heads/"]);
+          head = listed[ref] ?? null;
+          fork ||= head !== null && !Object.entries(listed).some(([k, v]) => k.startsWith("refs/heads/") && v === head);
         } catch {
           continue;
         }
       }
-      this.apply({ type: "route-pull", pull, head, at: now() });
+      this.apply({ type: "route-pull", pull: { ...pull, fork }, head, at: now() });
     }
     return false;
   }
@@ -325,7 +330,17 @@ export class ProjectCore {
       // The config hash is of what deploys (a write_back: false override included); the source stays git's.
       const configHash = this.images.effective(app).configHash;
       const p = app.previews;
-      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name, max: p.max } } : {};
+      const previews = p
+        ? {
+            previews: {
+              forks: p.forks,
+              ttlHours: p.ttlHours,
+              name: p.name,
+              max: p.max,
+              ...(p.allow ? { allow: p.allow } : {}),
+            },
+          }
+        : {};
       const { name, org, file, source } = app;
       return { name, org, configHash, file, source, ...version, ...heal, ...previews };
     });

@@ -280,6 +280,26 @@ describe("allow: a parent limits the apps of a nested project", () => {
   });
 });
 
+describe("allow: previews are apps of the project too", () => {
+  it("refuses previews.org outside allow.orgs, and gives routing the allow.apps rules for preview names", async () => {
+    const git = "source: {type: git, repo: https://github.com/acme/pay, ref: {branch: main}}\n";
+    const files = {
+      "project.yaml": "project: root\n",
+      "pay/project.yaml": 'project: pay\nallow:\n  apps: "payments-*"\n  orgs: [acme-payments]\n',
+      "pay/api/app.yaml": `app: payments-api\norg: acme-payments\nprimary_region: ams\n${git}previews: {enabled: true}\n`,
+      "pay/web/app.yaml": `app: payments-web\norg: acme-payments\nprimary_region: ams\n${git}previews: {enabled: true, org: acme}\n`,
+    };
+    const result = await evaluateTree(tree(files), options);
+    expect(result.apps.map((a) => a.name)).toEqual(["payments-api"]);
+    expect(result.apps[0]?.previews?.allow).toEqual([
+      { at: "pay/project.yaml:3", apps: "payments-*", orgs: ["acme-payments"] },
+    ]);
+    expect(result.errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([
+      "pay/web/app.yaml:1 previews.org: app payments-web's previews is in org acme, outside what pay/project.yaml:3 allows: allow.orgs [acme-payments]",
+    ]);
+  });
+});
+
 describe("evaluateTree: feedback settings", () => {
   const tree = memoryFileTree({
     "project.yaml": [

@@ -12,6 +12,7 @@ import {
   deploysSettled,
   eventsAfter,
   gitApp,
+  imageApp,
   lastSeq,
   newRepo,
   type ProjectStub,
@@ -173,5 +174,66 @@ describe("preview apps for pull requests", () => {
     expect(events[1]?.data.reason).toBe("pull request #9 has no preview");
     expect(await flyApps(squatter)).toEqual([squatter]);
     expect((await fly().requests(squatter)).filter((r) => r.method === "DELETE")).toEqual([]);
+  }, 30_000);
+});
+
+describe("previews stay in their lane (red team)", () => {
+  it("a preview name template that lands on another configured app is refused: that app is neither deployed into nor destroyed", async () => {
+    const s = uniqueSuffix();
+    const victim = `vic-${s}-2`;
+    const name = `web-${s}`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({
+      "project.yaml": "project: root\n",
+      "victim/app.yaml": imageApp(victim),
+      // `previews.name` without <app>: PR #2's preview would be named like the victim.
+      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n  name: vic-${s}-<number>\n`,
+    });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name, victim]);
+    const victimDeploys = await deployCount(victim);
+    const c2 = await api.commit({ Dockerfile: "FROM evil\n" }, { branch: "feature", parent: c1 });
+    await api.setRef("refs/pull/2/head", c2);
+    const seq = await lastSeq(stub);
+    await deliver(stub, await pullRequest(api, "opened", 2));
+    const events = await eventsAfter(stub, seq);
+    expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
+    expect(String(events[1]?.data.reason)).toContain(
+      `its name ${victim} (previews.name of ${name}) is an app of the config`,
+    );
+    await deliver(stub, await pullRequest(api, "closed", 2));
+    expect(await deployCount(victim)).toBe(victimDeploys);
+    expect(await flyApps(victim)).toEqual([victim]);
+    expect((await fly().requests(victim)).filter((r) => r.method === "DELETE")).toEqual([]);
+    expect(await appStub(env, victim).summary()).toMatchObject({ status: "synced" });
+  }, 30_000);
+
+  it("a pull request the payload calls same-repo but whose head is no branch of the repo counts as a fork", async () => {
+    const s = uniqueSuffix();
+    const name = `forged-${s}`;
+    const api = await newRepo("api");
+    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+    const config = await newRepo("config");
+    await config.commit({
+      "project.yaml": "project: root\n",
+      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
+    });
+    const stub = await project(config);
+    await stub.tick(new Date().toISOString());
+    await deploysSettled([name]);
+    // A fork's commit: the host keeps it at refs/pull/4/head, but no branch of the repo has it.
+    const evil = await api.commit({ Dockerfile: "FROM evil\n" }, { branch: "mallory", parent: c1 });
+    await api.setRef("refs/pull/4/head", evil);
+    await api.deleteRef("refs/heads/mallory");
+    const seq = await lastSeq(stub);
+    // Signed with a leaked secret, the payload claims the head is in the base repo (fork: false).
+    await deliver(stub, await pullRequest(api, "opened", 4, false));
+    const events = await eventsAfter(stub, seq);
+    expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
+    expect(String(events[1]?.data.reason)).toContain("fork");
+    expect(await flyApps(`${name}-pr-4`)).not.toContain(`${name}-pr-4`);
   }, 30_000);
 });
