@@ -5,6 +5,13 @@
  * file); the subdir and the Dockerfile must be there. Then a manifest is pushed under the output
  * tag and the machine exits 0. Anything missing throws: the runtime logs an exit event naming it
  * and the machine exits 1. Failures and hangs beyond that come from exit rules (faults).
+ *
+ * A machine may first fetch its source itself (`sh -c <step> tower-fetch <url> <commit> build …`,
+ * Tower's builder-machine.ts FETCH_STEP): the simulator does what that step does — fetch the commit
+ * with the header file named in it, delete that file — then builds the fetched folder as a local
+ * context. As in BuildKit, every `--secret` of the build session is readable by the Dockerfile's
+ * `RUN --mount=type=secret,id=<id>` (https://docs.docker.com/build/building/secrets/): what such
+ * mounts read is recorded with the pushed image, so a test can see a credential reach a build.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -33,6 +40,24 @@ export function isBuildMachine(m: SimMachine): boolean {
   return (m.config.init?.entrypoint ?? []).some((word) => word.includes("buildctl-daemonless.sh"));
 }
 
+/** A fetch step before BuildKit: `sh -c <script> <$0> <url> <commit>` as the entrypoint. */
+interface FetchStep {
+  url: string;
+  commit: string;
+  /** The header file the script reads (`cat <file>`), deleted before BuildKit runs when it says `rm -f <file>`. */
+  headerFile?: string;
+  deletesHeader: boolean;
+}
+
+function fetchStepOf(m: SimMachine): FetchStep | null {
+  const [shell, flag, script, , url, commit] = m.config.init?.entrypoint ?? [];
+  if (shell !== "/bin/sh" || flag !== "-c" || !script || !url || !commit) return null;
+  if (!/exec buildctl-daemonless\.sh "\$@"/.test(script)) throw new Error("fetch step does not hand over to buildctl");
+  const headerFile = /\$\(cat (\S+)\)/.exec(script)?.[1];
+  const deletesHeader = headerFile !== undefined && script.includes(`rm -f ${headerFile}`);
+  return { url, commit, ...(headerFile ? { headerFile } : {}), deletesHeader };
+}
+
 export interface BuildProgramOptions {
   token?: string;
   /** Deploy tokens the API issued: a push with one reaches its own app's repository only. */
@@ -49,6 +74,7 @@ export function buildProgram(registry: SimRegistry, options: BuildProgramOptions
     run: async (m, signal) => {
       const command = parseBuildCommand(m.config.init?.cmd ?? []);
       const files = filesOf(m, options.secret);
+      const step = fetchStepOf(m);
       const { host, repo, tag } = parseOutput(command.output);
       const login = dockerLogin(files["/root/.docker/config.json"], host);
       const access = registryAccess(login, options.token, options.tokens);
@@ -57,12 +83,17 @@ export function buildProgram(registry: SimRegistry, options: BuildProgramOptions
         throw new Error(
           `push to ${host}/${repo} denied: the deploy token is for the app ${"app" in access ? access.app : "?"}`,
         );
-      const source = command.context ? await readGitContext(command, files, signal) : readLocalContext(command, files);
+      const source = step
+        ? await readFetchedContext(step, command, files, signal)
+        : command.context
+          ? await readGitContext(command, files, signal)
+          : readLocalContext(command, files);
       if (options.runMs) await new Promise((resolve) => setTimeout(resolve, options.runMs));
       const digest = `sha256:${createHash("sha256")
-        .update(JSON.stringify({ source, args: command.args, target: command.target }))
+        .update(JSON.stringify({ source: source.text, args: command.args, target: command.target }))
         .digest("hex")}`;
-      registry.push({ repo, tag, digest, source, pushedWith: access.kind });
+      const secretsRead = mountedSecrets(source.dockerfile, command, files);
+      registry.push({ repo, tag, digest, source: source.text, pushedWith: access.kind, secretsRead });
       return { exitCode: 0 };
     },
   };
@@ -129,6 +160,18 @@ async function readGitContext(command: BuildCommand, files: Record<string, strin
   const header = secret === undefined ? undefined : files[secret];
   if (secret !== undefined && header === undefined)
     throw new Error(`secret file ${secret} is not in the machine's files`);
+  return fetchGitContext({ url, commit, subdir, filename: command.filename, header }, signal);
+}
+
+interface GitContext {
+  url: string;
+  commit: string;
+  subdir: string;
+  filename: string;
+  header: string | undefined;
+}
+
+async function fetchGitContext({ url, commit, subdir, filename, header }: GitContext, signal: AbortSignal) {
   const dir = await mkdtemp(join(tmpdir(), "sim-build-"));
   try {
     const git = (...args: string[]) => run("git", ["-C", dir, ...args], { signal });
@@ -137,15 +180,50 @@ async function readGitContext(command: BuildCommand, files: Record<string, strin
     await git(...auth, "fetch", "-q", "--depth", "1", url, commit).catch((err: Error) => {
       throw new Error(`fetching ${commit} from ${url} failed: ${err.message.split("\n").slice(-2).join(" ")}`);
     });
-    const path = [subdir, command.filename].filter(Boolean).join("/");
+    const path = [subdir, filename].filter(Boolean).join("/");
     const dockerfile = await git("show", `${commit}:${path}`).catch(() => {
       throw new Error(`failed to read dockerfile: ${path} not found at ${commit}`);
     });
     const tree = (await git("rev-parse", `${commit}:${subdir}`)).stdout.trim();
-    return `git ${url}#${commit}:${subdir} tree ${tree} ${command.filename} ${sha(dockerfile.stdout)}`;
+    const text = `git ${url}#${commit}:${subdir} tree ${tree} ${filename} ${sha(dockerfile.stdout)}`;
+    return { text, dockerfile: dockerfile.stdout };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The fetch step's commit, then `--local context=<dir>` inside what it checked out. */
+async function readFetchedContext(
+  step: FetchStep,
+  command: BuildCommand,
+  files: Record<string, string>,
+  signal: AbortSignal,
+) {
+  const header = step.headerFile === undefined ? undefined : files[step.headerFile];
+  if (step.headerFile !== undefined && header === undefined)
+    throw new Error(`cat: ${step.headerFile}: No such file or directory`);
+  if (step.deletesHeader && step.headerFile) delete files[step.headerFile];
+  const root = /^(\/[^ ]*?)\/?$/.exec(command.locals.context ?? "")?.[1];
+  if (!root || command.locals.dockerfile !== command.locals.context)
+    throw new Error("a fetched source builds with --local context=<dir> and --local dockerfile=<the same dir>");
+  // The step checks out into one folder; the context is it or a folder of it.
+  const base = "/tower/src";
+  if (root !== base && !root.startsWith(`${base}/`)) throw new Error(`--local context ${root} is not under ${base}`);
+  const subdir = root.slice(base.length + 1);
+  return fetchGitContext({ url: step.url, commit: step.commit, subdir, filename: command.filename, header }, signal);
+}
+
+/**
+ * What the Dockerfile's `RUN --mount=type=secret,id=<id>` lines read: the values of those session
+ * secrets (`--secret id=<id>,src=<file>`) whose file is on the machine.
+ */
+function mountedSecrets(dockerfile: string, command: BuildCommand, files: Record<string, string>): string[] {
+  const ids = [...dockerfile.matchAll(/--mount=type=secret,id=([^\s,]+)/g)].map((m) => m[1]!);
+  return ids.flatMap((id) => {
+    const src = command.secrets[id];
+    const value = src === undefined ? undefined : files[src];
+    return value === undefined ? [] : [value];
+  });
 }
 
 function readLocalContext(command: BuildCommand, files: Record<string, string>) {
@@ -154,7 +232,7 @@ function readLocalContext(command: BuildCommand, files: Record<string, string>) 
   const path = `${dir}/${command.filename}`;
   const dockerfile = files[path];
   if (dockerfile === undefined) throw new Error(`failed to read dockerfile: ${path} not found in the machine's files`);
-  return `local ${path} ${sha(dockerfile)}`;
+  return { text: `local ${path} ${sha(dockerfile)}`, dockerfile };
 }
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

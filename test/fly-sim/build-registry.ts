@@ -16,6 +16,8 @@ export interface PushedManifest {
   source: string;
   /** Which login pushed it: the app's deploy token or the org token. */
   pushedWith: "deploy-token" | "org-token";
+  /** Values the Dockerfile read through `RUN --mount=type=secret` (a credential here leaked into a build). */
+  secretsRead: string[];
   at: number;
 }
 

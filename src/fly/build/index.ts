@@ -14,7 +14,7 @@ export {
   dockerfilePath,
   gitContextRef,
 } from "./build-spec";
-export { type BuildMachineInput, buildMachineRequest } from "./builder-machine";
+export { type BuildMachineInput, buildMachineRequest, FETCH_STEP } from "./builder-machine";
 export {
   type BuildCredentials,
   builderSecrets,

@@ -118,6 +118,28 @@ describe("simulated BuildKit builds", () => {
     expect((await build(spec, "private-no")).progress).toEqual({ state: "exited", exitCode: 1 });
   });
 
+  it("a private repo's Dockerfile cannot read Tower's git credential through RUN --mount=type=secret", async () => {
+    const repo = await createRepo(inject("gitUrl"), "private-mallory", { token: "tower-git-token" });
+    const host = new URL(repo.url).host;
+    // What an attacker with commit access to one app's repo writes: BuildKit hands any session secret to it.
+    const dockerfile = [
+      "FROM alpine",
+      `RUN --mount=type=secret,id=GIT_AUTH_HEADER.${host} --mount=type=secret,id=GIT_AUTH_HEADER cat /run/secrets/*`,
+    ].join("\n");
+    const commit = await repo.commit({ "svc/Dockerfile": `${dockerfile}\n` });
+    const spec: BuildSpec = {
+      context: { type: "git", url: repo.url, commit, subdir: "svc" },
+      dockerfile: "Dockerfile",
+      args: {},
+    };
+    const header = `Basic ${Buffer.from("x-access-token:tower-git-token").toString("base64")}`;
+    const built = await build(spec, "mallory", { host, header });
+    expect(built.progress).toEqual({ state: "exited", exitCode: 0 });
+    expect(sim.registry.find("web", "deployment-mallory")?.secretsRead).toEqual([]);
+    expect(sim.registry.find("web", "deployment-mallory")?.source).toContain(`${commit}:svc`);
+    expect(JSON.stringify(built.machine)).not.toContain(header);
+  });
+
   it("sets a builder secret only when its value changed; a machine naming a missing secret exits 1", async () => {
     const client = createFlyClient({ baseUrl: sim.url, token });
     const other = builderSettings({ org: "personal", app: "unit-builder-2" });

@@ -9,6 +9,7 @@ import {
   buildMachineRequest,
   buildSpecFor,
   deployTokenExpiry,
+  FETCH_STEP,
   gitAuthSecretName,
   registryAuthFile,
 } from "../../../../src/fly/build";
@@ -93,14 +94,15 @@ describe("buildMachineRequest", () => {
     dockerfile: "Dockerfile",
     args: { B: "2", A: "1" },
   } as const;
-  const request = buildMachineRequest(settings, {
+  const input = {
     spec,
     name: "build-d1",
     tag: "registry.fly.io/web:deployment-d1",
     gitAuthHost: "github.com",
     registryAuth: "ZG9ja2VyLWNvbmZpZw==",
     metadata: { tower_build: "d1" },
-  });
+  };
+  const request = buildMachineRequest(settings, input);
   it("runs buildctl-daemonless.sh against the git context and pushes the tag, one-off and sized", () => {
     expect(settings.app).toBe("tower-acme-builder");
     expect(request.config).toMatchObject({
@@ -109,8 +111,10 @@ describe("buildMachineRequest", () => {
       restart: { policy: "no" },
       guest: { cpu_kind: "shared", cpus: 4, memory_mb: 4096 },
     });
-    expect(request.config.init?.entrypoint).toEqual(["buildctl-daemonless.sh"]);
-    expect(request.config.init?.cmd).toEqual([
+    const { gitAuthHost: _, ...open } = { ...input };
+    const publicRepo = buildMachineRequest(settings, open);
+    expect(publicRepo.config.init?.entrypoint).toEqual(["buildctl-daemonless.sh"]);
+    expect(publicRepo.config.init?.cmd).toEqual([
       "build",
       "--frontend",
       "dockerfile.v0",
@@ -122,8 +126,35 @@ describe("buildMachineRequest", () => {
       "build-arg:A=1",
       "--opt",
       "build-arg:B=2",
-      "--secret",
-      "id=GIT_AUTH_HEADER.github.com,src=/tower/secrets/git-auth-header",
+      "--output",
+      "type=image,name=registry.fly.io/web:deployment-d1,push=true",
+    ]);
+  });
+  it("a private repo is fetched before BuildKit starts: the git header is never a secret of the build", () => {
+    // Any `--secret` of the session is readable by the Dockerfile's RUN --mount=type=secret.
+    expect(request.config.init?.entrypoint).toEqual([
+      "/bin/sh",
+      "-c",
+      FETCH_STEP,
+      "tower-fetch",
+      "https://github.com/acme/web.git",
+      commit,
+    ]);
+    expect(FETCH_STEP).toContain("rm -f /tower/secrets/git-auth-header");
+    expect(request.config.init?.cmd).toEqual([
+      "build",
+      "--frontend",
+      "dockerfile.v0",
+      "--local",
+      "context=/tower/src/svc",
+      "--local",
+      "dockerfile=/tower/src/svc",
+      "--opt",
+      "filename=Dockerfile",
+      "--opt",
+      "build-arg:A=1",
+      "--opt",
+      "build-arg:B=2",
       "--output",
       "type=image,name=registry.fly.io/web:deployment-d1,push=true",
     ]);
