@@ -113,3 +113,14 @@ export function sourceVersion(
 export function sameSource(a: AppSource, b: AppSource): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * The next `count` of `keys` (sorted) after `after`, wrapping around: a round robin over work
+ * that does not fit one invocation, so no key waits forever behind the ones sorted first.
+ */
+export function inTurn(keys: string[], after: string | null, count: number): string[] {
+  const sorted = [...keys].sort();
+  const start = after === null ? 0 : sorted.findIndex((key) => key > after);
+  const from = start < 0 ? 0 : start;
+  return [...sorted.slice(from), ...sorted.slice(0, from)].slice(0, Math.max(0, count));
+}
