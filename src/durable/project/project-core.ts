@@ -46,6 +46,12 @@ export const SUBREQUEST_BUDGET = 50;
 export const LISTINGS_PER_SLICE = 40;
 /** What routing pull requests and telling apps may spend of a pass, the rest kept for what follows. */
 const ROUTE_AND_TELL = LISTINGS_PER_SLICE;
+/**
+ * Pull request listings in one pass at most: half of ROUTE_AND_TELL. Anyone holding a webhook
+ * secret can send pull request events without end, and this ProjectDO serves every project: the
+ * rest of each pass (the config, telling apps) must still get its share.
+ */
+const PULL_LISTINGS_PER_PASS = ROUTE_AND_TELL / 2;
 
 export class ProjectCore {
   private readonly log: EventSourced<ProjectCommand, DecidedEvent, ProjectState>;
@@ -233,13 +239,15 @@ export class ProjectCore {
    * Returns whether some wait for the next pass (this one's budget was spent).
    */
   private async routePulls(now: () => string): Promise<boolean> {
+    let listings = 0;
     for (const pull of [...this.state.pulls]) {
       // A burst of pull requests is routed over several alarms: one listing each.
-      if (this.budget() === 0) return true;
+      if (this.budget() === 0 || listings >= PULL_LISTINGS_PER_PASS) return true;
       const source = previewingApps(this.state, pull.repo).map(gitSource)[0];
       let head: string | null = null;
       let fork = pull.fork;
       if (source && pull.action === "open") {
+        listings++;
         try {
           const ref = pullHeadRef(pull.provider, pull.number);
           // The payload's "same repo" is not trusted (anyone with the webhook secret can claim it):
