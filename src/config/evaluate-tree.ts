@@ -1,5 +1,5 @@
 import { isTowerSetting } from "../env";
-import { type AllowRule, outsideRule } from "./allow-rule";
+import { type AllowRule, outsideRule, outsideSecrets } from "./allow-rule";
 import type { CommonOrigin } from "./app-file";
 import { emptyCommon, type StackedCommon, stackCommon } from "./common";
 import { diagnostic, type Position } from "./diagnostic";
@@ -282,6 +282,15 @@ function refusal(rules: AllowRule[], app: ResolvedApp): { message: string; field
     const why = outsideRule(rule, app.name, app.org);
     if (why) return { message: why, field: ["app"] };
   }
+  for (const [field, secrets] of [
+    ["secrets", app.secrets],
+    ["previews", app.previews?.secrets ?? []],
+  ] as const)
+    for (const ref of secrets)
+      for (const rule of rules) {
+        const why = ref.from === "env" ? outsideSecrets(rule, app.name, ref.key) : null;
+        if (why) return { message: field === "previews" ? `previews.secrets: ${why}` : why, field: [field] };
+      }
   const org = app.previews?.org;
   if (org === undefined) return null;
   for (const rule of rules) {

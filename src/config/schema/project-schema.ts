@@ -50,8 +50,16 @@ export const projectSchema = z.strictObject({
         .regex(/^[a-z0-9*-]+$/, "an app name pattern: lowercase letters, digits, - and * (any run of characters)")
         .optional(),
       orgs: z.array(z.string().min(1)).optional(),
+      secrets: z
+        .array(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9_*]+$/, "a variable name pattern: letters, digits, _ and * (any run of characters)"),
+        )
+        .describe("Worker variables the apps may read as secrets (name patterns); absent: any marked for apps")
+        .optional(),
     })
-    .describe("limits on the apps this project (and everything under it) may define: name pattern, orgs")
+    .describe("limits on the apps this project (and everything under it) may define: name pattern, orgs, secrets")
     .optional(),
   notify: z
     .array(notifyTarget)

@@ -300,6 +300,28 @@ describe("allow: previews are apps of the project too", () => {
   });
 });
 
+describe("allow.secrets: a fenced project reads only its own variables", () => {
+  it("refuses an app, or its previews, reading a variable marked for apps but outside allow.secrets", async () => {
+    const git = "source: {type: git, repo: https://github.com/acme/pay, ref: {branch: main}}\n";
+    const secret = (env: string) => `secrets:\n  - name: DB\n    env: ${env}\n`;
+    const files = {
+      "project.yaml": "project: root\n",
+      "pay/project.yaml": 'project: pay\nallow:\n  apps: "payments-*"\n  secrets: ["APP_SECRET_PAYMENTS_*"]\n',
+      "pay/api/app.yaml": `app: payments-api\nprimary_region: ams\n${secret("APP_SECRET_PAYMENTS_DB")}`,
+      // Another team's database URL: marked for apps, but not for this one.
+      "pay/web/app.yaml": `app: payments-web\nprimary_region: ams\n${secret("APP_SECRET_SHOP_DB")}`,
+      "pay/pr/app.yaml": `app: payments-pr\nprimary_region: ams\n${git}previews:\n  enabled: true\n  ${secret("APP_SECRET_SHOP_DB").replace("\n  ", "\n    ").replace("\n    env", "\n      env")}`,
+    };
+    const values: Record<string, string> = { APP_SECRET_PAYMENTS_DB: "pg://pay", APP_SECRET_SHOP_DB: "pg://shop" };
+    const result = await evaluateTree(tree(files), { ...options, secrets: (k: string) => values[k] });
+    expect(result.apps.map((a) => a.name)).toEqual(["payments-api"]);
+    expect(result.errors.map((e) => `${e.file}:${e.line} ${e.message}`).sort()).toEqual([
+      "pay/pr/app.yaml:1 previews.secrets: app payments-pr may not read APP_SECRET_SHOP_DB: outside what pay/project.yaml:3 allows: allow.secrets [APP_SECRET_PAYMENTS_*]",
+      "pay/web/app.yaml:1 app payments-web may not read APP_SECRET_SHOP_DB: outside what pay/project.yaml:3 allows: allow.secrets [APP_SECRET_PAYMENTS_*]",
+    ]);
+  });
+});
+
 describe("evaluateTree: feedback settings", () => {
   const tree = memoryFileTree({
     "project.yaml": [
