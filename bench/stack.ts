@@ -4,7 +4,7 @@
  * repo lives on the git server and the Worker's vars name both. `close()` stops all three.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,4 +100,22 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, ev
 export function numberArg(flag: string, fallback: number): number {
   const at = process.argv.indexOf(flag);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+/** CPU (user + system) of the workerd processes in wrangler's process group `pgid`, in ms (Linux /proc). */
+export function workerdCpuMs(pgid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (Number(fields[2]) !== pgid || !name.includes("workerd")) continue;
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return total;
 }
