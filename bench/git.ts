@@ -5,7 +5,8 @@
  * from outside the workerd process two ways: its RSS from /proc (peak via clear_refs/VmHWM; an
  * upper bound, since local workerd has no heap limit and collects garbage lazily) and, through
  * the inspector, the isolate's live heap + ArrayBuffers after a full GC while the snapshot is held.
- * Timing uses a second workerd with no inspector attached.
+ * Timing uses a second workerd with no inspector attached. `--v1` serves protocol v1 only (the
+ * isomorphic-git fallback, its pack measured before indexing); `--sizes small,medium` picks sizes.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -39,6 +40,8 @@ const sizes = {
   large: { files: 5000, bytes: 50_000_000 },
 };
 type Size = keyof typeof sizes;
+const protocolV1 = process.argv.includes("--v1");
+const picked = process.argv[process.argv.indexOf("--sizes") + 1]?.split(",");
 
 const server = await startGitServer();
 const results: Record<string, Record<string, number>> = {};
@@ -47,7 +50,8 @@ const script = await bundleWorker();
 const timing = await startWorker(script, { inspect: false });
 try {
   for (const [size, spec] of Object.entries(sizes) as [Size, (typeof sizes)[Size]][]) {
-    const repo = await createRepo(server.url, `bench-${size}`);
+    if (process.argv.includes("--sizes") && !picked?.includes(size)) continue;
+    const repo = await createRepo(server.url, `bench-${size}`, { protocolV1 });
     await repo.commit(generateFiles(spec.files, spec.bytes));
     const warm = await createRepo(server.url, `warm-${size}`);
     await warm.commit(generateFiles(5, 5_000));
@@ -120,7 +124,7 @@ try {
   await server.close();
   await rm(dirname(dirname(script)), { recursive: true, force: true });
 }
-console.log(JSON.stringify({ bench: "git", runs, ...results }));
+console.log(JSON.stringify({ bench: "git", runs, protocol: protocolV1 ? 1 : 2, ...results }));
 
 /** Text files in nested folders, from a fixed seed: compresses like source code, roughly. */
 function generateFiles(count: number, totalBytes: number): Record<string, string> {

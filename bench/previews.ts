@@ -35,7 +35,7 @@ const control = flySimControl(sim.url);
 const web = await createRepo(git.url, "web");
 const c1 = await web.commit({ Dockerfile: "FROM nginx\n" });
 const config = await createRepo(git.url, "config");
-const appYaml = `app: web\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${web.url}\n  ref:\n    branch: main\npreviews:\n  enabled: true\n`;
+const appYaml = `app: web\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${web.url}\n  ref:\n    branch: main\npreviews:\n  enabled: true\n  max: 30\n`;
 await config.commit({ "project.yaml": "project: bench\n", "web/app.yaml": appYaml });
 
 const base = await stack.startTower({

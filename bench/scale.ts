@@ -7,7 +7,8 @@
  *     server's total), slices, and the CPU the runtime's processes spent (from /proc).
  *  2. Reads: GET /api/apps and GET /api/apps/{app}: p50/p99 and the Durable Object calls each
  *     request made (the Worker's `X-Tower-DO-Calls`).
- *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99 pair.
+ *  3. Webhook under load: runs `bench/webhook.ts` (200 connections) and takes its p99s (webhook,
+ *     GET /healthz, and the same requests on a path that does not read them).
  * No FLY_API_TOKEN is set, so each app's first deploy fails before its build ("FLY_API_TOKEN is
  * not set"): the bench measures Tower's reads and ticks, not 1,000 builds on this shared machine.
  */
@@ -201,8 +202,15 @@ try {
       bytes_per_app_do: history.bytes_per_app_do,
       bytes_per_app_do_all_recent: history.bytes_per_app_do_all_recent,
       bytes_per_app_do_one_deploy: Math.round(bytes),
+      project_wake_ratio: history.project_wake_ratio,
+      project_wake_ratio_compacted: history.project_wake_ratio_compacted,
+      project_history_events: history.project_history_events,
+      bytes_per_project_do: history.bytes_per_project_do,
+      bytes_per_project_do_all_recent: history.bytes_per_project_do_all_recent,
       webhook_p99_ms: hook.p99_ms ?? null,
       healthz_p99_ms: hook.healthz_p99_ms ?? null,
+      webhook_baseline_p99_ms: hook.baseline_p99_ms ?? null,
+      webhook_p99_vs_baseline: hook.p99_vs_baseline ?? null,
       webhook_answered_202: hook.answered_202 ?? null,
       webhook_recorded: hook.recorded ?? null,
     }),
@@ -250,7 +258,8 @@ function round(n: number) {
 }
 
 /**
- * History: AppDOs given 10,000 finished deploys each (`--deploys N`; 11 events each, so 110,000
+ * History: ProjectDOs given 50,000 pushes each (`--pushes N`, received and routed: 100,000 events)
+ * are measured as the AppDOs below, against one given a single push. AppDOs given 10,000 finished deploys each (`--deploys N`; 11 events each, so 110,000
  * events) through the real decider, and one given a single deploy:
  *  - "recent": all deploys from yesterday, so retention keeps every event (the log is whole);
  *  - "old": all deploys from 2024, older than the 90-day window: the alarms the seeding arms drop
@@ -279,63 +288,94 @@ async function historyPhase() {
     return child;
   };
   type Answer = { version: number; first: number; bytes: number; pending: boolean; ms: number };
-  const call = async (app: string, query: string): Promise<Answer> => {
+  // One kind of object seeded through its bench route: AppDOs with deploys (11 events each) in
+  // batches of 500, ProjectDOs with pushes (received and routed: 2 events each) in batches of 5,000.
+  const kinds = {
+    app: { route: "apps", unit: "deploys", total: deploys, batch: 500 },
+    project: { route: "projects", unit: "pushes", total: flag("pushes", 50_000), batch: 5_000 },
+  } as const;
+  type Kind = keyof typeof kinds;
+  const callOf =
+    (kind: Kind) =>
+    async (name: string, query: string): Promise<Answer> => {
+      const t = performance.now();
+      const res = await fetch(`${base}/__test/${kinds[kind].route}/${name}/history?${query}`, { method: "POST" });
+      if (!res.ok) throw new Error(`history ${name}: ${res.status} ${await res.text()}`);
+      return { ...((await res.json()) as Omit<Answer, "ms">), ms: performance.now() - t };
+    };
+  const call = callOf("app");
+  const callProject = callOf("project");
+  const seedOf = (kind: Kind) => async (name: string, from: string) => {
+    const { unit, total, batch } = kinds[kind];
+    const send = callOf(kind);
     const t = performance.now();
-    const res = await fetch(`${base}/__test/apps/${app}/history?${query}`, { method: "POST" });
-    if (!res.ok) throw new Error(`history ${app}: ${res.status} ${await res.text()}`);
-    return { ...((await res.json()) as Omit<Answer, "ms">), ms: performance.now() - t };
-  };
-  const seed = async (app: string, from: string) => {
-    const t = performance.now();
-    let last = await call(app, "deploys=0");
-    for (let done = 0; done < deploys; done += 500)
-      last = await call(app, `deploys=${Math.min(500, deploys - done)}&from=${from}`);
+    let last = await send(name, `${unit}=0`);
+    for (let done = 0; done < total; done += batch)
+      last = await send(name, `${unit}=${Math.min(batch, total - done)}&from=${from}`);
     const seeded = last;
     // Retention runs in the alarms the seeding armed: wait until none is pending.
     const deadline = Date.now() + 300_000;
     while (last.pending) {
-      if (Date.now() > deadline) throw new Error(`${app}: retention still running after 300 s`);
+      if (Date.now() > deadline) throw new Error(`${name}: retention still running after 300 s`);
       await new Promise((r) => setTimeout(r, 200));
-      last = await call(app, "deploys=0");
+      last = await send(name, `${unit}=0`);
     }
     console.log(
-      `history ${app}: ${deploys} deploys = ${seeded.version} events in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
+      `${kind} ${name}: ${total} ${unit} = ${seeded.version} events in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
         `database ${seeded.bytes} bytes seeded, ${last.bytes} after retention (${last.version - last.first + 1} events kept)`,
     );
     return last;
   };
+  const seed = seedOf("app");
+  const seedProject = seedOf("project");
+  const pushes = kinds.project.total;
   const yesterday = new Date(Date.now() - 86_400_000).toISOString();
   let child = await start();
   const seeded = { recent: null as Answer | null, old: null as Answer | null };
+  const seededProject = { recent: null as Answer | null, old: null as Answer | null };
   try {
     seeded.recent = await seed("history-recent", yesterday);
     seeded.old = await seed("history-old", "2024-01-01T00:00:00Z");
     await call("history-fresh", `deploys=1&from=${yesterday}`);
+    seededProject.recent = await seedProject("recent", yesterday);
+    seededProject.old = await seedProject("old", "2024-01-01T00:00:00Z");
+    await callProject("fresh", `pushes=1&from=${yesterday}`);
   } finally {
     await stopGroup(child.pid!);
   }
-  const kinds = ["recent", "old", "fresh"] as const;
+  const ages = ["recent", "old", "fresh"] as const;
   const wakes = { recent: [] as number[], old: [] as number[], fresh: [] as number[] };
+  const projectWakes = { recent: [] as number[], old: [] as number[], fresh: [] as number[] };
   for (let round = 0; round < 7; round++) {
     child = await start();
     try {
-      // The Worker's and the AppDO class's first run (module load, JIT) is paid by a throwaway object.
+      // The Worker's and each DO class's first run (module load, JIT) is paid by a throwaway object.
       await call(`history-warm-${round}`, "deploys=0&alarm=1");
-      const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+      await callProject(`warm-${round}`, "pushes=0&alarm=1");
+      const order = round % 2 === 0 ? ages : [...ages].reverse();
       for (const which of order) wakes[which].push((await call(`history-${which}`, "deploys=0&alarm=1")).ms);
+      for (const which of order) projectWakes[which].push((await callProject(which, "pushes=0&alarm=1")).ms);
     } finally {
       await stopGroup(child.pid!);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const [r, o, f] = [median(wakes.recent), median(wakes.old), median(wakes.fresh)];
+  const [pr, po, pf] = [median(projectWakes.recent), median(projectWakes.old), median(projectWakes.fresh)];
   const all = (xs: number[]) => xs.map(Math.round).join(",");
   console.log(
-    `cold start → first alarm done: ${seeded.recent!.version} events ${r.toFixed(1)} ms, compacted ${o.toFixed(1)} ms, one deploy ${f.toFixed(1)} ms: ` +
+    `AppDO cold start → first alarm done: ${seeded.recent!.version} events ${r.toFixed(1)} ms, compacted ${o.toFixed(1)} ms, one deploy ${f.toFixed(1)} ms: ` +
       `×${(r / f).toFixed(2)} / ×${(o / f).toFixed(2)} (goal ≤ 1.5)  [${all(wakes.recent)} / ${all(wakes.old)} / ${all(wakes.fresh)}]`,
   );
   console.log(
+    `ProjectDO cold start → first pass done: ${seededProject.recent!.version} events ${pr.toFixed(1)} ms, compacted ${po.toFixed(1)} ms, one push ${pf.toFixed(1)} ms: ` +
+      `×${(pr / pf).toFixed(2)} / ×${(po / pf).toFixed(2)} (goal ≤ 1.5)  [${all(projectWakes.recent)} / ${all(projectWakes.old)} / ${all(projectWakes.fresh)}]`,
+  );
+  console.log(
     `bytes per AppDO after ${deploys} deploys: ${seeded.old!.bytes} (older than 90 days, compacted) vs ${seeded.recent!.bytes} (all recent)`,
+  );
+  console.log(
+    `bytes per ProjectDO after ${pushes} pushes: ${seededProject.old!.bytes} (older than 90 days, compacted) vs ${seededProject.recent!.bytes} (all recent)`,
   );
   // About 80 MB of SQLite files: the machine is shared.
   rmSync(dir, { recursive: true, force: true });
@@ -347,5 +387,10 @@ async function historyPhase() {
     events: seeded.recent!.version,
     bytes_per_app_do: seeded.old!.bytes,
     bytes_per_app_do_all_recent: seeded.recent!.bytes,
+    project_wake_ratio: Number((pr / pf).toFixed(2)),
+    project_wake_ratio_compacted: Number((po / pf).toFixed(2)),
+    project_history_events: seededProject.recent!.version,
+    bytes_per_project_do: seededProject.old!.bytes,
+    bytes_per_project_do_all_recent: seededProject.recent!.bytes,
   };
 }

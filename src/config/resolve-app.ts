@@ -139,6 +139,8 @@ export function resolveApp(config: PlainObject, place: AppPlace, locate: Locate,
 }
 
 const HOURS_PER_DAY = 24;
+/** Live previews per app when `previews.max` is not set (docs/previews.md). */
+export const DEFAULT_MAX_PREVIEWS = 20;
 
 function previewSettings(section: PlainObject): PreviewSettings {
   const ttl = section.ttl ?? 7;
@@ -158,6 +160,7 @@ function previewSettings(section: PlainObject): PreviewSettings {
     secretsDigest: "",
     ttlHours,
     forks: section.forks === true,
+    max: typeof section.max === "number" ? section.max : DEFAULT_MAX_PREVIEWS,
   };
 }
 

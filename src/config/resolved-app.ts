@@ -50,6 +50,8 @@ export interface PreviewSettings {
   ttlHours: number;
   /** Preview pull requests whose head lives in another repository. */
   forks: boolean;
+  /** Live previews of the app at most: each is a Fly app, and anyone who can open a pull request makes one. */
+  max: number;
 }
 
 /**

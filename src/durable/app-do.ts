@@ -12,7 +12,7 @@ import { createFlyEngine } from "./app/fly-engine";
 import { keptReleases } from "./app/kept-releases";
 import { toSummary } from "./app/projections";
 import { rollbackSource } from "./app/restore";
-import { compactSlice, retentionMs } from "./app/retention";
+import { compactSlice } from "./app/retention";
 import { seedHistory } from "./app/test-hooks";
 import type {
   AppNoticeRpc,
@@ -32,6 +32,7 @@ import type {
   TestHistoryOptions,
 } from "./contract";
 import { FeedbackOutbox } from "./feedback/outbox-table";
+import { retentionMs } from "./retention";
 import { projectStubById } from "./stubs";
 
 /** A deploy that has not finished after this long fails (health waits included). */

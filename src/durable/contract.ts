@@ -241,6 +241,8 @@ export interface ProjectRpc {
   promoteWave(wave: string): Promise<PromoteAnswer>;
   /** Each wave, what it runs, its health, and what waits to be promoted into it and why. */
   wavesStatus(): Promise<WavesStatus>;
+  /** Benches only (TEST_HOOKS): seeds `pushes` received-and-routed pushes; `alarm` first runs one pass. */
+  testHistory(pushes: number, options?: TestHistoryOptions): Promise<TestHistory>;
 }
 
 /** AppDO's RPC methods (implemented in src/durable/app-do.ts). */

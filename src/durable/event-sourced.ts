@@ -79,7 +79,7 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
    */
   load(): void {
     this.store.migrate();
-    const snapshot = this.snapshots ? this.store.getState<Snapshot<S>>(this.snapshotRow()) : null;
+    const snapshot = this.snapshots ? this.readSnapshot() : null;
     const usable = snapshot !== null && snapshot.shape === this.snapshots?.shape;
     // Past retention the log no longer starts at 1: only a snapshot of this shape can rebuild the state.
     if (!usable && this.store.first(this.stream) > 1)
@@ -130,11 +130,22 @@ export class EventSourced<C extends object, E extends NewEvent, S extends { vers
     return `snapshot/${this.stream}`;
   }
 
-  /** Writes a snapshot once `every` events were folded since the last: the state table, one row. */
+  /** The snapshot's row holds it inline (as AppDOs wrote them at first) or names the parts of its text. */
+  private readSnapshot(): Snapshot<S> | null {
+    const inline = this.store.getState<Snapshot<S> | { parts: number }>(this.snapshotRow());
+    if (inline === null || "shape" in inline) return inline;
+    const text = this.store.getText(this.snapshotRow());
+    return text === null ? null : (JSON.parse(text) as Snapshot<S>);
+  }
+
+  /**
+   * Writes a snapshot once `every` events were folded since the last: one text (in parts when
+   * large: a project's state holds every app), replaced in one transaction.
+   */
   private maybeSnapshot(): void {
     if (!this.snapshots || this.state.version - this.snapshotAt < this.snapshots.every) return;
     const snapshot: Snapshot<S> = { shape: this.snapshots.shape, version: this.state.version, state: this.state };
-    this.store.putState(this.snapshotRow(), snapshot);
+    this.store.putText(this.snapshotRow(), JSON.stringify(snapshot));
     this.snapshotAt = this.state.version;
   }
 

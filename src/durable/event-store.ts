@@ -45,6 +45,12 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
 
+/**
+ * Characters per part of a long text: even if every one took 3 bytes of UTF-8 or 2 of JSON
+ * escaping, a part stays well under the 2 MB row cap.
+ */
+const PART_CHARS = 256 * 1024;
+
 type EventRow = { seq: number; type: string; v: number; at: string; key: string; data: string; stream: string };
 
 export class EventStore {
@@ -202,6 +208,33 @@ export class EventStore {
   getState<T>(name: string): T | null {
     const row = this.storage.sql.exec<{ value: string }>("SELECT value FROM state WHERE name = ?", name).toArray()[0];
     return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  /**
+   * A text too big for one row (a Durable Object's SQLite caps a row at 2 MB): kept in parts of
+   * PART_CHARS beside a head row naming their count, replaced together in one transaction.
+   */
+  putText(name: string, text: string): void {
+    this.storage.transactionSync(() => {
+      this.storage.sql.exec("DELETE FROM state WHERE substr(name, 1, ?) = ?", name.length + 1, `${name}#`);
+      const parts = Math.max(1, Math.ceil(text.length / PART_CHARS));
+      for (let i = 0; i < parts; i++) this.putState(`${name}#${i}`, text.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
+      this.putState(name, { parts });
+    });
+  }
+
+  /** What `putText` kept under `name`, or null. */
+  getText(name: string): string | null {
+    const head = this.getState<{ parts?: number }>(name);
+    if (typeof head?.parts !== "number") return null;
+    let text = "";
+    for (let i = 0; i < head.parts; i++) {
+      const part = this.getState<string>(`${name}#${i}`);
+      if (part === null)
+        throw new StorageError("corrupt_state", `state ${name} lacks part ${i} of ${head.parts}`, { name });
+      text += part;
+    }
+    return text;
   }
 
   /** The state table is the one place rows are replaced: it holds no history by design. */

@@ -12,23 +12,32 @@ import type {
   RecordPushResult,
   StoredEvent,
   SummaryReport,
+  TestHistory,
+  TestHistoryOptions,
 } from "./contract";
 import { EventStore } from "./event-store";
 import { FeedbackOutbox } from "./feedback/outbox-table";
 import type { ImagesStatus } from "./images/images-status";
+import { appView, listedApps } from "./project/app-views";
 import { liveProjectPorts } from "./project/live-ports";
 import type { ProjectPorts, ProjectSettings } from "./project/ports";
 import { wakesPreviews } from "./project/preview-delivery";
-import { previewSummary } from "./project/preview-summary";
 import { ProjectCore, STREAM } from "./project/project-core";
 import { ProjectFeedback } from "./project/project-feedback";
-import { readRow, readSummary, secretsKey, writeRow, writeSummary } from "./project/project-rows";
+import { readRow, secretsKey, writeRow, writeSummary } from "./project/project-rows";
 import { GATE_POLL_MS, PromotionWaves } from "./project/promotion-waves";
-import type { KnownApp } from "./project/state";
-import { runTestHook, type TestHook } from "./project/test-hooks";
+import { runTestHook, seedPushes, type TestHook } from "./project/test-hooks";
 import { projectUpcaster } from "./project/upcasters";
 import { liveWavePorts } from "./project/wave-ports";
+import { COMPACT_SLICE, retentionMs } from "./retention";
 import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
+
+/**
+ * How long a delivery waits for others before the pass that routes it: a burst (a merge train, a
+ * bot pushing to 30 repos) is routed by one pass with one ref listing per repo instead of a pass
+ * per delivery, and the webhook path only appends. Small beside a deploy's seconds.
+ */
+export const INBOX_COALESCE_MS = 100;
 
 /**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
@@ -83,15 +92,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
     // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery may
     // have been appended and then cut off before its alarm was set.
-    const waiting = this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId);
-    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    if (!result.duplicate || this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId))
+      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
   async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
     const result = this.core.apply({ type: "record-pull", pull, at: new Date().toISOString() });
-    const waiting = this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId);
-    if (!result.duplicate || waiting) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    if (!result.duplicate || this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId))
+      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
     return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
   }
 
@@ -114,17 +123,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async listApps(): Promise<AppSummary[]> {
-    const apps = Object.values(this.core.state.apps).sort((a, b) => a.name.localeCompare(b.name));
-    const listed = apps.map((app) => readSummary(this.core.store, app.name)?.summary ?? configView(app));
-    const previews = Object.values(this.core.state.previews).sort((a, b) => a.app.localeCompare(b.app));
-    return [...listed, ...previews.map((p) => previewSummary(this.core.state, this.core.store, p.app, true)!)];
+    return listedApps(this.core.state, this.core.store);
   }
 
   async appSummary(name: string): Promise<AppSummary | null> {
-    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
-    return app
-      ? (readSummary(this.core.store, name)?.summary ?? configView(app))
-      : previewSummary(this.core.state, this.core.store, name, true);
+    return appView(this.core.state, this.core.store, name, true);
   }
 
   async reportSummary(report: SummaryReport): Promise<void> {
@@ -161,9 +164,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
 
   /** One app as config holds it, without asking its AppDO: how the API tells a known app in O(1). */
   async configuredApp(name: string): Promise<AppSummary | null> {
-    const app = Object.hasOwn(this.core.state.apps, name) ? this.core.state.apps[name] : undefined;
     // A live preview is known too: its deploys are linked from the pull request's commit status.
-    return app ? configView(app) : previewSummary(this.core.state, this.core.store, name, false);
+    return appView(this.core.state, this.core.store, name, false);
   }
 
   async configStatus(): Promise<ConfigStatus> {
@@ -204,6 +206,17 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     runTestHook(this.core, this.ports, hook);
   }
 
+  /** Benches only (TEST_HOOKS): seeds `pushes` old pushes, or with `alarm` first runs one pass (a wake). */
+  async testHistory(pushes: number, options: TestHistoryOptions = {}): Promise<TestHistory> {
+    if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    if (options.alarm) await this.alarm();
+    const version = seedPushes(this.core, pushes, Date.parse(options.from ?? "2024-01-01T00:00:00Z"));
+    if (pushes > 0) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    const first = this.core.store.first(STREAM);
+    const pending = (await this.ctx.storage.getAlarm()) !== null;
+    return { version, first, bytes: this.ctx.storage.sql.databaseSize, pending };
+  }
+
   settings(): ProjectSettings {
     const stored = readRow(this.core.store, "settings") ?? {};
     return {
@@ -212,6 +225,15 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       path: stored.path ?? (this.env.CONFIG_PATH || "."),
       org: stored.org ?? (this.env.FLY_ORG || "personal"),
     };
+  }
+
+  /**
+   * Drops what the window has left behind from the project's and the waves' logs (delivery ids
+   * with their `push.received` events: the dedup store's bound); answers whether more may be due.
+   */
+  private compactSlice(): boolean {
+    const clock = { now: Date.now(), windowMs: retentionMs(this.env.RETENTION_DAYS), limit: COMPACT_SLICE };
+    return this.core.compact(clock) === COMPACT_SLICE || this.waves.compact(clock) === COMPACT_SLICE;
   }
 
   private gatePollMs(): number {
@@ -250,6 +272,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       const waits = [retryMs, feedbackMs, waves.configMoved ? 0 : waves.wakeMs].filter(
         (ms): ms is number => ms !== null,
       );
+      // Retention last, a bounded slice of each log; while more is due the next alarm comes at once.
+      if (this.compactSlice()) waits.push(0);
       const next = waits.length > 0 ? Math.min(...waits) : null;
       if (next !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + next);
     });
@@ -257,20 +281,4 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     this.running = pass.catch(() => undefined);
     return pass;
   }
-}
-
-/** An app before its AppDO has anything to say: pending, as config resolves it. */
-function configView(app: KnownApp): AppSummary {
-  const desired = { configHash: app.configHash, sourceCommit: app.sourceCommit };
-  const deployed = { configHash: null, sourceCommit: null };
-  return {
-    name: app.name,
-    org: app.org,
-    status: "pending",
-    desired,
-    deployed,
-    lastDeploy: null,
-    failure: null,
-    pin: null,
-  };
 }

@@ -14,6 +14,12 @@ export function projectStub(env: Pick<TowerEnv, "PROJECT" | "CONFIG_REPO" | "CON
   return ns.get(ns.idFromName(`${env.CONFIG_REPO}#${env.CONFIG_REF}:${env.CONFIG_PATH}`));
 }
 
+/** A ProjectDO of its own for benches (`bench:<name>`), never the root project's. */
+export function benchProjectStub(env: Pick<TowerEnv, "PROJECT">, name: string) {
+  const ns = env.PROJECT as unknown as ProjectNamespace;
+  return ns.get(ns.idFromName(`bench:${name}`));
+}
+
 /** The ProjectDO with this id (as `DurableObjectId.toString()` wrote it): where an AppDO reports. */
 export function projectStubById(env: Pick<TowerEnv, "PROJECT">, id: string) {
   const ns = env.PROJECT as unknown as ProjectNamespace;

@@ -4,8 +4,8 @@
  * costs two requests (ls-refs, fetch) and a pinned commit one; servers without v2 get
  * isomorphic-git's v1 fetch. Limits apply to the network part: the byte budget counts what the
  * server sends, so a repo too big for the isolate fails with too_large before memory runs out. A
- * v2 packfile is also measured before it is indexed (pack-limits.ts): its object count and the
- * size it inflates to, so a compression bomb fails with too_large instead of filling memory.
+ * packfile, v2 or v1, is also measured before it is indexed (pack-limits.ts): its object count and
+ * the size it inflates to, so a compression bomb fails with too_large instead of filling memory.
  */
 import git from "isomorphic-git";
 import type { GitCredentials } from "./credentials";
@@ -16,7 +16,7 @@ import { gitError } from "./git-error";
 import { createGuard } from "./guard";
 import { lsRefs } from "./list-remote-refs";
 import { memoryFs } from "./memory-fs";
-import { measurePack, type PackLimits } from "./pack-limits";
+import { checkPack } from "./pack-limits";
 import { candidates, resolveRemoteRef } from "./remote-refs";
 import { describeRepo, httpsCloneUrl } from "./repo-url";
 import { createSnapshot, type GitSnapshot } from "./snapshot";
@@ -93,6 +93,10 @@ export async function fetchIntoStore(
       if (!oid) throw gitError("ref_missing", repo, `no branch or tag named ${ref}`);
       v2 = remote.protocol === 2;
     }
+    const limits = {
+      maxObjects: options.maxObjects ?? FETCH_DEFAULTS.maxObjects,
+      maxInflatedBytes: options.maxInflatedBytes ?? FETCH_DEFAULTS.maxInflatedBytes,
+    };
     let hasBlobs = true;
     let fetched: string | undefined;
     if (v2) {
@@ -103,15 +107,12 @@ export async function fetchIntoStore(
         hasBlobs = true;
       }
       if (result.kind === "pack") {
-        checkPack(result.pack, repo, ref, {
-          maxObjects: options.maxObjects ?? FETCH_DEFAULTS.maxObjects,
-          maxInflatedBytes: options.maxInflatedBytes ?? FETCH_DEFAULTS.maxInflatedBytes,
-        });
+        checkPack(result.pack, repo, `fetching ${ref}`, limits);
         await storePack(target, result.pack);
         fetched = oid;
       }
     }
-    fetched ??= await fetchV1(guard, target, cloneUrl, repo, "commit" in want ? want.commit : ref);
+    fetched ??= await fetchV1(guard, target, cloneUrl, repo, "commit" in want ? want.commit : ref, limits);
     // readCommit peels an annotated tag to its commit.
     const { oid: commit } = await git.readCommit({ fs, gitdir, oid: fetched, cache });
     const snapshot = createSnapshot({
@@ -125,17 +126,6 @@ export async function fetchIntoStore(
     });
     return { snapshot, store: target };
   });
-}
-
-function checkPack(pack: Uint8Array, repo: string, ref: string, limits: PackLimits) {
-  const measured = measurePack(pack, limits);
-  if (measured.ok) return;
-  if (measured.limit === "format") throw gitError("protocol", repo, `fetching ${ref}: ${measured.reason}`);
-  const limit =
-    measured.limit === "objects"
-      ? { limitObjects: limits.maxObjects }
-      : { limitInflatedBytes: limits.maxInflatedBytes };
-  throw gitError("too_large", repo, `fetching ${ref}: the packfile is too large: ${measured.reason}`, limit);
 }
 
 async function storePack(target: ObjectStore, pack: Uint8Array) {

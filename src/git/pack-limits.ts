@@ -10,6 +10,7 @@
  * base id, then the zlib stream of its data.
  */
 import pako from "pako";
+import { gitError } from "./git-error";
 
 export interface PackLimits {
   /** Objects one fetch may bring. */
@@ -120,6 +121,18 @@ function deltaTargetSize(data: Uint8Array): number {
   };
   varint();
   return varint();
+}
+
+/** measurePack, failing as a GitError: too_large naming the limit, protocol for a broken pack. */
+export function checkPack(pack: Uint8Array, repo: string, operation: string, limits: PackLimits): void {
+  const measured = measurePack(pack, limits);
+  if (measured.ok) return;
+  if (measured.limit === "format") throw gitError("protocol", repo, `${operation}: ${measured.reason}`);
+  const limit =
+    measured.limit === "objects"
+      ? { limitObjects: limits.maxObjects }
+      : { limitInflatedBytes: limits.maxInflatedBytes };
+  throw gitError("too_large", repo, `${operation}: the packfile is too large: ${measured.reason}`, limit);
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

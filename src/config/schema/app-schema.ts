@@ -45,6 +45,10 @@ const previews = z.strictObject({
     .boolean()
     .describe("also preview pull requests from forks (their code gets the preview's secrets)")
     .optional(),
+  max: positiveInt
+    .max(1000)
+    .describe("live previews of this app at most (each is a Fly app); a pull request past it gets none; default 20")
+    .optional(),
 });
 
 const ip = z.strictObject({

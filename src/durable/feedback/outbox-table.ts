@@ -23,6 +23,13 @@ export interface OutboxRow extends OutboxEntry {
 
 /** Finished rows kept for idempotency and for `recall` (the last Deployment ids); older ones go. */
 const KEEP_FINISHED = 500;
+/**
+ * Rows one lane may hold waiting. A host that answers 5xx forever holds its lane for about an hour
+ * per row (MAX_ATTEMPTS with backoff) while every push adds rows: past this the oldest waiting
+ * rows are dropped, newest kept (the latest status is the one that matters). A deployment-status
+ * whose Deployment was dropped is skipped when its turn comes (send.ts).
+ */
+export const MAX_WAITING_PER_LANE = 100;
 
 type Row = {
   seq: number;
@@ -48,7 +55,9 @@ export class FeedbackOutbox {
   /** Adds entries not seen before (by key); returns how many were new. */
   enqueue(entries: OutboxEntry[], now: number): number {
     let added = 0;
+    const lanes = new Set<string>();
     for (const entry of entries) {
+      lanes.add(entry.lane);
       const cursor = this.storage.sql.exec(
         "INSERT INTO feedback_outbox (key, lane, delivery, due_at, state) VALUES (?, ?, ?, ?, 'waiting') ON CONFLICT (key) DO NOTHING",
         entry.key,
@@ -58,7 +67,21 @@ export class FeedbackOutbox {
       );
       added += cursor.rowsWritten > 0 ? 1 : 0;
     }
+    if (added > 0) for (const lane of lanes) this.capLane(lane);
     return added;
+  }
+
+  /** Drops a lane's oldest waiting rows past MAX_WAITING_PER_LANE, saying so in their error. */
+  private capLane(lane: string): void {
+    const cursor = this.storage.sql.exec(
+      `UPDATE feedback_outbox SET state = 'dropped', error = ? WHERE lane = ? AND state = 'waiting' AND seq <= (
+        SELECT seq FROM feedback_outbox WHERE lane = ? AND state = 'waiting' ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      `dropped unsent: more than ${MAX_WAITING_PER_LANE} deliveries waited in this lane (newer ones kept)`,
+      lane,
+      lane,
+      MAX_WAITING_PER_LANE,
+    );
+    if (cursor.rowsWritten > 0) this.trim();
   }
 
   /** The first waiting row of each lane, oldest lane first: what may be sent now or next. */

@@ -20,8 +20,15 @@ export interface ConfigFeedback {
   publicUrl: string | null;
 }
 
+/** Only evaluations owe feedback: every other event (a push, a desired state) is skipped cheaply. */
+export function owesConfigFeedback(
+  event: DecidedEvent,
+): event is Extract<DecidedEvent, { type: "config.evaluated" | "config.failed" }> {
+  return event.type === "config.evaluated" || event.type === "config.failed";
+}
+
 export function planConfigFeedback(event: DecidedEvent, feedback: ConfigFeedback): OutboxEntry[] {
-  if (event.type !== "config.evaluated" && event.type !== "config.failed") return [];
+  if (!owesConfigFeedback(event)) return [];
   const { commit, errors } = event.data;
   const entries: OutboxEntry[] = [];
   const to = feedback.repo.host;

@@ -7,7 +7,7 @@ import type { PullRequestReceived, PushReceived } from "../contract";
 import { type ImageEvent, imageEventKey } from "../images/events";
 import { type AppEntry, type DecidedEvent, event } from "./events";
 import { previewTick, routePull } from "./previews";
-import { appsFollowing, gitSource, repoIndex, trackedRef } from "./repo-index";
+import { appsFollowing, gitSource, repoIndexOf, trackedRef } from "./repo-index";
 import type { ProjectState } from "./state";
 
 /** The config repo as a push names it: normalised repo key and full ref name. */
@@ -112,7 +112,7 @@ function routePush(
       `push-ignored:${push.deliveryId}`,
     ),
   ];
-  const index = repoIndex(Object.values(state.apps));
+  const index = repoIndexOf(state.apps);
   const isConfig = push.repo === config.repo && push.ref === config.ref;
   const following = appsFollowing(index, push.repo, push.ref);
   if (!isConfig && following.length === 0) {

@@ -22,7 +22,13 @@ export interface AppEntry {
   /** `sync.self_heal`: each cron tick asks its AppDO for a drift check. Absent: off. */
   selfHeal?: boolean;
   /** `previews` when enabled: what routing pull requests needs (the rest stays in the resolved row). */
-  previews?: { forks: boolean; ttlHours: number; name: string };
+  previews?: {
+    forks: boolean;
+    ttlHours: number;
+    name: string;
+    /** Live previews at most; absent in events from before it existed (then DEFAULT_MAX_PREVIEWS). */
+    max?: number;
+  };
 }
 
 /** A preview app Tower created for a pull request: only these are ever destroyed as previews. */

@@ -4,6 +4,7 @@
  * always comes from Tower's own ref listing, never from the payload.
  */
 import { previewName } from "../../config/preview-app";
+import { DEFAULT_MAX_PREVIEWS } from "../../config/resolve-app";
 import type { PullRequestReceived } from "../contract";
 import { type DecidedEvent, event, type PreviewEntry } from "./events";
 import { gitSource } from "./repo-index";
@@ -71,9 +72,16 @@ export function routePull(pull: PullRequestReceived, head: string | null, state:
     );
   const ref = pullHeadRef(pull.provider, pull.number);
   if (head === null) return ignore(`${ref} is not on ${pull.repo}: nothing to deploy`);
+  // A preview already live is updated; a new one only while its app has fewer than previews.max.
+  const full = allowed.filter((app) => !livePreview(state, app, pull.number) && atMax(state, app));
   const events = allowed
+    .filter((app) => !full.includes(app))
     .map((app) => desired(app, { repo: pull.repo, number: pull.number, ref }, head, cause, at))
     .filter((e) => state.previews[e.data.app]?.head !== head);
+  if (events.length === 0 && full.length > 0)
+    return ignore(
+      `pull request #${pull.number} gets no preview: ${full.map((app) => `${app.name} has ${maxOf(app)} live (previews.max)`).join(", ")}; one opens when another closes`,
+    );
   if (events.length === 0) return ignore(`every preview of pull request #${pull.number} is at ${head} already`);
   return routed(
     events.map((e) => e.data.app),
@@ -106,6 +114,18 @@ export function previewTick(
     }
   }
   return events;
+}
+
+function maxOf(app: KnownApp): number {
+  return app.previews?.max ?? DEFAULT_MAX_PREVIEWS;
+}
+
+function livePreview(state: ProjectState, app: KnownApp, number: number): boolean {
+  return Object.values(state.previews).some((p) => p.of === app.name && p.number === number);
+}
+
+function atMax(state: ProjectState, app: KnownApp): boolean {
+  return Object.values(state.previews).filter((p) => p.of === app.name).length >= maxOf(app);
 }
 
 function desired(

@@ -7,6 +7,7 @@ import { normaliseRepoUrl } from "../../git/repo-url";
 import type { StoredEvent } from "../contract";
 import { EventSourced } from "../event-sourced";
 import type { EventStore } from "../event-store";
+import { compactLog, type RetentionClock } from "../retention";
 import { type ConfigTarget, decide, type ProjectCommand, type RefListings } from "./decide";
 import type { DecidedEvent } from "./events";
 import { evolve } from "./evolve";
@@ -20,6 +21,7 @@ import { initialState, type ProjectState } from "./state";
 import {
   configMoved,
   evaluationPending,
+  inTurn,
   pushPlan,
   reposToResolve,
   selfHealing,
@@ -28,6 +30,11 @@ import {
 } from "./sync-planner";
 
 export const STREAM = "project";
+/**
+ * A snapshot every this many events, so a wake folds fewer than that however long the log (and
+ * retention may drop what one covers). Bump `shape` when ProjectState or evolve change meaning.
+ */
+const SNAPSHOTS = { every: 200, shape: 1 };
 /** At most this many git requests in flight at once. */
 const PARALLEL = 6;
 /** Subrequests one invocation (the cron's RPC or one alarm) may make: Workers Free's 50 (Paid 1,000). */
@@ -57,7 +64,7 @@ export class ProjectCore {
     readonly store: EventStore,
     ports: ProjectPorts,
   ) {
-    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState });
+    this.log = new EventSourced(store, STREAM, { decide, evolve, initialState }, SNAPSHOTS);
     this.ports = countedPorts(ports, (n) => {
       this.subrequests += n;
     });
@@ -76,6 +83,11 @@ export class ProjectCore {
   /** Creates the tables and replays the log; call inside `blockConcurrencyWhile`. */
   load(): void {
     this.log.load();
+  }
+
+  /** One slice of the log's retention (pushes, evaluations, desired states older than the window). */
+  compact(clock: RetentionClock): number {
+    return compactLog(this.log, clock);
   }
 
   /** Decides, appends (with the expected version) and folds in what was new: the shared shell. */
@@ -101,9 +113,7 @@ export class ProjectCore {
   private async pass(settings: ProjectSettings, now: () => string, tick: boolean): Promise<number | null> {
     if (!settings.repo) return null;
     const target = { ...configTarget(settings), url: settings.repo };
-    const inbox = [...this.state.inbox];
-    const listed = inbox.length > 0 ? await this.listAll(pushPlan(this.state, inbox, target)) : {};
-    for (const push of inbox) this.apply({ type: "route-push", push, config: target, refs: listed, at: now() });
+    const pushesLeft = await this.routePushes(target, now);
     let moved: string | null = null;
     let progress = readRow(this.store, "tick");
     // A cron tick while an earlier one is still under way goes on with that one.
@@ -122,7 +132,7 @@ export class ProjectCore {
     }
     const refs: RefListings = progress?.refs ?? {};
     const pullsLeft = await this.routePulls(now);
-    if (tick) await this.checkPreviews(now);
+    if (ticked) await this.checkPreviews(now);
     const wanted = this.state.wanted;
     // Work that did not fit this invocation's subrequests: it goes on in the next alarm.
     let more = false;
@@ -138,7 +148,7 @@ export class ProjectCore {
     let retry = await this.deliver(config, now);
     // A delivery that ran out of budget answers 0: the rest goes on in the next alarm.
     more ||= retry === 0;
-    if (ticked) await this.checkDrift();
+    const driftLeft = await this.checkDrift(ticked);
     if (ticked) this.images.startRound(now());
     const scan = await this.images.slice(Object.values(this.state.apps), now());
     for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
@@ -162,7 +172,7 @@ export class ProjectCore {
     }
     // Images left in the round, pull requests left unrouted, or parts that did not fit this
     // invocation go on at the next alarm, right away.
-    return scan.more || pullsLeft || more ? 0 : retry;
+    return scan.more || pullsLeft || pushesLeft || driftLeft || more ? 0 : retry;
   }
 
   /** Subrequests this pass may still spend on routing, listings for an evaluation and telling apps. */
@@ -188,13 +198,33 @@ export class ProjectCore {
     return { cause: `tick:${at}`, at, pending, refs: {}, slices: 0, maxSubrequests: 0 };
   }
 
-  /** Lists the next LISTINGS_PER_SLICE repos of the tick (as the index knows them now). */
+  /** Lists the tick's next repos (as the index knows them now), as many as this pass has budget for. */
   private async listSlice(progress: TickProgress, target: ConfigTarget & { url: string }): Promise<TickProgress> {
     const plan = tickPlan(this.state, target);
-    const batch = progress.pending.slice(0, LISTINGS_PER_SLICE);
+    const count = Math.min(LISTINGS_PER_SLICE, this.budget());
+    const batch = progress.pending.slice(0, count);
     const repos = new Map(batch.flatMap((key) => (plan.has(key) ? [[key, plan.get(key)!] as const] : [])));
     const listed = await this.listAll(repos);
-    return { ...progress, pending: progress.pending.slice(LISTINGS_PER_SLICE), refs: { ...progress.refs, ...listed } };
+    return { ...progress, pending: progress.pending.slice(count), refs: { ...progress.refs, ...listed } };
+  }
+
+  /**
+   * Routes the inbox. Each pushed repo Tower watches is listed once (pushes of it coalesce), as
+   * many as this pass has budget for; pushes of repos past that stay in the inbox for the next
+   * alarm (answers true then). Pushes needing no listing (unwatched repos) are routed at once.
+   */
+  private async routePushes(target: ConfigTarget & { url: string }, now: () => string): Promise<boolean> {
+    const inbox = [...this.state.inbox];
+    if (inbox.length === 0) return false;
+    const plan = pushPlan(this.state, inbox, target);
+    const batch = new Map([...plan].slice(0, this.budget()));
+    const listed = await this.listAll(batch);
+    let left = false;
+    for (const push of inbox) {
+      if (plan.has(push.repo) && !batch.has(push.repo)) left = true;
+      else this.apply({ type: "route-push", push, config: target, refs: listed, at: now() });
+    }
+    return left;
   }
 
   /**
@@ -221,7 +251,12 @@ export class ProjectCore {
     return false;
   }
 
-  /** Cron catch-up for previews: one ref listing per repo with live previews. */
+  /**
+   * Cron catch-up for previews: one ref listing per repo with live previews, as many repos as the
+   * pass has budget for, going on after the last repo checked (the `previews-checked` row), so
+   * every repo's turn comes. A repo not listed this tick keeps its previews as they are; `ttl`
+   * and a dropped `previews` section are applied to all of them either way.
+   */
   private async checkPreviews(now: () => string): Promise<void> {
     const previews = Object.values(this.state.previews);
     if (previews.length === 0) return;
@@ -233,19 +268,32 @@ export class ProjectCore {
       repo.refs.push(previewHeadRef(preview));
       repos.set(preview.repo, repo);
     }
+    const turn = inTurn([...repos.keys()], readRow(this.store, "previews-checked"), this.budget());
+    if (turn.length > 0) writeRow(this.store, "previews-checked", turn.at(-1)!);
+    const listed = await this.listAll(new Map(turn.map((key) => [key, repos.get(key)!])));
     const at = now();
-    this.apply({ type: "check-previews", refs: await this.listAll(repos), cause: `tick:${at}`, at });
+    this.apply({ type: "check-previews", refs: listed, cause: `tick:${at}`, at });
   }
 
-  /** Self-healing apps check Fly for drift, at most PARALLEL at once; one that fails waits for the next tick. */
-  private async checkDrift(): Promise<void> {
-    await mapLimit(selfHealing(this.state), PARALLEL, async (name) => {
+  /**
+   * Self-healing apps check Fly for drift once per tick: the tick that finished its listings starts
+   * a round (the `drift` row: the apps still to ask); each pass asks as many as its budget allows,
+   * at most PARALLEL at once. A check that fails waits for the next tick. Answers whether some are
+   * left for the next alarm.
+   */
+  private async checkDrift(ticked: boolean): Promise<boolean> {
+    const pending = ticked ? selfHealing(this.state) : (readRow(this.store, "drift") ?? []);
+    if (pending.length === 0) return false;
+    const count = this.budget();
+    writeRow(this.store, "drift", pending.length > count ? pending.slice(count) : null);
+    await mapLimit(pending.slice(0, count), PARALLEL, async (name) => {
       try {
         await this.ports.checkDrift(name, "drift");
       } catch {
         // Nothing to record: a check that cannot run changes nothing, and the next tick looks again.
       }
     });
+    return pending.length > count;
   }
 
   /**
@@ -314,7 +362,7 @@ export class ProjectCore {
       // The config hash is of what deploys (a write_back: false override included); the source stays git's.
       const configHash = this.images.effective(app).configHash;
       const p = app.previews;
-      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name } } : {};
+      const previews = p ? { previews: { forks: p.forks, ttlHours: p.ttlHours, name: p.name, max: p.max } } : {};
       const { name, org, file, source } = app;
       return { name, org, configHash, file, source, ...version, ...heal, ...previews };
     });

@@ -10,7 +10,7 @@ import type { EventStore } from "../event-store";
 import { drainLive, logMode, publicUrl } from "../feedback/drain-live";
 import { originHost } from "../feedback/origin-host";
 import type { FeedbackOutbox } from "../feedback/outbox-table";
-import { planConfigFeedback } from "./config-feedback-plan";
+import { owesConfigFeedback, planConfigFeedback } from "./config-feedback-plan";
 import type { DecidedEvent } from "./events";
 import { readRow, writeRow } from "./project-rows";
 
@@ -28,6 +28,8 @@ export class ProjectFeedback {
   }
 
   readonly observe = (events: DecidedEvent[]): void => {
+    // Called with every append (a webhook's too): what feedback needs is read only for evaluations.
+    if (!events.some(owesConfigFeedback)) return;
     const kept = readRow(this.store, "config-feedback") ?? { notify: [], gitHosts: {} };
     const url = this.repoUrl();
     const repo = { url: redact(url), host: url ? originHost(url, kept.gitHosts, logMode(this.env)) : null };

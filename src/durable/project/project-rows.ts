@@ -51,6 +51,10 @@ interface RowTypes {
   "last-tick": TickReport;
   /** The most subrequests any one sync pass (one invocation) of this DO made: held against the budget. */
   "max-pass-subrequests": number;
+  /** The last repo whose preview heads the cron listed: the next tick's catch-up goes on after it. */
+  "previews-checked": string;
+  /** Self-healing apps still to be asked for a drift check this tick (null when none are left). */
+  drift: string[] | null;
 }
 
 export interface TickProgress {

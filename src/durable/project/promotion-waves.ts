@@ -8,6 +8,7 @@ import type { WavesConfig } from "../../config/waves";
 import { TowerError } from "../../errors";
 import { EventSourced } from "../event-sourced";
 import type { EventStore } from "../event-store";
+import { compactLog, type RetentionClock } from "../retention";
 import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "../waves/api-types";
 import { assessWaves, type WaveApp } from "../waves/assess";
 import { decide, type WaveCommand } from "../waves/decide";
@@ -21,6 +22,8 @@ import type { WavePorts } from "./wave-ports";
 export const WAVES_STREAM = "waves";
 const CONFIG_ROW = "waves-config";
 export const GATE_POLL_MS = 15_000;
+/** As the project's own log (project-core.ts): bump `shape` when WavesState or evolve change meaning. */
+const SNAPSHOTS = { every: 200, shape: 1 };
 
 export class PromotionWaves {
   private readonly log: EventSourced<WaveCommand, DecidedWaveEvent, WavesState>;
@@ -29,11 +32,16 @@ export class PromotionWaves {
     private readonly store: EventStore,
     private readonly ports: WavePorts,
   ) {
-    this.log = new EventSourced(store, WAVES_STREAM, { decide, evolve, initialState: initialWavesState });
+    this.log = new EventSourced(store, WAVES_STREAM, { decide, evolve, initialState: initialWavesState }, SNAPSHOTS);
   }
 
   load(): void {
     this.log.load();
+  }
+
+  /** One slice of the waves log's retention (announcements, promotions older than the window). */
+  compact(clock: RetentionClock): number {
+    return compactLog(this.log, clock);
   }
 
   /** From a config evaluation whose root project.yaml could be read. */

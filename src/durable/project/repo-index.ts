@@ -30,11 +30,12 @@ export interface WatchedRepo {
   refs: string[];
 }
 
+/** Read-only: one index is shared by every caller of `repoIndexOf` for the same apps. */
 export interface RepoIndex {
   /** `repo#ref` → apps following it. */
-  routes: Map<string, string[]>;
+  readonly routes: ReadonlyMap<string, readonly string[]>;
   /** Repo key → what to ask it for. */
-  repos: Map<string, WatchedRepo>;
+  readonly repos: ReadonlyMap<string, Readonly<WatchedRepo>>;
 }
 
 export function repoIndex(apps: Iterable<AppEntry>): RepoIndex {
@@ -54,6 +55,21 @@ export function repoIndex(apps: Iterable<AppEntry>): RepoIndex {
   return { routes, repos };
 }
 
-export function appsFollowing(index: RepoIndex, repo: string, ref: string): string[] {
+export function appsFollowing(index: RepoIndex, repo: string, ref: string): readonly string[] {
   return index.routes.get(`${repo}#${ref}`) ?? [];
+}
+
+const indexes = new WeakMap<Record<string, AppEntry>, RepoIndex>();
+
+/**
+ * `repoIndex` of a state's apps, built once per apps object: routing a burst of pushes asks it
+ * once per push, and the apps only change with an evaluation or a desired state.
+ */
+export function repoIndexOf(apps: Record<string, AppEntry>): RepoIndex {
+  let index = indexes.get(apps);
+  if (index === undefined) {
+    index = repoIndex(Object.values(apps));
+    indexes.set(apps, index);
+  }
+  return index;
 }

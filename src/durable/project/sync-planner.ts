@@ -6,12 +6,12 @@ import type { AppSource } from "../../config/resolved-app";
 import type { PushReceived } from "../contract";
 import type { ConfigTarget, RefListings } from "./decide";
 import type { AppEntry } from "./events";
-import { gitSource, repoIndex, trackedRef, type WatchedRepo } from "./repo-index";
+import { gitSource, repoIndex, repoIndexOf, trackedRef, type WatchedRepo } from "./repo-index";
 import type { KnownApp, ProjectState } from "./state";
 
 /** Every repo a cron tick lists: the config repo and each distinct app source repo, once. */
 export function tickPlan(state: ProjectState, config: ConfigTarget & { url: string }): Map<string, WatchedRepo> {
-  const repos = new Map(repoIndex(Object.values(state.apps)).repos);
+  const repos = new Map(repoIndexOf(state.apps).repos);
   const own = repos.get(config.repo);
   repos.set(config.repo, { url: own?.url ?? config.url, refs: [...new Set([config.ref, ...(own?.refs ?? [])])] });
   return repos;
@@ -27,7 +27,7 @@ export function pushPlan(
   inbox: PushReceived[],
   config: ConfigTarget & { url: string },
 ): Map<string, WatchedRepo> {
-  const index = repoIndex(Object.values(state.apps)).repos;
+  const index = repoIndexOf(state.apps).repos;
   const plan = new Map<string, WatchedRepo>();
   for (const push of inbox) {
     if (push.deleted) continue;
@@ -75,7 +75,7 @@ export function reposToResolve(
   apps: EvaluatedSource[],
   state: ProjectState,
   known: RefListings,
-): Map<string, WatchedRepo> {
+): ReadonlyMap<string, Readonly<WatchedRepo>> {
   const needed = apps.filter((app) => {
     const source = gitSource(app);
     if (!source || !trackedRef(source.ref) || known[source.repo]) return false;
@@ -112,4 +112,15 @@ export function sourceVersion(
 
 export function sameSource(a: AppSource, b: AppSource): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The next `count` of `keys` (sorted) after `after`, wrapping around: a round robin over work
+ * that does not fit one invocation, so no key waits forever behind the ones sorted first.
+ */
+export function inTurn(keys: string[], after: string | null, count: number): string[] {
+  const sorted = [...keys].sort();
+  const start = after === null ? 0 : sorted.findIndex((key) => key > after);
+  const from = start < 0 ? 0 : start;
+  return [...sorted.slice(from), ...sorted.slice(0, from)].slice(0, Math.max(0, count));
 }

@@ -9,6 +9,7 @@ import type { TowerEnv } from "../../env";
 import { VERSION } from "../../version";
 import { requireToken } from "../auth";
 import { methodNotAllowed, RequestError } from "../errors";
+import { API_MAX_BODY_BYTES, bodyWithin } from "../read-body";
 import { registerAdminRoutes } from "./admin-routes";
 import { countDoCalls } from "./do-calls";
 import { registerReadRoutes } from "./read-routes";
@@ -48,6 +49,8 @@ export function createApi() {
     if (c.req.method === "POST" && CI_PATHS.some((p) => matches(p, c.req.path))) return requireToken("ci")(c, next);
     return next();
   });
+  // After the tokens: a caller without one is refused before its body is read.
+  api.use("/*", bodyWithin(API_MAX_BODY_BYTES));
   registerReadRoutes(api);
   registerAdminRoutes(api);
   registerWaveRoutes(api);

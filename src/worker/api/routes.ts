@@ -156,6 +156,7 @@ export const rollbackRoute = adminRoute({
     202: json(RollbackAcceptedSchema, "Rollback queued; the app is pinned"),
     404: json(ErrorSchema, "Not an app in config, or no such deploy/release"),
     409: json(ErrorSchema, "That release cannot be put back (it failed, or its config is no longer kept)"),
+    413: json(ErrorSchema, "The body is larger than 1 MiB"),
   },
 });
 

@@ -33,6 +33,7 @@ export const announceRoute = createRoute({
     400: json(RefusedSchema, "Unknown service, a tag without a digest, a digest not of the service's repo"),
     404: json(RefusedSchema, "Not found"),
     409: json(RefusedSchema, "No waves in config, or the commit could not be made"),
+    413: json(ErrorSchema, "The body is larger than 1 MiB"),
     ...tokenRefusals,
   },
 });

@@ -6,6 +6,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { TowerError } from "../../errors";
 import { statusFor } from "../errors";
+import { bodyWithin, FORM_MAX_BODY_BYTES } from "../read-body";
 import { type ApiRequest, registerActions } from "./action-routes";
 import { ASSETS } from "./assets/assets";
 import { registerLive } from "./live-routes";
@@ -50,6 +51,7 @@ export function createUi(api: DashboardApi, now: () => number = Date.now) {
       return c.text("cross-site POST refused: this form belongs to another site", 403);
     return next();
   });
+  use(bodyWithin(FORM_MAX_BODY_BYTES));
   registerSignIn(ui, now);
   use(async function readersOnly(c, next) {
     if (c.req.method === "POST" || canRead(c.get("viewer"))) return next();

@@ -4,9 +4,9 @@
  */
 import type { PullRequestReceived, PushReceived } from "../../durable/contract";
 import { RequestError } from "../errors";
+import { readBodyWithin } from "../read-body";
 import type { Provider } from "./delivery";
 import { identify } from "./providers";
-import { readBodyWithin } from "./read-body";
 import { verifyDelivery } from "./verify";
 import { secretsFor, type WebhookSecrets } from "./webhook-secrets";
 
@@ -23,7 +23,7 @@ export type Received =
   | { kind: "pull-request"; provider: PushReceived["provider"]; pull: PullRequestReceived };
 
 export async function receiveDelivery(request: Request, settings: WebhookSettings, now: Date): Promise<Received> {
-  const body = await readBodyWithin(request, settings.maxBytes);
+  const body = await readBodyWithin(request, settings.maxBytes, "a webhook delivery (WEBHOOK_MAX_BYTES)");
   const found = identify(request.headers);
   if (found === null) {
     throw new RequestError(

@@ -1,21 +1,21 @@
 /**
  * Proves a delivery came from the git host: an HMAC-SHA256 of the raw body (GitHub, Gitea,
- * Bitbucket) checked with @octokit/webhooks-methods, or GitLab's shared token compared in constant
+ * Bitbucket) checked with WebCrypto (hmac.ts), or GitLab's shared token compared in constant
  * time; against WEBHOOK_SECRET and, while rotating, WEBHOOK_SECRET_PREVIOUS. Refusals name the
  * header, never its value.
  */
-import { verifyWithFallback } from "@octokit/webhooks-methods";
 import { matchesAnySecret } from "../auth";
 import { RequestError } from "../errors";
 import type { Delivery } from "./delivery";
+import { hmacMatchesAny } from "./hmac";
 import type { ChosenSecrets } from "./webhook-secrets";
 
 const HMAC_SHA256 = /^(?:sha256=)?([0-9a-fA-F]{64})$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * Verifies `body` and returns it as text. Fatal UTF-8 decoding keeps text and bytes one-to-one,
- * so the string HMAC the library computes is the HMAC of the bytes that arrived.
+ * Verifies `body` and returns it as text. The HMAC is of the bytes that arrived; fatal UTF-8
+ * decoding refuses a body whose text would not be those bytes.
  */
 export async function verifyDelivery(delivery: Delivery, body: Uint8Array, chosen: ChosenSecrets): Promise<string> {
   const { credential } = delivery;
@@ -36,8 +36,7 @@ export async function verifyDelivery(delivery: Delivery, body: Uint8Array, chose
   const hex = HMAC_SHA256.exec(credential.value.trim())?.[1];
   if (hex === undefined) throw badSignature(credential.header, "is not sha256=<64 hex digits>");
   if (text === "") throw badSignature(credential.header, "signs an empty body");
-  const [secret, ...previous] = secrets;
-  if (await verifyWithFallback(secret!, text, `sha256=${hex.toLowerCase()}`, previous)) return text;
+  if (await hmacMatchesAny(secrets, body, hex)) return text;
   throw badSignature(credential.header, `does not match the body (${setting})`);
 }
 

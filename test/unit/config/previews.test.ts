@@ -17,7 +17,16 @@ describe("previews in app.yaml", () => {
     const app = withPreviews.apps[0]!;
     expect(withPreviews.errors).toEqual([]);
     expect(app.configHash).toBe(plain.apps[0]!.configHash);
-    expect(app.previews).toMatchObject({ name: "<app>-pr-<number>", secrets: [], ttlHours: 168, forks: false });
+    expect(app.previews).toMatchObject({
+      name: "<app>-pr-<number>",
+      secrets: [],
+      ttlHours: 168,
+      forks: false,
+      max: 20,
+    });
+    const capped = await evaluate({ "app.yaml": gitApp("web", "previews:\n  enabled: true\n  max: 3\n") });
+    expect(capped.apps[0]!.previews?.max).toBe(3);
+    expect(capped.apps[0]!.configHash).toBe(plain.apps[0]!.configHash);
     expect(app.config.previews).toBeUndefined();
     expect(plain.apps[0]!.previews).toBeUndefined();
   });

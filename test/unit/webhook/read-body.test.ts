@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_BYTES, maxBodyBytes, readBodyWithin } from "../../../src/worker/webhook/read-body";
+import { readBodyWithin as readWithin } from "../../../src/worker/read-body";
+import { DEFAULT_MAX_BYTES, maxBodyBytes } from "../../../src/worker/webhook/read-body";
+
+const readBodyWithin = (request: Request, maxBytes: number) =>
+  readWithin(request, maxBytes, "a webhook delivery (WEBHOOK_MAX_BYTES)");
 
 function streamOf(chunks: number, size: number) {
   let sent = 0;

@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { EventSourced } from "../../../src/durable/event-sourced";
 import { EventStore, type NewEvent, upcasterFrom } from "../../../src/durable/event-store";
+import { compactLog } from "../../../src/durable/retention";
 import { StorageError } from "../../../src/errors";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -137,6 +139,81 @@ describe("EventStore (workerd SQLite)", () => {
       expect(store.compact("b", 1, "2025-01-01T00:00:00.000Z", 10)).toBe(0);
       expect(store.first("b")).toBe(1);
       expect(store.first("missing")).toBe(0);
+    });
+  });
+
+  // A project's state holds every app; a Durable Object's SQLite caps a row at 2 MB. Would fail on
+  // the old code: there was no putText, and a snapshot was one state row.
+  it("keeps a text larger than one row in parts, and replaces it whole with fewer parts", async () => {
+    await withStore((store, storage) => {
+      const big = 'é"'.repeat(1_500_000);
+      store.putText("snap", big);
+      expect(store.getText("snap")).toBe(big);
+      const parts = () =>
+        storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM state WHERE name LIKE 'snap#%'").one().n;
+      expect(parts()).toBe(12);
+      store.putText("snap", "small");
+      expect(store.getText("snap")).toBe("small");
+      expect(parts()).toBe(1);
+      expect(store.getText("missing")).toBeNull();
+    });
+  });
+
+  it("snapshots a state larger than one row and wakes from it without the log's prefix", async () => {
+    type S = { version: number; items: string[] };
+    const decider = {
+      decide: (command: { n: number }) => [
+        { type: "test.grew", v: 1, at: "2024-01-01T00:00:00.000Z", key: `k${command.n}`, data: { n: command.n } },
+      ],
+      evolve: (state: S, event: { data: { n: number } }, seq: number): S => ({
+        version: seq,
+        items: [...state.items, `${event.data.n}:${"x".repeat(1_000)}`],
+      }),
+      initialState: (): S => ({ version: 0, items: [] }),
+    };
+    await withStore((store) => {
+      const log = new EventSourced(store, "grow", decider, { every: 3_000, shape: 1 });
+      log.load();
+      for (let n = 1; n <= 3_001; n++) log.execute({ n });
+      expect(log.snapshotVersion).toBe(3_000);
+      // 3 MB of state: over the row cap, so the snapshot is in parts.
+      expect(JSON.stringify(log.state).length).toBeGreaterThan(3_000_000);
+      expect(store.compact("grow", log.snapshotVersion, "2025-01-01T00:00:00.000Z", 5_000)).toBe(3_000);
+      const woken = new EventSourced(store, "grow", decider, { every: 3_000, shape: 1 });
+      woken.load();
+      expect(woken.state).toEqual(log.state);
+      // Another shape cannot rebuild a compacted log: the wake says so instead of folding a part.
+      const other = new EventSourced(store, "grow", decider, { every: 3_000, shape: 2 });
+      expect(() => other.load()).toThrow(/snapshot_shape|was compacted/);
+    });
+  });
+
+  // Issue 13 §6: a flood of recent events (new delivery ids) is bounded by count, not only by age.
+  // Would fail on the old code: recent events were never dropped.
+  it("keeps at most maxEvents of a log, however recent, and never past its snapshot", async () => {
+    const decider = {
+      decide: (command: { n: number }) => [
+        { type: "test.pushed", v: 1, at: new Date().toISOString(), key: `p${command.n}`, data: {} },
+      ],
+      evolve: (_state: { version: number }, _event: unknown, seq: number) => ({ version: seq }),
+      initialState: () => ({ version: 0 }),
+    };
+    await withStore((store) => {
+      const log = new EventSourced(store, "flood", decider, { every: 40, shape: 1 });
+      log.load();
+      for (let n = 1; n <= 100; n++) log.execute({ n });
+      const clock = { now: Date.now(), windowMs: 90 * 86_400_000, maxEvents: 30 };
+      // Snapshot at 80: the cap would drop 70, the snapshot allows all of them.
+      expect(compactLog(log, { ...clock, limit: 50 })).toBe(50);
+      expect(compactLog(log, clock)).toBe(20);
+      expect(store.first("flood")).toBe(71);
+      expect(compactLog(log, clock)).toBe(0);
+      // Not past the snapshot: with one at 80 and 25 more events, at most 80 go.
+      for (let n = 101; n <= 125; n++) log.execute({ n });
+      expect(log.snapshotVersion).toBe(120);
+      expect(compactLog(log, { ...clock, maxEvents: 1 })).toBe(120 - 70);
+      expect(store.first("flood")).toBe(121);
+      expect(compactLog(log, { ...clock, maxEvents: 1_000 })).toBe(0);
     });
   });
 });

@@ -187,4 +187,33 @@ describe("fetch limits beyond bytes (issue 13 §6)", () => {
     expect(err.code).toBe("too_large");
     expect(err.message).toMatch(/it has 4\d objects, more than the limit of 20/);
   });
+
+  it("over protocol v1, a compression bomb fails with too_large naming the inflated limit; the byte budget alone lets it through", async () => {
+    const repo = await createRepo(gitUrl(), "bomb-v1", { protocolV1: true });
+    await repo.commit({ "app.yaml": "app: web\n", "payload.bin": "x".repeat(6_000_000) });
+    const err = await gitFailure(
+      fetchCommit(repo.url, { ref: "main" }, { maxBytes: 200_000, maxInflatedBytes: 4 << 20 }),
+    );
+    expect(err.code).toBe("too_large");
+    expect(err.message).toMatch(
+      /bomb-v1-.*: fetching main: the packfile is too large: its objects inflate to more than the limit of 4 MiB/,
+    );
+    expect(err.data).toMatchObject({ limitInflatedBytes: 4 << 20 });
+    const snap = await fetchCommit(repo.url, { ref: "main" }, { maxBytes: 200_000, maxInflatedBytes: 8 << 20 });
+    expect(await snap.readFile("app.yaml")).toBe("app: web\n");
+  });
+
+  it("over protocol v1, a repo with more objects than the limit fails with too_large naming it", async () => {
+    const repo = await createRepo(gitUrl(), "many-v1", { protocolV1: true });
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f/${i}.txt`, `${i}\n`]));
+    const sha = await repo.commit(files);
+    const err = await gitFailure(fetchCommit(repo.url, { commit: sha }, { maxObjects: 20 }));
+    expect(err.code).toBe("too_large");
+    expect(err.message).toMatch(
+      /many-v1-.*: fetching [0-9a-f]{40}: the packfile is too large: it has 4\d objects, more than the limit of 20/,
+    );
+    expect(err.data).toMatchObject({ limitObjects: 20 });
+    const snap = await fetchCommit(repo.url, { ref: "main" }, { maxObjects: 50 });
+    expect(await snap.readFile("f/39.txt")).toBe("39\n");
+  });
 });

@@ -32,7 +32,7 @@ describe("preview apps at scale", () => {
   it(`${COUNT} pull requests opened at once all end started, within Fly's rate limits, nothing lost`, async () => {
     const s = uniqueSuffix();
     const name = `burst-${s}`;
-    const { api, c1, stub } = await gitAppDeployed(name, PREVIEWS);
+    const { api, c1, stub } = await gitAppDeployed(name, `${PREVIEWS}  max: 30\n`);
 
     const numbers = Array.from({ length: COUNT }, (_, i) => i + 1);
     const heads = new Map<number, string>();

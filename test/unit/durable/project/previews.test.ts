@@ -56,6 +56,28 @@ describe("preview decisions", () => {
     expect(allowed.events.some((e) => e.type === "preview.desired")).toBe(true);
   });
 
+  // Issue 13 §6: each preview is a Fly app, and anyone who can open a pull request makes one.
+  // Would fail on the old code: every pull request got a preview.
+  it("opens at most previews.max live previews per app; updates of live ones go on, and a close frees a slot", () => {
+    const capped = { ...web, previews: { ...previews, max: 2 } };
+    let state = run([evaluation(sha("1"), [capped])]).state;
+    for (const n of [1, 2]) state = run(route(pull(`o${n}`, n, "open"), sha(`${n}`)), state).state;
+    const third = run(route(pull("o3", 3, "open"), sha("3")), state);
+    expect(third.events[1]?.data).toMatchObject({
+      reason: "pull request #3 gets no preview: web has 2 live (previews.max); one opens when another closes",
+    });
+    expect(Object.keys(third.state.previews).sort()).toEqual(["web-pr-1", "web-pr-2"]);
+    const updated = run(route(pull("u2", 2, "open"), sha("b")), third.state);
+    expect(updated.state.previews["web-pr-2"]?.head).toBe(sha("b"));
+    const closed = run(route(pull("c1", 1, "close"), null), updated.state).state;
+    const reopened = run(route(pull("o3b", 3, "open"), sha("3")), closed);
+    expect(Object.keys(reopened.state.previews).sort()).toEqual(["web-pr-2", "web-pr-3"]);
+    // Events from before previews.max existed: the default, 20.
+    let old = run([evaluation(sha("1"), [web])]).state;
+    for (let n = 1; n <= 21; n++) old = run(route(pull(`d${n}`, n, "open"), sha("a")), old).state;
+    expect(Object.keys(old.previews)).toHaveLength(20);
+  });
+
   it("ignores pull requests of repos with no previewing app, and heads Tower could not find", () => {
     const base = run([evaluation(sha("1"), [gitApp("plain", "h1", REPO)])]).state;
     const none = run(route(pull("d1", 1, "open"), sha("a")), base);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { pendingNotices } from "../../../../src/durable/project/outbox";
 import { repoIndex } from "../../../../src/durable/project/repo-index";
-import { configMoved, reposToResolve, sourceVersion, tickPlan } from "../../../../src/durable/project/sync-planner";
+import {
+  configMoved,
+  inTurn,
+  reposToResolve,
+  sourceVersion,
+  tickPlan,
+} from "../../../../src/durable/project/sync-planner";
 import { CONFIG, evaluation, gitApp, run, sha } from "./given";
 
 describe("repo index and tick plan", () => {
@@ -88,5 +94,19 @@ describe("outbox", () => {
       { kind: "destroy", app: "b", cause: "push:3" },
       { kind: "forget", app: "c" },
     ]);
+  });
+});
+
+describe("inTurn", () => {
+  it("takes the next keys after the last one served, wrapping, so every key gets its turn", () => {
+    const keys = ["e", "a", "d", "b", "c"];
+    expect(inTurn(keys, null, 2)).toEqual(["a", "b"]);
+    expect(inTurn(keys, "b", 2)).toEqual(["c", "d"]);
+    expect(inTurn(keys, "d", 2)).toEqual(["e", "a"]);
+    // The last one served may be gone since: the next in order goes on.
+    expect(inTurn(keys, "bb", 2)).toEqual(["c", "d"]);
+    expect(inTurn(keys, "z", 2)).toEqual(["a", "b"]);
+    expect(inTurn(keys, "c", 10)).toEqual(["d", "e", "a", "b", "c"]);
+    expect(inTurn(keys, null, 0)).toEqual([]);
   });
 });

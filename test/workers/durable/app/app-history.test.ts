@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AppLog } from "../../../../src/durable/app/app-log";
 import { KEPT_DEPLOYS } from "../../../../src/durable/app/evolve";
 import type { AppDO } from "../../../../src/durable/app-do";
+import { EventStore } from "../../../../src/durable/event-store";
 import { appStub } from "../../do-stubs";
 import { allDeployIds } from "./fixtures";
 
@@ -27,10 +28,9 @@ describe("AppDO history at scale", () => {
       expect(await stub.deploy("seed-1")).toMatchObject({ outcome: "succeeded", steps: expect.any(Array) });
 
       await runInDurableObject(stub as unknown as DurableObjectStub<AppDO>, (_instance, state) => {
-        const snapshot = state.storage.sql
-          .exec<{ value: string }>("SELECT value FROM state WHERE name = 'snapshot/app'")
-          .one();
-        const saved = JSON.parse(snapshot.value) as { version: number; state: { deploys: unknown[] } };
+        // The snapshot is one text, kept in parts beside a head row (EventStore.putText).
+        const snapshot = new EventStore(state.storage).getText("snapshot/app");
+        const saved = JSON.parse(snapshot ?? "null") as { version: number; state: { deploys: unknown[] } };
         expect(saved.version).toBeGreaterThanOrEqual(600);
         expect(saved.state.deploys.length).toBeLessThanOrEqual(KEPT_DEPLOYS);
         // A wake: a second log over the same storage folds the snapshot plus the events after it.

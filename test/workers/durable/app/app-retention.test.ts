@@ -6,8 +6,9 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AppLog } from "../../../../src/durable/app/app-log";
-import { compactSlice, retentionMs } from "../../../../src/durable/app/retention";
+import { compactSlice } from "../../../../src/durable/app/retention";
 import type { AppDO } from "../../../../src/durable/app-do";
+import { retentionMs } from "../../../../src/durable/retention";
 import { appStub } from "../../do-stubs";
 import { allDeployIds, eventsOf } from "./fixtures";
 

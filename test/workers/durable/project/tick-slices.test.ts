@@ -6,6 +6,7 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { LISTINGS_PER_SLICE } from "../../../../src/durable/project/project-core";
+import { normaliseRepoUrl } from "../../../../src/git/repo-url";
 import { createRepo } from "../../../support/fixture-repo";
 import { appStub } from "../../do-stubs";
 
@@ -64,4 +65,73 @@ describe("ProjectDO cron tick at scale", () => {
       expect(tick.maxSubrequests).toBe(LISTINGS_PER_SLICE);
     },
   );
+
+  // Would fail on the old code: a tick's last invocation asked every self-healing app for a drift
+  // check on top of its listings (16 + 55 = 71 subrequests here), and a pass listed every pushed
+  // repo at once (55 + the config's).
+  it(
+    "spreads 55 self-heal drift checks and a burst of pushes to 55 repos over passes of at most 50 subrequests",
+    { timeout: 120_000 },
+    async () => {
+      const repos = await Promise.all(
+        Array.from({ length: 55 }, async (_, i) => {
+          const repo = await createRepo(inject("gitUrl"), `heal-svc${i}`);
+          await repo.commit({ Dockerfile: "FROM nginx\n" });
+          return repo;
+        }),
+      );
+      const config = await createRepo(inject("gitUrl"), "heal-config");
+      const files: Record<string, string> = { "project.yaml": "project: heal\n" };
+      repos.forEach((repo, i) => {
+        files[`a${i}/app.yaml`] =
+          `app: heal-${i}-${crypto.randomUUID().slice(0, 6)}\norg: personal\nprimary_region: arn\n` +
+          `source:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\nsync:\n  self_heal: true\n`;
+      });
+      await config.commit(files);
+      const stub = env.PROJECT.get(env.PROJECT.idFromName(`heal-${crypto.randomUUID()}`));
+      await stub.configure({ repo: config.url, ref: "main" });
+      await stub.tick("2026-01-01T00:00:00.000Z");
+      await finishTick(stub, "2026-01-01T00:00:00.000Z");
+      expect((await stub.configStatus()).lastEvaluation?.apps).toBe(55);
+      // A tick over 56 repos whose last invocation starts 55 drift checks.
+      await stub.tick("2026-01-01T00:03:00.000Z");
+      await finishTick(stub, "2026-01-01T00:03:00.000Z");
+      await drain(stub);
+      expect((await stub.backlog()).maxPassSubrequests).toBeLessThanOrEqual(50);
+
+      // A push to each repo at once: routed over passes, none lost, each repo listed once.
+      const commits = await Promise.all(repos.map((repo, i) => repo.commit({ "README.md": `v${i}\n` })));
+      await Promise.all(
+        repos.map((repo, i) =>
+          stub.recordPush({
+            provider: "github",
+            deliveryId: `burst-${i}`,
+            repo: normaliseRepoUrl(repo.url),
+            ref: "refs/heads/main",
+            before: "0".repeat(40),
+            after: commits[i]!,
+            deleted: false,
+            receivedAt: new Date().toISOString(),
+          }),
+        ),
+      );
+      await drain(stub);
+      expect((await stub.backlog()).inbox).toBe(0);
+      // What the project holds for each app (its AppDO's own report may not be in yet).
+      const names = (await stub.listApps()).map((app) => app.name);
+      const known = await Promise.all(names.map((name) => stub.configuredApp(name)));
+      expect(known.map((app) => app?.desired.sourceCommit).sort()).toEqual([...commits].sort());
+      expect((await stub.backlog()).maxPassSubrequests).toBeLessThanOrEqual(50);
+    },
+  );
 });
+
+/** Runs the project's alarms until none is set (the work sliced over them is done). */
+async function drain(stub: Stub) {
+  for (let i = 0; i < 400; i++) {
+    const { alarmAt, inbox } = await stub.backlog();
+    if (alarmAt === null && inbox === 0) return;
+    if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("alarms still pending after 400 runs");
+}
