@@ -11,6 +11,8 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["test/unit/**/*.test.ts"],
+          // Type-level contracts (*.test-d.ts) are checked by tsc: the CLI's API types against the schemas.
+          typecheck: { enabled: true, include: ["test/unit/**/*.test-d.ts"] },
           globalSetup: ["test/support/global-setup.ts"],
         },
       },

@@ -13,7 +13,7 @@
  *  3. A month = ticks a month × (per tick) + pushes a month × (per push); storage is the objects'
  *     database sizes at the end. Priced from bench/prices.json (one file, dated, with sources).
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,7 @@ import { mapLimit } from "../src/durable/project/ports";
 import { startFlySim } from "../test/fly-sim";
 import { createRepo, type FixtureRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
+import { until, workerdCpuMs } from "./stack";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = `bench-${crypto.randomUUID()}`;
@@ -176,10 +177,14 @@ async function measure(apps: number) {
   let wrangler = await start(false);
   try {
     await scheduled(base);
-    await until(async () => {
-      const all = await list(base);
-      return all.length === apps && all.every((a) => a.status === "failed" || a.status === "synced");
-    }, 1_800_000);
+    await until(
+      async () => {
+        const all = await list(base);
+        return all.length === apps && all.every((a) => a.status === "failed" || a.status === "synced");
+      },
+      1_800_000,
+      250,
+    );
   } finally {
     await stopGroup(wrangler.pid!);
   }
@@ -196,13 +201,13 @@ async function measure(apps: number) {
 
     // 2. The window: ticks, then pushes, each counted on its own.
     await meter(base, true);
-    let cpu = runtimeCpuMs(wrangler.pid!);
+    let cpu = workerdCpuMs(wrangler.pid!);
     for (let k = 0; k < TICKS; k++) {
       await scheduled(base);
       await quiet(base);
     }
-    const tick = per(await meter(base, true), TICKS, runtimeCpuMs(wrangler.pid!) - cpu);
-    cpu = runtimeCpuMs(wrangler.pid!);
+    const tick = per(await meter(base, true), TICKS, workerdCpuMs(wrangler.pid!) - cpu);
+    cpu = workerdCpuMs(wrangler.pid!);
     t = performance.now();
     for (const r of pushed)
       await push(
@@ -210,7 +215,7 @@ async function measure(apps: number) {
         appRepos[r]!,
         followers(r).map((i) => `${prefix}-app-${i}`),
       );
-    const push1 = per(await meter(base, true), PUSHES, runtimeCpuMs(wrangler.pid!) - cpu);
+    const push1 = per(await meter(base, true), PUSHES, workerdCpuMs(wrangler.pid!) - cpu);
     const pushMs = (performance.now() - t) / PUSHES;
     // Storage as Cloudflare bills it (each object's database size), read once every object has
     // answered a request in this process: one read of each app's deploys, after the window.
@@ -279,10 +284,14 @@ async function measure(apps: number) {
     });
     if (res.status !== 202) throw new Error(`webhook: ${res.status} ${await res.text()}`);
     // Watched on the simulator, not through Tower's API, so the wait adds nothing to the meter.
-    await until(async () => {
-      const now = await machineImages(names);
-      return names.every((n) => now.get(n) !== undefined && now.get(n) !== images.get(n));
-    }, 600_000);
+    await until(
+      async () => {
+        const now = await machineImages(names);
+        return names.every((n) => now.get(n) !== undefined && now.get(n) !== images.get(n));
+      },
+      600_000,
+      250,
+    );
     await quiet(base);
   }
 }
@@ -376,23 +385,6 @@ function cronOf(toml: string): { expr: string; everyMinutes: number } {
   return { expr, everyMinutes: Number(every) };
 }
 
-/** CPU (user + system) of the workerd processes in wrangler's process group, in ms. */
-function runtimeCpuMs(pgid: number): number {
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (Number(fields[2]) !== pgid || !name.includes("workerd")) continue;
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ on Linux
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return total;
-}
-
 function round(u: Usage): Usage {
   const r = (n: number, digits = 1) => Number(n.toFixed(digits));
   return {
@@ -403,12 +395,4 @@ function round(u: Usage): Usage {
     rowsWritten: r(u.rowsWritten),
     cpuMs: r(u.cpuMs),
   };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -7,28 +7,18 @@
  *  3. Side by side: server time of the `/` HTML vs `GET /api/apps` (the same read), median of 30.
  * `--apps N` changes the fleet size.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
-import { freePort } from "../scripts/local/ports";
-import { stopGroup } from "../scripts/local/process-group";
-import { startWranglerReady } from "../scripts/local/wrangler";
 import type { AppSummary } from "../src/durable/contract";
-import { startFlySim } from "../test/fly-sim";
 import { launchBrowser } from "../test/support/browser";
 import { createRepo } from "../test/support/fixture-repo";
-import { startGitServer } from "../test/support/git-server";
+import { numberArg, startStack, until } from "./stack";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TOKEN = `bench-${crypto.randomUUID()}`;
-const appsAt = process.argv.indexOf("--apps");
-const APPS = appsAt >= 0 ? Number(process.argv[appsAt + 1]) : 50;
+const APPS = numberArg("--apps", 50);
 
-const git = await startGitServer();
-const sim = await startFlySim({ record: false, rateLimit: false });
+const stack = await startStack("dashboard");
+const { git } = stack;
 const config = await createRepo(git.url, "config");
 const files: Record<string, string> = { "project.yaml": "project: dash\n" };
 for (let i = 0; i < APPS; i++)
@@ -36,13 +26,9 @@ for (let i = 0; i < APPS; i++)
     `app: dash-app-${i}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1.27-alpine\n`;
 await config.commit(files);
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const wrangler = await startWranglerReady({
-  root: ROOT,
-  dir: mkdtempSync(join(tmpdir(), "tower-bench-dashboard-")),
-  port,
-  vars: { CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: ".", FLY_API_BASE: sim.url, PUBLIC_API: "false" },
+const base = await stack.startTower({
+  config,
+  vars: { PUBLIC_API: "false" },
   secrets: { FLY_API_TOKEN: "bench", API_TOKEN: TOKEN },
 });
 const browser = await launchBrowser();
@@ -50,18 +36,22 @@ const browser = await launchBrowser();
 try {
   let counts = "";
   let ticked = 0;
-  await until(async () => {
-    // The cron's tick, again every 20 s until config is read (as the real cron would).
-    if (Date.now() - ticked > 20_000 && counts === "") {
-      ticked = Date.now();
-      await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
-    }
-    const all = await apps();
-    const by: Record<string, number> = {};
-    for (const a of all) by[a.status] = (by[a.status] ?? 0) + 1;
-    counts = all.length > 0 ? JSON.stringify(by) : "";
-    return all.length === APPS && all.every((a) => a.status === "synced" || a.status === "failed");
-  }, 180_000).catch((e: Error) => {
+  await until(
+    async () => {
+      // The cron's tick, again every 20 s until config is read (as the real cron would).
+      if (Date.now() - ticked > 20_000 && counts === "") {
+        ticked = Date.now();
+        await stack.tick();
+      }
+      const all = await apps();
+      const by: Record<string, number> = {};
+      for (const a of all) by[a.status] = (by[a.status] ?? 0) + 1;
+      counts = all.length > 0 ? JSON.stringify(by) : "";
+      return all.length === APPS && all.every((a) => a.status === "synced" || a.status === "failed");
+    },
+    180_000,
+    100,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}: apps by status ${counts || "(none listed)"}`);
   });
   console.log(`wrangler dev on ${base}: ${APPS} apps deployed to the simulator`);
@@ -137,9 +127,7 @@ try {
   );
 } finally {
   await browser.close();
-  await stopGroup(wrangler.pid!);
-  await sim.close();
-  await git.close();
+  await stack.close();
 }
 
 /** The page and the stylesheet and script it links, as served. */
@@ -206,12 +194,4 @@ async function apps(): Promise<AppSummary[]> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

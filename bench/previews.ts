@@ -7,20 +7,11 @@
  * Then a burst: `--burst N` pull requests (default 30) opened at once under Fly's own rate limits
  * (the simulator's, scale 1): the time until every preview has a started machine, and the 429s.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
-import { sign } from "@octokit/webhooks-methods";
-import { freePort } from "../scripts/local/ports";
-import { stopGroup } from "../scripts/local/process-group";
-import { startWranglerReady } from "../scripts/local/wrangler";
 import type { AppSummary } from "../src/durable/contract";
-import { startFlySim } from "../test/fly-sim";
 import { flySimControl } from "../test/fly-sim/control";
 import { createRepo } from "../test/support/fixture-repo";
-import { startGitServer } from "../test/support/git-server";
+import { numberArg, startStack, until } from "./stack";
 
 /** The parts of GitHub's example `pull_request` payload this bench rewrites. */
 interface Repo {
@@ -33,16 +24,13 @@ interface Example {
   pull_request: { base: { repo: Repo }; head: { sha: string; repo: Repo | null } };
 }
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = `bench-${crypto.randomUUID()}`;
 const TOKEN = `bench-${crypto.randomUUID()}`;
-const latencyAt = process.argv.indexOf("--latency");
-const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
-const burstAt = process.argv.indexOf("--burst");
-const BURST = burstAt >= 0 ? Number(process.argv[burstAt + 1]) : 30;
+const LATENCY_MS = numberArg("--latency", 100);
+const BURST = numberArg("--burst", 30);
 
-const git = await startGitServer();
-const sim = await startFlySim({ record: false, rateLimit: false });
+const stack = await startStack("previews");
+const { git, sim } = stack;
 const control = flySimControl(sim.url);
 const web = await createRepo(git.url, "web");
 const c1 = await web.commit({ Dockerfile: "FROM nginx\n" });
@@ -50,25 +38,14 @@ const config = await createRepo(git.url, "config");
 const appYaml = `app: web\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${web.url}\n  ref:\n    branch: main\npreviews:\n  enabled: true\n  max: 30\n`;
 await config.commit({ "project.yaml": "project: bench\n", "web/app.yaml": appYaml });
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const vars = {
-  CONFIG_REPO: config.url,
-  CONFIG_REF: "main",
-  CONFIG_PATH: ".",
-  FLY_API_BASE: sim.url,
-  FLY_REGISTRY_BASE: sim.url,
-};
-const wrangler = await startWranglerReady({
-  root: ROOT,
-  dir: mkdtempSync(join(tmpdir(), "tower-bench-previews-")),
-  port,
-  vars,
+const base = await stack.startTower({
+  config,
+  vars: { FLY_REGISTRY_BASE: sim.url },
   secrets: { FLY_API_TOKEN: "bench", WEBHOOK_SECRET: SECRET, API_TOKEN: TOKEN },
 });
 
 try {
-  await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
+  await stack.tick();
   await until(async () => (await app("web"))?.deployed.sourceCommit === c1, 120_000);
   sim.faults.set({ latencyMs: LATENCY_MS });
 
@@ -91,7 +68,7 @@ try {
     return payload;
   };
   let t = performance.now();
-  await deliver("pull_request", opened(1, c2));
+  await stack.deliver("pull_request", opened(1, c2));
   await until(
     async () => (await control.state("web-pr-1")).machines.some((m) => m.app === "web-pr-1" && m.state === "started"),
     120_000,
@@ -100,7 +77,7 @@ try {
 
   const c3 = await web.commit({ Dockerfile: "FROM nginx:3\n" }, { parent: c1 });
   t = performance.now();
-  await deliver("push", {
+  await stack.deliver("push", {
     ref: "refs/heads/main",
     before: c1,
     after: c3,
@@ -123,7 +100,7 @@ try {
   }
   const burstFrom = Date.now();
   t = performance.now();
-  await Promise.all(payloads.map((payload) => deliver("pull_request", payload)));
+  await Promise.all(payloads.map((payload) => stack.deliver("pull_request", payload)));
   await until(async () => {
     const started = new Set(
       sim
@@ -179,35 +156,10 @@ try {
     }),
   );
 } finally {
-  await stopGroup(wrangler.pid!);
-  await sim.close();
-  await git.close();
-}
-
-async function deliver(event: string, payload: unknown) {
-  const body = JSON.stringify(payload);
-  const res = await fetch(`${base}/webhook`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": event,
-      "x-github-delivery": crypto.randomUUID(),
-      "x-hub-signature-256": await sign(SECRET, body),
-    },
-  });
-  if (res.status !== 202) throw new Error(`webhook ${event}: ${res.status} ${await res.text()}`);
+  await stack.close();
 }
 
 async function app(name: string): Promise<AppSummary | null> {
   const res = await fetch(`${base}/api/apps/${name}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return res.ok ? ((await res.json()) as AppSummary) : null;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -24,6 +24,7 @@ import type { AppSummary, ConfigStatus } from "../src/durable/contract";
 import { startFlySim } from "../test/fly-sim";
 import { createRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
+import { until, workerdCpuMs } from "./stack";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TOKEN = `bench-${crypto.randomUUID()}`;
@@ -92,7 +93,7 @@ try {
   await tick();
   // The first tick (listings, evaluation, a notice to every AppDO) ends when its last part has run;
   // /api/config is polled until then, not the 1,000-app list, which would compete for the runtime.
-  await until(async () => (await status()).lastTick !== null, 900_000);
+  await until(async () => (await status()).lastTick !== null, 900_000, 250);
   const firstMs = performance.now() - t;
   await until(
     async () => {
@@ -113,17 +114,21 @@ try {
   // 2. The no-op tick.
   const gitRequests = () => Object.values(git.stats()).reduce((a, b) => a + b, 0);
   const [g, f] = [gitRequests(), sim.requests().length];
-  const cpu = runtimeCpuMs(wrangler.pid!);
+  const cpu = workerdCpuMs(wrangler.pid!);
   t = performance.now();
   const before = (await status()).lastTick?.finishedAt ?? null;
   await tick();
   let last: ConfigStatus["lastTick"] = null;
-  await until(async () => {
-    last = (await status()).lastTick;
-    return last !== null && last.finishedAt !== before;
-  }, 120_000);
+  await until(
+    async () => {
+      last = (await status()).lastTick;
+      return last !== null && last.finishedAt !== before;
+    },
+    120_000,
+    250,
+  );
   const tickMs = performance.now() - t;
-  const tickCpu = runtimeCpuMs(wrangler.pid!) - cpu;
+  const tickCpu = workerdCpuMs(wrangler.pid!) - cpu;
   const noop = { git: gitRequests() - g, fly: sim.requests().length - f };
   const report = last as unknown as NonNullable<ConfigStatus["lastTick"]>;
   console.log(
@@ -248,34 +253,8 @@ async function timed(n: number, request: (i: number) => Promise<Response>) {
   return { p50: at(0.5), p99: at(0.99), calls };
 }
 
-/** CPU (user + system) of the workerd processes in wrangler's process group, in ms. */
-function runtimeCpuMs(pgid: number): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (Number(fields[2]) !== pgid || !name.includes("workerd")) continue;
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return total;
-}
-
 function round(n: number) {
   return Number(n.toFixed(1));
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, everyMs = 250) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /**

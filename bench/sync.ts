@@ -7,20 +7,10 @@
  *  2. One push changing one app's file: time until it runs the new config (one_app_ms); then one
  *     push changing a project's app_defaults: time until its 20 apps run it (makespan).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { sign } from "@octokit/webhooks-methods";
-import { freePort } from "../scripts/local/ports";
-import { stopGroup } from "../scripts/local/process-group";
-import { startWranglerReady } from "../scripts/local/wrangler";
 import type { AppSummary } from "../src/durable/contract";
-import { startFlySim } from "../test/fly-sim";
 import { createRepo, type FixtureRepo } from "../test/support/fixture-repo";
-import { startGitServer } from "../test/support/git-server";
+import { numberArg, startStack, until } from "./stack";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = `bench-${crypto.randomUUID()}`;
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const FLEET = 20;
@@ -30,11 +20,10 @@ const FLEET = 20;
  * round trip, and 20 deploys at once measure only how the one workerd and the simulator share this
  * machine's cores, not what per-app parallelism buys against Fly.
  */
-const latencyAt = process.argv.indexOf("--latency");
-const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
+const LATENCY_MS = numberArg("--latency", 100);
 
-const git = await startGitServer();
-const sim = await startFlySim({ record: false, rateLimit: false });
+const stack = await startStack("sync");
+const { git, sim } = stack;
 const fromGit = (name: string, repo: FixtureRepo) =>
   `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\n`;
 const group = (k: number, wave: number) =>
@@ -49,27 +38,15 @@ for (let i = 0; i < 100; i++)
   files[`group-${Math.floor(i / FLEET)}/app-${i}/app.yaml`] = fromGit(`svc-app-${i}`, repos[i % 10]!);
 let head = await config.commit(files);
 
-const dir = mkdtempSync(join(tmpdir(), "tower-bench-sync-"));
-const vars = {
-  CONFIG_REPO: config.url,
-  CONFIG_REF: "main",
-  CONFIG_PATH: ".",
-  FLY_API_BASE: sim.url,
+const base = await stack.startTower({
+  config,
   // Builds push to the simulator's registry.
-  FLY_REGISTRY_BASE: sim.url,
-};
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const wrangler = await startWranglerReady({
-  root: ROOT,
-  dir,
-  port,
-  vars,
+  vars: { FLY_REGISTRY_BASE: sim.url },
   secrets: { FLY_API_TOKEN: "bench", WEBHOOK_SECRET: SECRET, API_TOKEN: TOKEN },
 });
 
 try {
-  await tick();
+  await stack.tick();
   let statuses = "";
   await until(async () => {
     const all = await apps();
@@ -93,7 +70,7 @@ try {
   const ticks: { git: number; fly: number; ms: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const [g, f, t] = [gitRequests(), sim.requests().length, performance.now()];
-    await tick();
+    await stack.tick();
     ticks.push({ ms: performance.now() - t, git: gitRequests() - g, fly: sim.requests().length - f });
   }
   const idle = ticks.sort((a, b) => a.ms - b.ms)[1]!;
@@ -130,14 +107,7 @@ try {
     }),
   );
 } finally {
-  await stopGroup(wrangler.pid!);
-  await sim.close();
-  await git.close();
-}
-
-async function tick() {
-  const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
-  if (!res.ok) throw new Error(`scheduled: ${res.status} ${await res.text()}`);
+  await stack.close();
 }
 
 async function apps(): Promise<AppSummary[]> {
@@ -158,24 +128,13 @@ async function pushAndWait(change: Record<string, string>, names: string[]) {
   head = await config.commit(change);
   const started = performance.now();
   const wallStart = Date.now();
-  const body = JSON.stringify({
+  await stack.deliver("push", {
     ref: "refs/heads/main",
     before,
     after: head,
     deleted: false,
     repository: { clone_url: config.url },
   });
-  const res = await fetch(`${base}/webhook`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "push",
-      "x-github-delivery": crypto.randomUUID(),
-      "x-hub-signature-256": await sign(SECRET, body),
-    },
-  });
-  if (res.status !== 202) throw new Error(`webhook: ${res.status} ${await res.text()}`);
   const done = (a: AppSummary) =>
     a.status === "synced" && a.deployed.configHash === a.desired.configHash && a.lastDeploy?.cause.startsWith("push:");
   // Only the apps still pending are asked, one GET each: polling all 100 would load the runtime under test.
@@ -194,12 +153,4 @@ async function pushAndWait(change: Record<string, string>, names: string[]) {
   );
   const starts = [...current.values()].map((a) => Date.parse(a.lastDeploy!.startedAt));
   return { ms, sum, spread: Math.max(...starts) - Math.min(...starts), first: Math.min(...starts) - wallStart };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -7,25 +7,15 @@
  * no soak, so the ratio is Tower's promotion overhead. `--latency MS` adds that much to every
  * Fly call (default 100 ms, as the sync and previews benches).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { freePort } from "../scripts/local/ports";
-import { stopGroup } from "../scripts/local/process-group";
-import { startWranglerReady } from "../scripts/local/wrangler";
-import { startFlySim } from "../test/fly-sim";
 import { createRepo } from "../test/support/fixture-repo";
-import { startGitServer } from "../test/support/git-server";
+import { numberArg, startStack, until } from "./stack";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TOKEN = `bench-${crypto.randomUUID()}`;
 const CI = `bench-ci-${crypto.randomUUID()}`;
-const latencyAt = process.argv.indexOf("--latency");
-const LATENCY_MS = latencyAt >= 0 ? Number(process.argv[latencyAt + 1]) : 100;
+const LATENCY_MS = numberArg("--latency", 100);
 
-const git = await startGitServer();
-const sim = await startFlySim({ record: false, rateLimit: false });
+const stack = await startStack("waves");
+const { git, sim } = stack;
 const config = await createRepo(git.url, "config");
 const appYaml = (name: string, wave: string) =>
   `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  from: images/${wave}.json\n  service: api\n`;
@@ -35,24 +25,14 @@ await config.commit({
   "production/app.yaml": appYaml("api", "production"),
 });
 
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const wrangler = await startWranglerReady({
-  root: ROOT,
-  dir: mkdtempSync(join(tmpdir(), "tower-bench-waves-")),
-  port,
-  vars: {
-    CONFIG_REPO: config.url,
-    CONFIG_REF: "main",
-    CONFIG_PATH: ".",
-    FLY_API_BASE: sim.url,
-    FLY_REGISTRY_BASE: sim.url,
-  },
+const base = await stack.startTower({
+  config,
+  vars: { FLY_REGISTRY_BASE: sim.url },
   secrets: { FLY_API_TOKEN: "bench", API_TOKEN: TOKEN, ADMIN_TOKEN: TOKEN, CI_TOKEN: CI },
 });
 
 try {
-  await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/3 * * * *")}`);
+  await stack.tick();
   await until(async () => (await waves())?.waves?.length === 2, 60_000);
   sim.faults.set({ latencyMs: LATENCY_MS });
 
@@ -93,9 +73,7 @@ try {
     }),
   );
 } finally {
-  await stopGroup(wrangler.pid!);
-  await sim.close();
-  await git.close();
+  await stack.close();
 }
 
 async function waves(): Promise<{ waves?: unknown[] } | null> {
@@ -109,12 +87,4 @@ async function deployed(app: string, image: string): Promise<boolean> {
   if (!res.ok) return false;
   const summary = (await res.json()) as { status: string; lastDeploy: { image: string | null } | null };
   return summary.status === "synced" && summary.lastDeploy?.image === image;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

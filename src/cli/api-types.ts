@@ -1,7 +1,8 @@
 /**
  * The JSON the Tower API answers, as far as the CLI reads it (docs/api.md; the Worker's zod
  * schemas in src/worker/api/schemas.ts are the source). Written here because the CLI is a client
- * over HTTP: it imports nothing of the Worker or the Durable Objects.
+ * over HTTP: it imports nothing of the Worker or the Durable Objects. test/unit/cli/api-types.test-d.ts
+ * fails when a schema's answer no longer fits a type here (a field renamed, an enum value added).
  */
 export interface DeploySummary {
   id: string;
@@ -32,7 +33,7 @@ export interface DeployDetail extends DeploySummary {
 export interface AppSummary {
   name: string;
   org: string;
-  status: string;
+  status: "synced" | "deploying" | "failed" | "pending" | "degraded" | "pinned";
   desired: { configHash: string | null; sourceCommit: string | null };
   deployed: { configHash: string | null; sourceCommit: string | null };
   lastDeploy: DeploySummary | null;

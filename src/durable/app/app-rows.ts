@@ -3,7 +3,6 @@
  * synchronous block as the event that refers to it, so the log and the rows never disagree.
  */
 
-import { newSecretsKey } from "../../base/secrets-digest";
 import type { ResolvedApp } from "../../config/resolved-app";
 import type { SecretDigests } from "../../fly/build";
 import type { EventStore } from "../event-store";
@@ -62,11 +61,5 @@ export function writeRow<K extends AppRow>(rows: Pick<Rows, "putState">, name: K
   rows.putState(name, value);
 }
 
-/** This DO's secrets-digest key, made and stored on first use. */
-export function secretsKey(rows: Rows): string {
-  const key = readRow(rows, "secrets-key");
-  if (key !== null) return key;
-  const made = newSecretsKey();
-  writeRow(rows, "secrets-key", made);
-  return made;
-}
+/** This DO's secrets-digest key, made and stored on first use (its `secrets-key` row). */
+export { secretsKey } from "../secrets-key";

@@ -1,14 +1,7 @@
-/**
- * Every deploy the app ever had, one row each, beside the log: the paged deploys API reads here,
- * so the folded state keeps only the deploys still deciding something (see `trimHistory`). A row
- * is written in the same synchronous block as the event that changed its deploy. This is a read
- * model, not the log: rows are replaced as the deploy moves (the `events` table stays append-only).
- * A deploy's steps live in a table of their own, so retention frees them whole (see `compactSteps`).
- */
-import { TowerError } from "../../errors";
 import type { DeployDetail, DeployOutcome, DeploySummary, Page } from "../contract";
 import type { EventStorage, EventStore } from "../event-store";
 import { readRow, writeRow } from "./app-rows";
+import { decodeCursor, encodeCursor } from "./deploy-cursor";
 import { toDeployDetailOf, toDeploySummary } from "./projections";
 import type { DeployRecord } from "./state";
 
@@ -124,21 +117,4 @@ export class DeployHistory {
     const compacted = row.steps === null && row.pos <= (readRow(this.rows, "retention")?.deploysThrough ?? 0);
     return detail && compacted ? { ...detail, compacted: true } : detail;
   }
-}
-
-export function encodeCursor(position: number): string {
-  return btoa(`d:${position}`);
-}
-
-export function decodeCursor(cursor: string): number {
-  let text = "";
-  try {
-    text = atob(cursor);
-  } catch {
-    // Falls through to the error below.
-  }
-  const position = /^d:(\d+)$/.exec(text)?.[1];
-  if (position === undefined)
-    throw new TowerError("bad_cursor", "the deploys cursor is not one Tower gave out", { field: "cursor" });
-  return Number(position);
 }

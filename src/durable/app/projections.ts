@@ -1,14 +1,4 @@
-/** Read models over the AppDO's state: what the JSON API shows. Pure. */
-import { TowerError } from "../../errors";
-import type {
-  AppFailure,
-  AppStatusName,
-  AppSummary,
-  DeployDetail,
-  DeployOutcome,
-  DeploySummary,
-  Page,
-} from "../contract";
+import type { AppFailure, AppStatusName, AppSummary, DeployDetail, DeploySummary } from "../contract";
 import { RESTORE_PREFIX } from "./restore";
 import { type AppState, type DeployRecord, findDeploy, sameTarget } from "./state";
 
@@ -62,38 +52,6 @@ export function toSummary(state: AppState): AppSummary | null {
   };
 }
 
-export interface DeployQuery {
-  cursor?: string;
-  outcome?: DeployOutcome;
-  limit: number;
-}
-
-/**
- * Deploys newest first. Queued requests are not listed (they show as status "pending"); the cursor
- * is the position of the last deploy returned, so pages stay stable while new deploys arrive.
- */
-export function toDeployPage(state: AppState, query: DeployQuery): Page<DeploySummary> {
-  const before = query.cursor === undefined ? Number.POSITIVE_INFINITY : decodeCursor(query.cursor);
-  const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
-  const items: DeploySummary[] = [];
-  let next: string | null = null;
-  for (let index = Math.min(before, state.deploys.length) - 1; index >= 0; index--) {
-    const record = state.deploys[index]!;
-    if (record.outcome === "queued" || (query.outcome && record.outcome !== query.outcome)) continue;
-    if (items.length === limit) {
-      next = encodeCursor(index + 1);
-      break;
-    }
-    items.push(toDeploySummary(record));
-  }
-  return { items, next };
-}
-
-export function toDeployDetail(state: AppState, id: string): DeployDetail | null {
-  const record = findDeploy(state, id);
-  return record ? toDeployDetailOf(record) : null;
-}
-
 export function toDeployDetailOf(record: DeployRecord): DeployDetail | null {
   if (record.outcome === "queued") return null;
   return {
@@ -127,31 +85,4 @@ export function toDeploySummary(record: DeployRecord): DeploySummary {
     finishedAt: record.finishedAt,
     image: record.image,
   };
-}
-
-/** For the API: whether a cursor is one `deploys` gave out (a bad one would reject the RPC). */
-export function isDeployCursor(cursor: string): boolean {
-  try {
-    decodeCursor(cursor);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function encodeCursor(position: number): string {
-  return btoa(`d:${position}`);
-}
-
-function decodeCursor(cursor: string): number {
-  let text = "";
-  try {
-    text = atob(cursor);
-  } catch {
-    // Falls through to the error below.
-  }
-  const position = /^d:(\d+)$/.exec(text)?.[1];
-  if (position === undefined)
-    throw new TowerError("bad_cursor", "the deploys cursor is not one Tower gave out", { field: "cursor" });
-  return Number(position);
 }

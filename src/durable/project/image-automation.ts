@@ -17,6 +17,11 @@ import { type ImageScanState, initialScanState } from "../images/scan-state";
 import type { AppEntry } from "./events";
 import { readRow, writeRow } from "./project-rows";
 
+/** Registry requests kept back for the last image of a slice: a listing page or two, a digest per app. */
+const IMAGE_HEADROOM = 10;
+/** Subrequests one pin commit costs (the config fetch and the push). */
+const COMMIT_COST = 2;
+
 export class ImageAutomation {
   constructor(
     private readonly store: EventStore,
@@ -28,15 +33,29 @@ export class ImageAutomation {
     writeRow(this.store, "images", startRound(this.state(), `round:${at}`, at));
   }
 
-  /** One slice of the round under way; `more` when images are left for the next alarm. */
-  async slice(apps: AppEntry[], at: string): Promise<{ events: ImageEvent[]; more: boolean }> {
+  /**
+   * One slice of the round under way, within `subrequests` (what the pass has left); `more` when
+   * images are left for the next alarm, `requests` the registry requests it sent.
+   */
+  async slice(
+    apps: AppEntry[],
+    at: string,
+    subrequests: number,
+  ): Promise<{ events: ImageEvent[]; more: boolean; requests: number }> {
     const state = this.state();
-    if (!state.round) return { events: [], more: false };
+    if (!state.round) return { events: [], more: false, requests: 0 };
     const followed = followedApps(apps).apps;
-    const ports = { registry: this.ports.registry(), commitPin: this.ports.commitPin };
-    const result = await scanSlice({ state, apps: followed, at }, ports, SCAN_BUDGET);
+    const registry = this.ports.registry();
+    const ports = { registry, commitPin: this.ports.commitPin };
+    // A slice stops before an image once past its requests; the headroom is for that last image's
+    // listing and digests (more only for a repository with thousands of tags).
+    const budget = {
+      requests: Math.min(SCAN_BUDGET.requests, subrequests - IMAGE_HEADROOM),
+      commits: Math.min(SCAN_BUDGET.commits, Math.floor(subrequests / COMMIT_COST)),
+    };
+    const result = await scanSlice({ state, apps: followed, at }, ports, budget);
     writeRow(this.store, "images", result.state);
-    return { events: result.events, more: result.more };
+    return { events: result.events, more: result.more, requests: registry.requests };
   }
 
   /** The app as its AppDO should deploy it: with a `write_back: false` override, that image. */

@@ -156,7 +156,8 @@ export class ProjectCore {
     more ||= retry === 0;
     const driftLeft = await this.checkDrift(ticked);
     if (ticked) this.images.startRound(now());
-    const scan = await this.images.slice(Object.values(this.state.apps), now());
+    const scan = await this.images.slice(Object.values(this.state.apps), now(), this.budget());
+    this.subrequests += scan.requests;
     for (const event of scan.events) this.apply({ type: "record-image", event, at: now() });
     if (scan.events.some((e) => e.type !== "image.conflict")) {
       // A pin committed (or an override set) deploys now, the normal way: read config again.
@@ -450,7 +451,7 @@ function countedPorts(ports: ProjectPorts, count: (n: number) => void): ProjectP
     destroy: counted(1, (app, cause) => ports.destroy(app, cause)),
     checkDrift: counted(1, (app, cause) => ports.checkDrift(app, cause)),
     summary: counted(1, (app) => ports.summary(app)),
-    // Image scans page their registry requests across alarms themselves (src/durable/images).
+    // An image scan counts its own registry requests (ImageAutomation.slice), within the pass's budget.
     get registry() {
       return ports.registry;
     },

@@ -3,7 +3,6 @@
  * happened; these rows hold what must not be in it (resolved apps with secret references, the
  * settings) or what changes without being news (the outbox cursor, a repeated failure).
  */
-import { newSecretsKey } from "../../base/secrets-digest";
 import type { Diagnostic, Feedback, ResolvedApp } from "../../config/resolved-app";
 import type { SummaryReport } from "../contract";
 import type { EventStore } from "../event-store";
@@ -116,14 +115,8 @@ export function writePreviewTold(rows: Pick<Rows, "putState">, app: string, told
   rows.putState(`preview-told/${app}`, told);
 }
 
-/** This DO's secrets-digest key, made and stored on first use. */
-export function secretsKey(rows: Rows): string {
-  const key = readRow(rows, "secrets-key");
-  if (key !== null) return key;
-  const made = newSecretsKey();
-  writeRow(rows, "secrets-key", made);
-  return made;
-}
+/** This DO's secrets-digest key, made and stored on first use (its `secrets-key` row). */
+export { secretsKey } from "../secrets-key";
 
 /**
  * The app's summary as its AppDO last reported it (`reportSummary`): the projection the list and

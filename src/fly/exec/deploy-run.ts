@@ -22,9 +22,16 @@ export interface DeployRunOptions {
   pollMs?: number;
   /** Transient failures of one step in a row before it stalls. */
   maxRetries?: number;
-  /** How long a machine without checks is watched for a crash loop (ms; flyctl: 10 s). */
+  /**
+   * How long a machine without checks is watched for a crash loop (ms). Default 10 s, flyctl's
+   * window (internal/machine/leasable_machine.go WaitForSmokeChecksToPass: 10*time.Second).
+   * Tests shorten it (SMOKE_WINDOW_MS in workerd, test/unit/fly/exec/sim-harness.ts in Node).
+   */
   smokeMs?: number;
-  /** Blue-green: how long cordoned blue machines drain before they stop (ms; flyctl: 10 s). */
+  /**
+   * Blue-green: how long cordoned blue machines drain before they stop (ms). Default 10 s, flyctl's
+   * (internal/command/deploy/strategy_bluegreen.go waitBeforeStop); tests shorten it likewise.
+   */
   drainMs?: number;
 }
 

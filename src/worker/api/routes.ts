@@ -1,5 +1,5 @@
 /** The API's routes as OpenAPI descriptions: paths, parameters, response shapes. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import {
   AcceptedSchema,
   AppListSchema,
@@ -25,8 +25,18 @@ const refusals = {
   401: json(ErrorSchema, "Missing or wrong bearer token"),
   503: json(ErrorSchema, "The token this route needs is not configured"),
 };
-const readSecurity = [{ apiToken: [] }];
-const adminSecurity = [{ adminToken: [] }];
+const notAnApp = { 404: json(ErrorSchema, "Not an app in config") };
+
+/** A route as written below; `P` keeps its path a literal type, as createRoute's own does. */
+type Described = Omit<RouteConfig, "security" | "path">;
+
+/** A route for the API token, with the refusals every route may answer. */
+const readRoute = <P extends string, R extends Described & { path: P }>(route: R) =>
+  createRoute({ ...route, security: [{ apiToken: [] }], responses: { ...route.responses, ...refusals } });
+
+/** A route for the admin token, with the refusals every route may answer. */
+const adminRoute = <P extends string, R extends Described & { path: P }>(route: R) =>
+  createRoute({ ...route, security: [{ adminToken: [] }], responses: { ...route.responses, ...refusals } });
 
 const appParam = z.object({
   app: z
@@ -40,28 +50,25 @@ const afterQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const listAppsRoute = createRoute({
+export const listAppsRoute = readRoute({
   method: "get",
   path: "/apps",
   summary: "Every app known to config, with its status",
-  security: readSecurity,
-  responses: { 200: json(AppListSchema, "The apps"), ...refusals },
+  responses: { 200: json(AppListSchema, "The apps") },
 });
 
-export const getAppRoute = createRoute({
+export const getAppRoute = readRoute({
   method: "get",
   path: "/apps/{app}",
   summary: "One app: status, desired vs deployed, last deploy",
-  security: readSecurity,
   request: { params: appParam },
-  responses: { 200: json(AppSummarySchema, "The app"), 404: json(ErrorSchema, "Not an app in config"), ...refusals },
+  responses: { 200: json(AppSummarySchema, "The app"), ...notAnApp },
 });
 
-export const listDeploysRoute = createRoute({
+export const listDeploysRoute = readRoute({
   method: "get",
   path: "/apps/{app}/deploys",
   summary: "The app's deploys, newest first",
-  security: readSecurity,
   request: {
     params: appParam,
     query: z.object({
@@ -70,18 +77,13 @@ export const listDeploysRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
   },
-  responses: {
-    200: json(DeployPageSchema, "A page of deploys"),
-    404: json(ErrorSchema, "Not an app in config"),
-    ...refusals,
-  },
+  responses: { 200: json(DeployPageSchema, "A page of deploys"), ...notAnApp },
 });
 
-export const getDeployRoute = createRoute({
+export const getDeployRoute = readRoute({
   method: "get",
   path: "/apps/{app}/deploys/{id}",
   summary: "One deploy: steps with timings, image, plan summary, error",
-  security: readSecurity,
   request: {
     params: appParam.extend({
       id: z
@@ -93,75 +95,59 @@ export const getDeployRoute = createRoute({
   responses: {
     200: json(DeployDetailSchema, "The deploy"),
     404: json(ErrorSchema, "No such app or deploy"),
-    ...refusals,
   },
 });
 
-export const appEventsRoute = createRoute({
+export const appEventsRoute = readRoute({
   method: "get",
   path: "/apps/{app}/events",
   summary: "The app's raw event log, for tools that tail it",
-  security: readSecurity,
   request: { params: appParam, query: afterQuery },
-  responses: {
-    200: json(EventListSchema, "Events after `after`"),
-    404: json(ErrorSchema, "Not an app in config"),
-    ...refusals,
-  },
+  responses: { 200: json(EventListSchema, "Events after `after`"), ...notAnApp },
 });
 
-export const projectEventsRoute = createRoute({
+export const projectEventsRoute = readRoute({
   method: "get",
   path: "/events",
   summary: "The root project's raw event log: pushes received, config commits, evaluations",
-  security: readSecurity,
   request: { query: afterQuery },
-  responses: { 200: json(EventListSchema, "Events after `after`"), ...refusals },
+  responses: { 200: json(EventListSchema, "Events after `after`") },
 });
 
-export const configRoute = createRoute({
+export const configRoute = readRoute({
   method: "get",
   path: "/config",
   summary: "The config repo, its commit, the last evaluation and its errors",
-  security: readSecurity,
-  responses: { 200: json(ConfigStatusSchema, "Config status"), ...refusals },
+  responses: { 200: json(ConfigStatusSchema, "Config status") },
 });
 
-export const imagesRoute = createRoute({
+export const imagesRoute = readRoute({
   method: "get",
   path: "/images",
   summary: "Image automation: each policy, the tags seen, the tag chosen and why, the last scan, errors",
-  security: readSecurity,
-  responses: { 200: json(ImagesSchema, "Image automation status"), ...refusals },
+  responses: { 200: json(ImagesSchema, "Image automation status") },
 });
 
-export const syncAppRoute = createRoute({
+export const syncAppRoute = adminRoute({
   method: "post",
   path: "/apps/{app}/sync",
   summary: "Admin: redeploy the app now, even when nothing changed",
-  security: adminSecurity,
   request: { params: appParam },
-  responses: {
-    202: json(AcceptedSchema, "Sync scheduled"),
-    404: json(ErrorSchema, "Not an app in config"),
-    ...refusals,
-  },
+  responses: { 202: json(AcceptedSchema, "Sync scheduled"), ...notAnApp },
 });
 
-export const syncAllRoute = createRoute({
+export const syncAllRoute = adminRoute({
   method: "post",
   path: "/sync",
   summary: "Admin: re-read config now; ?force=true redeploys every app",
-  security: adminSecurity,
   request: { query: z.object({ force: z.enum(["true", "false"]).default("false") }) },
-  responses: { 202: json(AcceptedSchema, "Sync scheduled"), ...refusals },
+  responses: { 202: json(AcceptedSchema, "Sync scheduled") },
 });
 
-export const rollbackRoute = createRoute({
+export const rollbackRoute = adminRoute({
   method: "post",
   path: "/apps/{app}/rollback",
   summary: "Admin: redeploy an earlier release exactly (image and config) and pin the app to it",
-  security: adminSecurity,
   request: {
     params: appParam,
     body: { content: { "application/json": { schema: RollbackBodySchema } }, required: true },
@@ -171,19 +157,13 @@ export const rollbackRoute = createRoute({
     404: json(ErrorSchema, "Not an app in config, or no such deploy/release"),
     409: json(ErrorSchema, "That release cannot be put back (it failed, or its config is no longer kept)"),
     413: json(ErrorSchema, "The body is larger than 1 MiB"),
-    ...refusals,
   },
 });
 
-export const unpinRoute = createRoute({
+export const unpinRoute = adminRoute({
   method: "post",
   path: "/apps/{app}/unpin",
   summary: "Admin: end a rollback's pin; the app follows git again",
-  security: adminSecurity,
   request: { params: appParam },
-  responses: {
-    200: json(UnpinResultSchema, "Whether a pin was ended"),
-    404: json(ErrorSchema, "Not an app in config"),
-    ...refusals,
-  },
+  responses: { 200: json(UnpinResultSchema, "Whether a pin was ended"), ...notAnApp },
 });

@@ -1,6 +1,6 @@
 /** The read-only pages. Each reads the same Durable Object methods as the JSON API's routes. */
 import type { Hono } from "hono";
-import { isDeployCursor } from "../../durable/app/projections";
+import { isDeployCursor } from "../../durable/app/deploy-cursor";
 import type { AppSummary, StoredEvent } from "../../durable/contract";
 import { appStub, projectStub } from "../../durable/stubs";
 import { knownApp } from "../api/known-app";

@@ -60,6 +60,9 @@ async function deploy(app: ResolvedApp, env: Record<string, string> = {}) {
     desired,
     journal: newJournal(`run-${app.name}`, { id: `rel-${app.name}`, version: 1 }),
     pollMs: 40,
+    // What is deployed is what these tests diff against, not how the gates wait: apps without checks
+    // are watched 1 s for a crash loop here, not flyctl's 10 s (as in test/unit/fly/exec/sim-harness.ts).
+    smokeMs: 1000,
   });
   const result = await runToCompletion(run, { sliceMs: 30_000 });
   expect(result.status, app.name).toBe("succeeded");

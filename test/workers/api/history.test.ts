@@ -4,11 +4,9 @@
 // scanned for secret values.
 
 import { env } from "cloudflare:test";
-import examples from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
-import type { TowerEnv } from "../../../src/env";
 import {
   AcceptedSchema,
   AppListSchema,
@@ -19,10 +17,9 @@ import {
   ErrorSchema,
   EventListSchema,
 } from "../../../src/worker/api/schemas";
-import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
-import { projectStub } from "../do-stubs";
 import { deploysSettled, settle } from "../sync/given";
-import { deliveryId, SECRET, send, webhookRequest } from "../webhook/deliver";
+import { SECRET, send, webhookRequest } from "../webhook/deliver";
+import { type RootConfig, rootConfig } from "./root-config";
 
 const RAW_SECRET = `raw-secret-value-${crypto.randomUUID()}`;
 const API_TOKEN = `api-${crypto.randomUUID()}`;
@@ -37,15 +34,14 @@ const appYaml = (name: string, tag: string) =>
   `app: ${name}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1.${tag}\n` +
   `secrets:\n  - name: DB_PASSWORD\n    type: raw\n    raw: "${RAW_SECRET}"\n  - name: DB_URL\n    env: APP_SECRET_TEST_DB\n`;
 
-let config: FixtureRepo;
-let settings: Partial<TowerEnv>;
+let root: RootConfig;
 const logged: string[] = [];
 const spies: ReturnType<typeof vi.spyOn>[] = [];
 const bodies: string[] = [];
 
 async function api(path: string, init: RequestInit & { token?: string } = {}) {
   const headers = { authorization: `Bearer ${init.token ?? API_TOKEN}` };
-  const res = await send(new Request(`https://tower.test/api${path}`, { ...init, headers }), settings);
+  const res = await send(new Request(`https://tower.test/api${path}`, { ...init, headers }), root.settings);
   const text = await res.text();
   bodies.push(text);
   return { status: res.status, json: JSON.parse(text) as unknown };
@@ -57,52 +53,24 @@ async function ok<S extends z.ZodType>(schema: S, path: string, init?: RequestIn
   return schema.parse(res.json) as z.output<S>;
 }
 
-async function pushConfig(files: Record<string, string>) {
-  const before = (await config.refs())["refs/heads/main"] ?? "0".repeat(40);
-  const after = await config.commit(files);
-  // A real GitHub push payload, pointed at the config repo on the test git server.
-  const real = examples.find((e) => e.name === "push")!.examples[4] as unknown as { repository: object };
-  const payload = {
-    ...real,
-    ref: "refs/heads/main",
-    before,
-    after,
-    created: false,
-    repository: { ...real.repository, clone_url: config.url },
-  };
-  const body = JSON.stringify(payload);
-  const res = await send(
-    webhookRequest(body, {
-      "x-github-event": "push",
-      "x-github-delivery": deliveryId(),
-      "x-hub-signature-256": await sign(SECRET, body),
-    }),
-    settings,
-  );
-  expect(res.status).toBe(202);
-  await settle(projectStub({ ...env, ...settings } as typeof env));
-  await deploysSettled([web, worker]);
-}
-
 beforeAll(async () => {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     spies.push(
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
     );
   }
-  config = await createRepo(inject("gitUrl"), "api-config");
-  settings = { CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: ".", API_TOKEN, ADMIN_TOKEN };
-  await config.commit({
-    "project.yaml": "project: root\n",
-    [`apps/${web}/app.yaml`]: appYaml(web, "25"),
-    [`apps/${worker}/app.yaml`]: appYaml(worker, "25"),
-  });
-  const project = projectStub({ ...env, ...settings } as typeof env);
-  await project.configure({ repo: config.url, ref: "main", path: "." });
-  await project.tick(new Date().toISOString());
-  await deploysSettled([web, worker]);
-  await pushConfig({ [`apps/${web}/app.yaml`]: appYaml(web, "26") });
-  await pushConfig({ [`apps/${web}/app.yaml`]: appYaml(web, "27") });
+  root = await rootConfig(
+    "api-config",
+    { API_TOKEN, ADMIN_TOKEN },
+    {
+      "project.yaml": "project: root\n",
+      [`apps/${web}/app.yaml`]: appYaml(web, "25"),
+      [`apps/${worker}/app.yaml`]: appYaml(worker, "25"),
+    },
+    [web, worker],
+  );
+  await root.push({ [`apps/${web}/app.yaml`]: appYaml(web, "26") });
+  await root.push({ [`apps/${web}/app.yaml`]: appYaml(web, "27") });
 }, 60_000);
 
 afterAll(() => {
@@ -149,8 +117,13 @@ describe("read API over real deploy history", () => {
 
   it("shows the config status", async () => {
     const status = await ok(ConfigStatusSchema, "/config");
-    expect(status).toMatchObject({ repo: config.url, ref: "main", errors: [], lastEvaluation: { ok: true, apps: 2 } });
-    expect(status.commit).toBe((await config.refs())["refs/heads/main"]);
+    expect(status).toMatchObject({
+      repo: root.config.url,
+      ref: "main",
+      errors: [],
+      lastEvaluation: { ok: true, apps: 2 },
+    });
+    expect(status.commit).toBe((await root.config.refs())["refs/heads/main"]);
   });
 
   it("answers 404 for apps not in config and unknown deploys, 400 for bad queries", async () => {
@@ -177,7 +150,7 @@ describe("read API over real deploy history", () => {
     expect(items).toHaveLength(2);
     expect((await api(`/apps/nope/sync`, { method: "POST", token: ADMIN_TOKEN })).status).toBe(404);
     await ok(AcceptedSchema, "/sync", { method: "POST", token: ADMIN_TOKEN });
-    await settle(projectStub({ ...env, ...settings } as typeof env));
+    await settle(root.project);
   });
 
   it("never shows a secret value in any response or log line", async () => {
@@ -191,7 +164,7 @@ describe("read API over real deploy history", () => {
     expect(bodies.length).toBeGreaterThan(15);
     // A refused delivery signed with a real token as its key logs a line, so the log scan has lines.
     const forged = await sign(API_TOKEN, "{}");
-    await send(webhookRequest("{}", { "x-github-event": "push", "x-hub-signature-256": forged }), settings);
+    await send(webhookRequest("{}", { "x-github-event": "push", "x-hub-signature-256": forged }), root.settings);
     expect(logged.some((line) => line.includes("bad_signature"))).toBe(true);
     // Secrets digests stay out of the API too (events keep them in the log for deciding only).
     for (const body of bodies) expect(body).not.toMatch(/hmac-sha256:|secretsDigest/);

@@ -2,10 +2,7 @@
 // pushes through POST /webhook, the real ProjectDO and AppDO deploying to the Fly simulator.
 
 import { env } from "cloudflare:test";
-import examples from "@octokit/webhooks-examples";
-import { sign } from "@octokit/webhooks-methods";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { TowerEnv } from "../../../src/env";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createFlyClient } from "../../../src/fly";
 import {
   AppSummarySchema,
@@ -13,10 +10,10 @@ import {
   RollbackAcceptedSchema,
   UnpinResultSchema,
 } from "../../../src/worker/api/schemas";
-import { createRepo, type FixtureRepo } from "../../support/fixture-repo";
-import { appStub, projectStub } from "../do-stubs";
+import { appStub } from "../do-stubs";
 import { deploysSettled, settle } from "../sync/given";
-import { deliveryId, SECRET, send, webhookRequest } from "../webhook/deliver";
+import { send } from "../webhook/deliver";
+import { type RootConfig, rootConfig } from "./root-config";
 
 const API_TOKEN = `api-${crypto.randomUUID()}`;
 const ADMIN_TOKEN = `admin-${crypto.randomUUID()}`;
@@ -24,38 +21,14 @@ const app = `rb-${Date.now().toString(36)}`;
 const appYaml = (tag: string) =>
   `app: ${app}\norg: personal\nprimary_region: arn\nsource:\n  type: image\n  image: nginx:1.${tag}\n`;
 
-let config: FixtureRepo;
-let settings: Partial<TowerEnv>;
+let root: RootConfig;
 
 async function call(method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers["content-type"] = "application/json";
   const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
-  const res = await send(new Request(`https://tower.test/api${path}`, init), settings);
+  const res = await send(new Request(`https://tower.test/api${path}`, init), root.settings);
   return { status: res.status, json: (await res.json()) as unknown };
-}
-
-async function pushConfig(files: Record<string, string>) {
-  const before = (await config.refs())["refs/heads/main"] ?? "0".repeat(40);
-  const after = await config.commit(files);
-  const real = examples.find((e) => e.name === "push")!.examples[4] as unknown as { repository: object };
-  const payload = {
-    ...real,
-    ref: "refs/heads/main",
-    before,
-    after,
-    created: false,
-    repository: { ...real.repository, clone_url: config.url },
-  };
-  const body = JSON.stringify(payload);
-  const headers = {
-    "x-github-event": "push",
-    "x-github-delivery": deliveryId(),
-    "x-hub-signature-256": await sign(SECRET, body),
-  };
-  expect((await send(webhookRequest(body, headers), settings)).status).toBe(202);
-  await settle(projectStub({ ...env, ...settings } as typeof env));
-  await deploysSettled([app]);
 }
 
 async function images(): Promise<string[]> {
@@ -66,14 +39,13 @@ async function images(): Promise<string[]> {
 const summary = async () => AppSummarySchema.parse((await call("GET", `/apps/${app}`, undefined, API_TOKEN)).json);
 
 beforeAll(async () => {
-  config = await createRepo(inject("gitUrl"), "rollback-config");
-  settings = { CONFIG_REPO: config.url, CONFIG_REF: "main", CONFIG_PATH: ".", API_TOKEN, ADMIN_TOKEN };
-  await config.commit({ "project.yaml": "project: root\n", [`apps/${app}/app.yaml`]: appYaml("25") });
-  const project = projectStub({ ...env, ...settings } as typeof env);
-  await project.configure({ repo: config.url, ref: "main", path: "." });
-  await project.tick(new Date().toISOString());
-  await deploysSettled([app]);
-  await pushConfig({ [`apps/${app}/app.yaml`]: appYaml("26") });
+  root = await rootConfig(
+    "rollback-config",
+    { API_TOKEN, ADMIN_TOKEN },
+    { "project.yaml": "project: root\n", [`apps/${app}/app.yaml`]: appYaml("25") },
+    [app],
+  );
+  await root.push({ [`apps/${app}/app.yaml`]: appYaml("26") });
 }, 60_000);
 
 describe("rollback and pin (admin API)", { timeout: 60_000 }, () => {
@@ -93,7 +65,7 @@ describe("rollback and pin (admin API)", { timeout: 60_000 }, () => {
 
     // A sync (forced too) does not undo the rollback.
     expect((await call("POST", "/sync?force=true")).status).toBe(202);
-    await settle(projectStub({ ...env, ...settings } as typeof env));
+    await settle(root.project);
     await deploysSettled([app]);
     expect((await call("POST", `/apps/${app}/sync`)).status).toBe(202);
     await deploysSettled([app]);
@@ -101,7 +73,7 @@ describe("rollback and pin (admin API)", { timeout: 60_000 }, () => {
     expect((await summary()).pin).not.toBeNull();
 
     // A new commit for the app ends the pin and deploys it.
-    await pushConfig({ [`apps/${app}/app.yaml`]: appYaml("27") });
+    await root.push({ [`apps/${app}/app.yaml`]: appYaml("27") });
     expect(await images()).toEqual(["nginx:1.27"]);
     expect(await summary()).toMatchObject({ status: "synced", pin: null });
   });

@@ -134,4 +134,44 @@ describe("image automation", () => {
     expect(byApp[`secret-${s}`]).toMatchObject({ status: "error", error: { code: "unauthorized" } });
     expect(images.images.find((i) => i.image.endsWith(privateRepo))?.error?.message).toMatch(/refused access/);
   });
+
+  // Issue 16: a scan round draws on the ProjectDO pass's budget of 50 subrequests, and its registry
+  // requests count in it. (The old code sent up to 300 in one slice without counting them: its
+  // figure here stayed under 50 while one invocation sent all of the round's requests.)
+  it(
+    "a round over 25 images spreads its registry requests over passes of at most 50 subrequests",
+    { timeout: 90_000 },
+    async () => {
+      const { reg, config, stub, api, s } = await setUp(() => ({}), ["1.0.0"]);
+      const files: Record<string, string> = {};
+      const repos: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        const repoName = uniqueRepo(`acme/svc${i}`);
+        repos.push(repoName);
+        await reg.push(repoName, "1.0.0");
+        await reg.push(repoName, "1.1.0");
+        files[`svc${i}/app.yaml`] = appYaml(
+          `svc${i}-${s}`,
+          `${reg.host}/${repoName}:1.0.0`,
+          "{semver: '^1', write_back: false}",
+        );
+      }
+      await config.commit(files);
+      await api("POST", "/sync");
+      // The round may wait out a registry's Retry-After between passes: run passes until it ends.
+      for (let i = 0; i < 100; i++) {
+        await settle(stub);
+        if ((await stub.images()).scanning === null) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const images = ImagesSchema.parse((await api("GET", "/images")).json);
+      expect(images.apps).toHaveLength(25);
+      expect(images.apps.every((a) => a.chosen === "1.1.0")).toBe(true);
+      // More registry requests than one invocation may make, yet no pass over 50 with them counted.
+      const stats = await reg.stats();
+      const sent = repos.reduce((sum, repo) => sum + (stats.requests[repo] ?? 0), 0);
+      expect(sent).toBeGreaterThan(50);
+      expect((await stub.backlog()).maxPassSubrequests).toBeLessThanOrEqual(50);
+    },
+  );
 });

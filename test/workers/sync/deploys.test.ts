@@ -7,16 +7,18 @@ import { appStub, projectStub } from "../do-stubs";
 import { arrivedMidDeployWithoutOverlap, deployRunning, eventsOf } from "../durable/app/fixtures";
 import {
   deployCount,
+  deployedProject,
   deploysSettled,
   eventsAfter,
-  gitApp,
+  gitAppDeployed,
   imageApp,
   lastSeq,
   newRepo,
-  project,
+  pushAndSettle,
   pushOf,
   settle,
   uniqueSuffix,
+  waitFor,
 } from "./given";
 
 const fly = () => flySimControl(inject("flyUrl"));
@@ -34,17 +36,14 @@ describe("ProjectDO → AppDO → Fly simulator", () => {
     const files: Record<string, string> = { "project.yaml": "project: root\n" };
     for (const name of names) files[`apps/${name}/app.yaml`] = imageApp(name);
     const first = await config.commit(files);
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled(names);
+    const stub = await deployedProject(config, names);
     for (const name of names) expect((await appStub(env, name).summary())?.status).toBe("synced");
     const before = await Promise.all(names.map(deployCount));
     expect(before).toEqual([1, 1, 1, 1, 1]);
     expect(await flyRequests(names)).toBeGreaterThan(0);
 
     const second = await config.commit({ [`apps/${names[2]}/app.yaml`]: imageApp(names[2]!, "28") });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
+    await pushAndSettle(stub, config, first, second);
     await deploysSettled(names);
     const after = await Promise.all(names.map(deployCount));
     expect(after.map((n, i) => n - before[i]!)).toEqual([0, 0, 1, 0, 0]);
@@ -69,18 +68,14 @@ describe("pushes in quick succession", () => {
       const name = `twice-${s}`;
       const config = await newRepo("config");
       const first = await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(name) });
-      const stub = await project(config);
-      await stub.tick(new Date().toISOString());
-      await deploysSettled([name]);
+      const stub = await deployedProject(config, [name]);
       // Slow Fly calls keep the deploy of `second` at work when `third` is pushed.
       await fly().setFaults({ latencyMs: 100 }, name);
       const second = await config.commit({ "a/app.yaml": imageApp(name, "28") });
-      await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-      await settle(stub);
+      await pushAndSettle(stub, config, first, second);
       await deployRunning(appStub(env, name));
       const third = await config.commit({ "a/app.yaml": imageApp(name, "29") });
-      await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
-      await settle(stub);
+      await pushAndSettle(stub, config, second, third);
       await deploysSettled([name]);
       expect((await stub.configStatus()).commit).toBe(third);
       const summary = await appStub(env, name).summary();
@@ -115,9 +110,7 @@ describe("cron, admin sync and prune", () => {
     const s = uniqueSuffix();
     const config = await newRepo("config");
     await config.commit({ "project.yaml": "project: root\n", "a/app.yaml": imageApp(`force-${s}`) });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([`force-${s}`]);
+    const stub = await deployedProject(config, [`force-${s}`]);
     await stub.requestSync({ force: false, cause: "admin" });
     await settle(stub);
     await deploysSettled([`force-${s}`]);
@@ -137,23 +130,18 @@ describe("cron, admin sync and prune", () => {
       "a/app.yaml": imageApp(kept),
       "b/app.yaml": imageApp(pruned),
     });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([kept, pruned]);
+    const stub = await deployedProject(config, [kept, pruned]);
     const second = await config.commit({ "a/app.yaml": null });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
+    await pushAndSettle(stub, config, first, second);
     expect((await fly().state(kept)).apps.map((a) => a.name)).toContain(kept);
     const third = await config.commit({ "project.yaml": "project: root\nprune: true\n", "b/app.yaml": null });
-    await stub.recordPush(pushOf(config, "refs/heads/main", second, third));
-    await settle(stub);
+    await pushAndSettle(stub, config, second, third);
     // Prune waits one more full, successful evaluation (a rename must not delete on the first).
     const pending = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.prune-pending");
     expect(pending.map((e) => e.data.app)).toEqual([pruned]);
     expect((await fly().state(pruned)).apps.map((a) => a.name)).toContain(pruned);
     const fourth = await config.commit({ "README.md": "still no b\n" });
-    await stub.recordPush(pushOf(config, "refs/heads/main", third, fourth));
-    await settle(stub);
+    await pushAndSettle(stub, config, third, fourth);
     const removed = (await eventsAfter(stub, 0)).filter((e) => e.type === "app.removed").map((e) => e.data);
     expect(removed).toEqual([
       { app: kept, prune: false, cause: expect.stringMatching(/^push:/) },
@@ -165,29 +153,14 @@ describe("cron, admin sync and prune", () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("app-repo pushes reach Fly", () => {
   // Machines without checks pass the smoke gate first (SMOKE_WINDOW_MS, 1 s in tests).
   it(
     "a push on the tracked branch deploys that app at the new commit; another branch deploys nothing",
     { timeout: 20_000 },
     async () => {
-      const s = uniqueSuffix();
-      const name = `src-${s}`;
-      const api = await newRepo("api");
-      const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-      const config = await newRepo("config");
-      await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
-      const stub = await project(config);
-      await stub.tick(new Date().toISOString());
-      await deploysSettled([name]);
+      const name = `src-${uniqueSuffix()}`;
+      const { api, c1, stub } = await gitAppDeployed(name);
       const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
       expect(await attempts()).toEqual([c1]);
       expect((await appStub(env, name).summary())?.deployed.sourceCommit).toBe(c1);
@@ -207,26 +180,16 @@ describe("app-repo pushes reach Fly", () => {
     "a push is a doorbell: an old commit in the payload deploys what the branch points to; a replay deploys nothing",
     { timeout: 20_000 },
     async () => {
-      const s = uniqueSuffix();
-      const name = `bell-${s}`;
-      const api = await newRepo("api");
-      const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-      const config = await newRepo("config");
-      await config.commit({ "project.yaml": "project: root\n", "api/app.yaml": gitApp(name, api) });
-      const stub = await project(config);
-      await stub.tick(new Date().toISOString());
-      await deploysSettled([name]);
+      const name = `bell-${uniqueSuffix()}`;
+      const { api, c1, stub } = await gitAppDeployed(name);
       const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" });
       // A forged or replayed delivery naming c1 (a rollback by replay) only rings the bell.
-      await stub.recordPush(pushOf(api, "refs/heads/main", c2, c1));
-      await settle(stub);
+      await pushAndSettle(stub, api, c2, c1);
       await deploysSettled([name]);
       const attempts = async () => (await appStub(env, name).deploys({ limit: 10 })).items.map((d) => d.sourceCommit);
       expect(await attempts()).toEqual([c2, c1]);
       // The same push under a new delivery id: one ref listing, nothing routed, no deploy.
-      const replay = pushOf(api, "refs/heads/main", c1, c2);
-      await stub.recordPush(replay);
-      await settle(stub);
+      const replay = await pushAndSettle(stub, api, c1, c2);
       const handled = (await eventsAfter(stub, 0)).filter((e) => e.data.deliveryId === replay.deliveryId);
       expect(handled.map((e) => e.type)).toEqual(["push.ignored"]);
       expect(await attempts()).toEqual([c2, c1]);

@@ -15,8 +15,7 @@ import {
   newRepo,
   type ProjectStub,
   project,
-  pushOf,
-  settle,
+  pushAndSettle,
   uniqueSuffix,
 } from "./given";
 
@@ -86,8 +85,7 @@ describe("feedback from a config push", () => {
 
       const bad = imageApp(app).replace("primary_region: arn", "primary_region: arn\nmachines: {count: many}");
       const second = await config.commit({ [`apps/${app}/app.yaml`]: bad });
-      await stub.recordPush(pushOf(viaHost, "refs/heads/main", first, second));
-      await settle(stub);
+      await pushAndSettle(stub, viaHost, first, second);
       const failed = await until(
         { project: stub, app },
         `/gitlab/projects/git%2F${config.name}/statuses/${second}`,

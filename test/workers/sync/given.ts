@@ -84,6 +84,50 @@ export async function newRepo(name: string) {
   return createRepo(inject("gitUrl"), name);
 }
 
+/** A ProjectDO pointed at `config` and ticked once, after every app in `apps` has finished deploying. */
+export async function deployedProject(config: FixtureRepo, apps: string[]): Promise<ProjectStub> {
+  const stub = await project(config);
+  await stub.tick(new Date().toISOString());
+  await deploysSettled(apps);
+  return stub;
+}
+
+/**
+ * App `name` built from a repo of its own (`api`, one commit `c1` with a Dockerfile), alone in a new
+ * config repo with `extra` appended to its app.yaml (`previews:` say), deployed at `c1`.
+ */
+export async function gitAppDeployed(name: string, extra = "") {
+  const api = await newRepo("api");
+  const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
+  const config = await newRepo("config");
+  await config.commit({ "project.yaml": "project: root\n", "web/app.yaml": `${gitApp(name, api)}${extra}` });
+  const stub = await deployedProject(config, [name]);
+  return { api, c1, config, stub };
+}
+
+/** Records a push of `ref` (main by default) from `before` to `after` and waits for the sync passes it starts. */
+export async function pushAndSettle(
+  stub: ProjectStub,
+  repo: FixtureRepo,
+  before: string,
+  after: string,
+  ref = "refs/heads/main",
+): Promise<PushReceived> {
+  const push = pushOf(repo, ref, before, after);
+  await stub.recordPush(push);
+  await settle(stub);
+  return push;
+}
+
+/** Polls `check` every 100 ms until it holds; fails after `ms`. */
+export async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until every app has finished deploying (synced or failed), or fails after `ms`. */
 export async function deploysSettled(names: string[], ms = 30_000): Promise<void> {
   const until = Date.now() + ms;

@@ -11,8 +11,8 @@ import { SUBREQUEST_BUDGET } from "../../../src/durable/project/project-core";
 import { flySimControl } from "../../fly-sim/control";
 import type { LoggedRequest } from "../../fly-sim/request-log";
 import { appStub } from "../do-stubs";
-import { deploysSettled, eventsAfter, gitApp, lastSeq, newRepo, project, settle, uniqueSuffix } from "./given";
-import { pullRequest } from "./pull-requests";
+import { deploysSettled, eventsAfter, gitAppDeployed, lastSeq, settle, uniqueSuffix } from "./given";
+import { PREVIEWS, pullRequest } from "./pull-requests";
 
 const fly = () => flySimControl(inject("flyUrl"));
 const COUNT = 30;
@@ -32,16 +32,7 @@ describe("preview apps at scale", () => {
   it(`${COUNT} pull requests opened at once all end started, within Fly's rate limits, nothing lost`, async () => {
     const s = uniqueSuffix();
     const name = `burst-${s}`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    await config.commit({
-      "project.yaml": "project: root\n",
-      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n  max: 30\n`,
-    });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const { api, c1, stub } = await gitAppDeployed(name, `${PREVIEWS}  max: 30\n`);
 
     const numbers = Array.from({ length: COUNT }, (_, i) => i + 1);
     const heads = new Map<number, string>();

@@ -8,8 +8,8 @@ import { describe, expect, inject, it } from "vitest";
 import { feedbackHosts } from "../../support/feedback-hosts/control";
 import type { RecordedRequest } from "../../support/feedback-hosts/server";
 import { appStub } from "../do-stubs";
-import { deploysSettled, gitApp, newRepo, project, settle, uniqueSuffix } from "./given";
-import { mergeRequest } from "./pull-requests";
+import { deployedProject, deploysSettled, gitApp, newRepo, uniqueSuffix } from "./given";
+import { deliverPull, mergeRequest, PREVIEWS } from "./pull-requests";
 
 const hosts = feedbackHosts(inject("hostsUrl"));
 
@@ -34,16 +34,13 @@ describe("feedback on preview deploys", () => {
     const config = await newRepo("pfbconfig");
     await config.commit({
       "project.yaml": `project: root\ngit_hosts:\n  "${gitHost}": {type: gitlab, api: "${inject("hostsUrl")}/gitlab"}\n`,
-      "web/app.yaml": `${gitApp(name, viaHost)}http_service:\n  internal_port: 8080\npreviews:\n  enabled: true\n`,
+      "web/app.yaml": `${gitApp(name, viaHost)}http_service:\n  internal_port: 8080\n${PREVIEWS}`,
     });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const stub = await deployedProject(config, [name]);
 
     const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" }, { branch: "feature", parent: c1 });
     await api.setRef("refs/merge-requests/7/head", c2);
-    await stub.recordPullRequest(await mergeRequest(viaHost, "open", 7));
-    await settle(stub);
+    await deliverPull(stub, await mergeRequest(viaHost, "open", 7));
     await deploysSettled([preview]);
     const path = `/gitlab/projects/git%2F${api.name}/statuses/${c2}`;
     const sent = await statuses([stub, appStub(env, preview)], path, (r) =>

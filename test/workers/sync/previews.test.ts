@@ -4,7 +4,6 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import type { PullRequestReceived } from "../../../src/durable/contract";
 import { flySimControl } from "../../fly-sim/control";
 import { appStub } from "../do-stubs";
 import {
@@ -12,33 +11,20 @@ import {
   deploysSettled,
   eventsAfter,
   gitApp,
+  gitAppDeployed,
   imageApp,
   lastSeq,
   newRepo,
-  type ProjectStub,
   project,
-  settle,
   uniqueSuffix,
+  waitFor,
 } from "./given";
-import { mergeRequest, pullRequest } from "./pull-requests";
+import { deliverPull, mergeRequest, PREVIEWS, pullRequest } from "./pull-requests";
 
 const fly = () => flySimControl(inject("flyUrl"));
 
-async function deliver(stub: ProjectStub, pull: PullRequestReceived) {
-  await stub.recordPullRequest(pull);
-  await settle(stub);
-}
-
 async function flyApps(name: string): Promise<string[]> {
   return (await fly().state(name)).apps.map((a) => a.name);
-}
-
-async function waitFor(check: () => Promise<boolean>, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("preview apps for pull requests", () => {
@@ -46,19 +32,12 @@ describe("preview apps for pull requests", () => {
     const s = uniqueSuffix();
     const name = `web-${s}`;
     const preview = `${name}-pr-7`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    const appYaml = `${gitApp(name, api)}previews:\n  enabled: true\n`;
-    await config.commit({ "project.yaml": "project: root\n", "web/app.yaml": appYaml });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const { api, c1, stub } = await gitAppDeployed(name, PREVIEWS);
     const mainDeploys = await deployCount(name);
 
     const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" }, { branch: "feature", parent: c1 });
     await api.setRef("refs/pull/7/head", c2);
-    await deliver(stub, await pullRequest(api, "opened", 7));
+    await deliverPull(stub, await pullRequest(api, "opened", 7));
     await deploysSettled([preview]);
     expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
     const listed = (await stub.listApps()).find((a) => a.name === preview);
@@ -71,12 +50,12 @@ describe("preview apps for pull requests", () => {
 
     const c3 = await api.commit({ Dockerfile: "FROM nginx:3\n" }, { branch: "feature", parent: c2 });
     await api.setRef("refs/pull/7/head", c3);
-    await deliver(stub, await pullRequest(api, "synchronize", 7));
+    await deliverPull(stub, await pullRequest(api, "synchronize", 7));
     await deploysSettled([preview]);
     expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c3 } });
 
     const seq = await lastSeq(stub);
-    await deliver(stub, await pullRequest(api, "closed", 7));
+    await deliverPull(stub, await pullRequest(api, "closed", 7));
     const closed = (await eventsAfter(stub, seq)).filter((e) => e.type === "preview.closed");
     expect(closed.map((e) => e.data)).toEqual([expect.objectContaining({ app: preview, of: name, number: 7 })]);
     await waitFor(async () => !(await flyApps(preview)).includes(preview));
@@ -90,19 +69,10 @@ describe("preview apps for pull requests", () => {
   it("a fork's pull request is ignored with an event saying why", async () => {
     const s = uniqueSuffix();
     const name = `fork-${s}`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    await config.commit({
-      "project.yaml": "project: root\n",
-      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
-    });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const { api, c1, stub } = await gitAppDeployed(name, PREVIEWS);
     await api.setRef("refs/pull/3/head", c1);
     const seq = await lastSeq(stub);
-    await deliver(stub, await pullRequest(api, "opened", 3, true));
+    await deliverPull(stub, await pullRequest(api, "opened", 3, true));
     const events = await eventsAfter(stub, seq);
     expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
     expect(String(events[1]?.data.reason)).toContain("fork");
@@ -113,21 +83,14 @@ describe("preview apps for pull requests", () => {
     const s = uniqueSuffix();
     const name = `lab-${s}`;
     const preview = `${name}-pr-12`;
-    const api = await newRepo("api");
-    const c1 = await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    const extra =
-      "http_service:\n  internal_port: 8080\nmounts:\n  - source: data\n    destination: /data\npreviews:\n  enabled: true\n";
-    await config.commit({ "project.yaml": "project: root\n", "web/app.yaml": `${gitApp(name, api)}${extra}` });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const extra = "http_service:\n  internal_port: 8080\nmounts:\n  - source: data\n    destination: /data\n";
+    const { api, c1, stub } = await gitAppDeployed(name, `${extra}${PREVIEWS}`);
     const mainState = await fly().state(name);
 
     const c2 = await api.commit({ Dockerfile: "FROM nginx:2\n" }, { branch: "front-page", parent: c1 });
     // GitLab keeps no refs/pull/: only its own merge request ref may be read.
     await api.setRef("refs/merge-requests/12/head", c2);
-    await deliver(stub, await mergeRequest(api, "open", 12));
+    await deliverPull(stub, await mergeRequest(api, "open", 12));
     await deploysSettled([preview]);
     expect(await appStub(env, preview).summary()).toMatchObject({ status: "synced", deployed: { sourceCommit: c2 } });
     const live = await fly().state(preview);
@@ -135,7 +98,7 @@ describe("preview apps for pull requests", () => {
     expect(live.volumes.filter((v) => v.app === preview)).toHaveLength(1);
     expect(live.apps.find((a) => a.name === preview)?.ips.length).toBeGreaterThan(0);
 
-    await deliver(stub, await mergeRequest(api, "merge", 12));
+    await deliverPull(stub, await mergeRequest(api, "merge", 12));
     await waitFor(async () => !(await flyApps(preview)).includes(preview));
     const gone = await fly().state(preview);
     expect(gone.machines.filter((m) => m.app === preview)).toEqual([]);
@@ -150,16 +113,7 @@ describe("preview apps for pull requests", () => {
   it("a closed pull request destroys only previews Tower created: a Fly app that merely has the name stays", async () => {
     const name = `own-${uniqueSuffix()}`;
     const squatter = `${name}-pr-9`;
-    const api = await newRepo("api");
-    await api.commit({ Dockerfile: "FROM nginx\n" });
-    const config = await newRepo("config");
-    await config.commit({
-      "project.yaml": "project: root\n",
-      "web/app.yaml": `${gitApp(name, api)}previews:\n  enabled: true\n`,
-    });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const { api, stub } = await gitAppDeployed(name, PREVIEWS);
     // Someone made an app with the preview's name by hand (flyctl apps create), outside Tower.
     const made = await fetch(`${inject("flyUrl")}/v1/apps`, {
       method: "POST",
@@ -168,7 +122,7 @@ describe("preview apps for pull requests", () => {
     });
     expect(made.status).toBe(201);
     const seq = await lastSeq(stub);
-    await deliver(stub, await pullRequest(api, "closed", 9));
+    await deliverPull(stub, await pullRequest(api, "closed", 9));
     const events = await eventsAfter(stub, seq);
     expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
     expect(events[1]?.data.reason).toBe("pull request #9 has no preview");
@@ -198,13 +152,13 @@ describe("previews stay in their lane (red team)", () => {
     const c2 = await api.commit({ Dockerfile: "FROM evil\n" }, { branch: "feature", parent: c1 });
     await api.setRef("refs/pull/2/head", c2);
     const seq = await lastSeq(stub);
-    await deliver(stub, await pullRequest(api, "opened", 2));
+    await deliverPull(stub, await pullRequest(api, "opened", 2));
     const events = await eventsAfter(stub, seq);
     expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
     expect(String(events[1]?.data.reason)).toContain(
       `its name ${victim} (previews.name of ${name}) is an app of the config`,
     );
-    await deliver(stub, await pullRequest(api, "closed", 2));
+    await deliverPull(stub, await pullRequest(api, "closed", 2));
     expect(await deployCount(victim)).toBe(victimDeploys);
     expect(await flyApps(victim)).toEqual([victim]);
     expect((await fly().requests(victim)).filter((r) => r.method === "DELETE")).toEqual([]);
@@ -230,7 +184,7 @@ describe("previews stay in their lane (red team)", () => {
     await api.deleteRef("refs/heads/mallory");
     const seq = await lastSeq(stub);
     // Signed with a leaked secret, the payload claims the head is in the base repo (fork: false).
-    await deliver(stub, await pullRequest(api, "opened", 4, false));
+    await deliverPull(stub, await pullRequest(api, "opened", 4, false));
     const events = await eventsAfter(stub, seq);
     expect(events.map((e) => e.type)).toEqual(["pull.received", "pull.ignored"]);
     expect(String(events[1]?.data.reason)).toContain("fork");

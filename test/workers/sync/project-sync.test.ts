@@ -1,7 +1,19 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { appStub } from "../do-stubs";
-import { eventsAfter, gitApp, imageApp, lastSeq, newRepo, project, pushOf, settle, told, uniqueSuffix } from "./given";
+import {
+  eventsAfter,
+  gitApp,
+  imageApp,
+  lastSeq,
+  newRepo,
+  project,
+  pushAndSettle,
+  pushOf,
+  settle,
+  told,
+  uniqueSuffix,
+} from "./given";
 
 const ZERO = "0".repeat(40);
 
@@ -64,8 +76,7 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     const second = await config.commit({
       "team/project.yaml": "project: team\ncommon:\n  app_defaults:\n    env:\n      LEVEL: two\n",
     });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
+    await pushAndSettle(stub, config, first, second);
     expect(told(await eventsAfter(stub, before))).toEqual([names[3], names[4]]);
   });
 
@@ -116,8 +127,7 @@ describe("ProjectDO sync, end to end (real git server)", () => {
       "apps/a/app.yaml": `app: ${names[0]}\norg: personal\nprimary_region: 42\n`,
       "apps/b/app.yaml": imageApp(names[1]!, "29"),
     });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
+    await pushAndSettle(stub, config, first, second);
     const events = await eventsAfter(stub, before);
     expect(told(events)).toEqual([names[1]]);
     const evaluated = events.find((e) => e.type === "config.evaluated");
@@ -132,8 +142,7 @@ describe("ProjectDO sync, end to end (real git server)", () => {
     const { config, first, stub } = await fiveApps();
     const before = await lastSeq(stub);
     const second = await config.commit({ "project.yaml": "project: root\nprune: sometimes\n" });
-    await stub.recordPush(pushOf(config, "refs/heads/main", first, second));
-    await settle(stub);
+    await pushAndSettle(stub, config, first, second);
     const events = await eventsAfter(stub, before);
     expect(events.map((e) => e.type)).toEqual(["push.received", "push.routed", "config.fetched", "config.failed"]);
     const status = await stub.configStatus();

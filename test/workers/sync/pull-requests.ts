@@ -9,8 +9,12 @@ import { receiveDelivery } from "../../../src/worker/webhook/receive";
 import { webhookSecrets } from "../../../src/worker/webhook/webhook-secrets";
 import type { FixtureRepo } from "../../support/fixture-repo";
 import gitlabMergeRequest from "../../unit/webhook/fixtures/gitlab-merge-request.json";
+import { type ProjectStub, settle } from "./given";
 
 export const SECRET = "preview-test-secret";
+/** What an app.yaml adds to have a preview app per pull request. */
+export const PREVIEWS = "previews:\n  enabled: true\n";
+
 /** A head commit no repo has: the payload names it, Tower must not deploy it. */
 export const FORGED = "f".repeat(40);
 
@@ -72,4 +76,10 @@ export async function mergeRequest(repo: FixtureRepo, action: string, iid: numbe
     "x-gitlab-event-uuid": crypto.randomUUID(),
   };
   return read(new Request("https://tower.test/webhook", { method: "POST", body, headers }));
+}
+
+/** Hands a parsed pull request event to the ProjectDO, as the webhook route does, and waits for its sync passes. */
+export async function deliverPull(stub: ProjectStub, pull: PullRequestReceived): Promise<void> {
+  await stub.recordPullRequest(pull);
+  await settle(stub);
 }

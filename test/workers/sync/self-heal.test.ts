@@ -5,7 +5,7 @@ import type { StoredEvent } from "../../../src/durable/contract";
 import { createFlyClient, type FlyMachine } from "../../../src/fly";
 import { flySimControl } from "../../fly-sim/control";
 import { appStub } from "../do-stubs";
-import { deployCount, deploysSettled, imageApp, lastSeq, newRepo, project, uniqueSuffix } from "./given";
+import { deployCount, deployedProject, deploysSettled, imageApp, lastSeq, newRepo, uniqueSuffix } from "./given";
 
 const fly = () => flySimControl(inject("flyUrl"));
 const client = () => createFlyClient({ baseUrl: env.FLY_API_BASE, token: env.FLY_API_TOKEN ?? "" });
@@ -29,9 +29,7 @@ describe("self-healing apps", () => {
       "a/app.yaml": withEnv(imageApp(healed), "sync:\n  self_heal: true\n"),
       "b/app.yaml": withEnv(imageApp(left)),
     });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([healed, left]);
+    const stub = await deployedProject(config, [healed, left]);
 
     // Nothing drifted yet: the tick reads Fly for the self-healing app and appends nothing anywhere.
     const seq = await lastSeq(stub);
@@ -72,9 +70,7 @@ describe("self-healing apps", () => {
       "project.yaml": "project: root\ncommon:\n  app_defaults:\n    sync:\n      self_heal: true\n",
       "a/app.yaml": `${imageApp(name)}machines:\n  count: 2\n`,
     });
-    const stub = await project(config);
-    await stub.tick(new Date().toISOString());
-    await deploysSettled([name]);
+    const stub = await deployedProject(config, [name]);
     const [first] = await machines(name);
     await client().deleteMachine(name, first!.id, { force: true });
     expect(await machines(name)).toHaveLength(1);

@@ -8,7 +8,7 @@ import { readLiveApp } from "../../../../src/fly/live/read-live-app";
 import { planDeploy } from "../../../../src/fly/plan/plan-deploy";
 import type { FlySim } from "../../../fly-sim/sim";
 import { shopApp } from "../fixture-app";
-import { clientFor, deploy, startSim } from "./sim-harness";
+import { clientFor, deploy, GATE_WINDOWS, startSim } from "./sim-harness";
 
 let sim: FlySim;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 async function deployWithCrash(client: FlyClient, desired: DesiredApp, release: number, crashAt: number) {
   const plan = clone(planDeploy(desired, await readLiveApp(client, desired.name)));
   let saved: DeployJournal = newJournal(`crash${release}`, { id: `rel-${release}`, version: release });
-  const first = createDeployRun({ client, plan, desired, journal: clone(saved), pollMs: 30 });
+  const first = createDeployRun({ client, plan, desired, journal: clone(saved), pollMs: 30, ...GATE_WINDOWS });
   let slices = 0;
   for (;;) {
     const before = clone(first.journal);
@@ -40,7 +40,14 @@ async function deployWithCrash(client: FlyClient, desired: DesiredApp, release: 
     }
     saved = clone(first.journal);
   }
-  const second = createDeployRun({ client, plan: clone(plan), desired, journal: clone(saved), pollMs: 30 });
+  const second = createDeployRun({
+    client,
+    plan: clone(plan),
+    desired,
+    journal: clone(saved),
+    pollMs: 30,
+    ...GATE_WINDOWS,
+  });
   const result = await runToCompletion(second, { sliceMs: 1200 });
   return { plan, result, slices };
 }

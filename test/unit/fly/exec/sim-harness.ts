@@ -27,6 +27,15 @@ export function clientFor(sim: FlySim, token = "fm2_test-token"): FlyClient {
   });
 }
 
+/**
+ * Gate windows for deploys here: a machine without checks is watched 1 s for a crash loop, blue
+ * machines drain 0.3 s (as SMOKE_WINDOW_MS and BLUEGREEN_DRAIN_MS in vitest.config.ts). Production
+ * waits flyctl's 10 s each (src/fly/exec/deploy-run.ts); waiting that out per batch only idled
+ * these tests. The simulator's crash loop (crashMs 100 ms a run) is one by its third exit, about
+ * 0.5 s in; deploy-gates.test.ts checks a crash loop still fails the smoke gate.
+ */
+export const GATE_WINDOWS = { smokeMs: 1000, drainMs: 300 } as const;
+
 let runs = 0;
 
 export async function deploy(
@@ -38,7 +47,7 @@ export async function deploy(
   const plan = planDeploy(desired, live);
   const release = opts.release ?? 1;
   const journal = newJournal(`run${++runs}`, { id: `rel-${desired.name}-${release}`, version: release });
-  const run = createDeployRun({ client, plan, desired, journal, pollMs: 40, ...opts.extra });
+  const run = createDeployRun({ client, plan, desired, journal, pollMs: 40, ...GATE_WINDOWS, ...opts.extra });
   const result = await runToCompletion(run, { sliceMs: 30_000 });
   return { plan, result, journal };
 }

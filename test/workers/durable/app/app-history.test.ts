@@ -8,6 +8,7 @@ import { KEPT_DEPLOYS } from "../../../../src/durable/app/evolve";
 import type { AppDO } from "../../../../src/durable/app-do";
 import { EventStore } from "../../../../src/durable/event-store";
 import { appStub } from "../../do-stubs";
+import { allDeployIds } from "./fixtures";
 
 describe("AppDO history at scale", () => {
   it(
@@ -20,13 +21,7 @@ describe("AppDO history at scale", () => {
       const { version } = await stub.testHistory(name, 60, { from: new Date(Date.now() - 86_400_000).toISOString() });
       expect(version).toBe(60 * 11);
 
-      const ids: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await stub.deploys({ limit: 25, ...(cursor ? { cursor } : {}) });
-        ids.push(...page.items.map((d) => d.id));
-        cursor = page.next ?? undefined;
-      } while (cursor);
+      const ids = await allDeployIds(stub, 25);
       expect(ids).toHaveLength(60);
       expect(ids[0]).toBe("seed-60");
       expect(ids.at(-1)).toBe("seed-1");

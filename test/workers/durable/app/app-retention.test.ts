@@ -10,7 +10,7 @@ import { compactSlice } from "../../../../src/durable/app/retention";
 import type { AppDO } from "../../../../src/durable/app-do";
 import { retentionMs } from "../../../../src/durable/retention";
 import { appStub } from "../../do-stubs";
-import { eventsOf } from "./fixtures";
+import { allDeployIds, eventsOf } from "./fixtures";
 
 const DAY = 86_400_000;
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
@@ -47,13 +47,7 @@ describe("AppDO retention", () => {
       expect(events[0]?.seq).toBe(401);
       expect(events).toHaveLength(95);
 
-      const ids: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await stub.deploys({ limit: 20, ...(cursor ? { cursor } : {}) });
-        ids.push(...page.items.map((d) => d.id));
-        cursor = page.next ?? undefined;
-      } while (cursor);
+      const ids = await allDeployIds(stub, 20);
       expect(ids).toHaveLength(45);
       expect(ids.at(-1)).toBe("seed-1");
       // An old deploy keeps its summary and detail, without its steps; a recent one keeps them too.

@@ -47,6 +47,18 @@ export async function eventsOf(stub: AppStub, after = 0): Promise<StoredEvent[]>
   return (await stub.events(after, 1000)) as unknown as StoredEvent[];
 }
 
+/** Every deploy id of the app, newest first, read page by page (`limit` a page) as a client would. */
+export async function allDeployIds(stub: AppStub, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await stub.deploys({ limit, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.items.map((d) => d.id));
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
 /** Waits until the app's log shows a deploy started and still running; fails after `ms`. */
 export async function deployRunning(stub: AppStub, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
