@@ -135,6 +135,9 @@ async function main(duration: number, connections: number) {
     // request by the generator) where the Worker answers without reading them: what remains
     // between it and POST /webhook is Tower's work (verify, parse, the ProjectDO append). Baseline
     // and webhook alternate twice, so drift on this shared machine hits both; p99s are averaged.
+    // Warm-up, not measured: the first seconds of each path pay for compiling it and, for the
+    // webhook, for the ProjectDO's first start and config read.
+    for (const target of ["healthz", "baseline", "webhook"] as const) await runLoad(base, target, 3, connections);
     const healthz = await runLoad(base, "healthz", duration, connections);
     console.log(
       `GET /healthz                 rps ${healthz.rps.toFixed(0)}  p50 ${healthz.p50} ms  p99 ${healthz.p99} ms`,
@@ -171,7 +174,7 @@ async function main(duration: number, connections: number) {
     console.log(
       `answered 202: ${answered}  of those recorded in the ProjectDO log: ${recorded} ${recorded === answered ? "(equal, none lost)" : "(LOST SOME)"}`,
     );
-    console.log(`  pushes in the log: ${inLog.size} (the rest were in flight when the load stopped)`);
+    console.log(`  pushes in the log: ${inLog.size} (the rest: the warm-up's, and those in flight when a run stopped)`);
     const verify = await verifyRecordCost();
     console.log(`worker-side verify+parse+clone per delivery (Node): ${verify.toFixed(3)} ms`);
     await stopGroup(wrangler.pid!);

@@ -31,6 +31,7 @@ import { projectUpcaster } from "./project/upcasters";
 import { liveWavePorts } from "./project/wave-ports";
 import { COMPACT_SLICE, retentionMs } from "./retention";
 import type { Announcement, PromoteAnswer, WaveAnswer, WavesStatus } from "./waves/api-types";
+import { settle, WriteBatch } from "./write-batch";
 
 /**
  * How long a delivery waits for others before the pass that routes it: a burst (a merge train, a
@@ -48,6 +49,8 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   private readonly ports: ProjectPorts;
   private readonly feedback: ProjectFeedback;
   private readonly waves: PromotionWaves;
+  /** Webhook pushes arriving together are appended together: one commit for many deliveries. */
+  private readonly pushes = new WriteBatch((pushes: PushReceived[]) => this.recordPushes(pushes));
   /** Sync passes run one after another, never interleaved across their awaits. */
   private running: Promise<void> = Promise.resolve();
 
@@ -89,12 +92,23 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async recordPush(push: PushReceived): Promise<RecordPushResult> {
-    const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
-    // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery may
-    // have been appended and then cut off before its alarm was set.
-    if (!result.duplicate || this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId))
-      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
-    return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
+    return this.pushes.add(push);
+  }
+
+  /** A batch of pushes appended in one turn (one commit), then the alarm that routes them. */
+  private async recordPushes(pushes: PushReceived[]) {
+    let wake = false;
+    const results = pushes.map((push) =>
+      settle((): RecordPushResult => {
+        const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
+        // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery
+        // may have been appended and then cut off before its alarm was set.
+        wake ||= !result.duplicate || this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId);
+        return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
+      }),
+    );
+    if (wake) await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
+    return results;
   }
 
   async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {

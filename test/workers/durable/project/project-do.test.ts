@@ -140,6 +140,27 @@ describe("ProjectDO", () => {
     expect(third.alarm).toBeNull();
     expect((await appStub(env, name).summary())?.desired.configHash).toMatch(/\S/);
   });
+  it("records pushes delivered at once together: each answered with its own seq, a repeat within them a duplicate", async () => {
+    const stub = fresh("together");
+    const push = (deliveryId: string) => ({
+      provider: "github" as const,
+      deliveryId,
+      repo: "github.com/acme/elsewhere",
+      ref: "refs/heads/main",
+      before: "0".repeat(40),
+      after: "a".repeat(40),
+      deleted: false,
+      receivedAt: new Date().toISOString(),
+    });
+    const answers = await Promise.all(["a", "b", "a", "c"].map((id) => stub.recordPush(push(id))));
+    expect(answers.map((a) => a.duplicate)).toEqual([false, false, true, false]);
+    expect(answers[2]!.seq).toBe(answers[0]!.seq);
+    expect(new Set(answers.map((a) => a.seq)).size).toBe(3);
+    const received = ((await stub.events(0, 100)) as unknown as StoredEvent[]).filter(
+      (e) => e.type === "push.received",
+    );
+    expect(received.map((e) => e.key).sort()).toEqual(["push:a", "push:b", "push:c"]);
+  });
 });
 
 /** Runs the alarm now, unless it already fired by itself, and waits for its pass to end. */
