@@ -29,9 +29,10 @@ export function evolve(
       const ok = e.data.errors.length === 0;
       const lastEvaluation = { at: stored.at, commit: e.data.commit, ok, apps: Object.keys(apps).length };
       const config = { ...s.config, lastEvaluation, errors: e.data.errors };
-      // An app back in config is no longer on its way out.
+      // An app back in config is no longer on its way out, nor retired.
       const prunePending = Object.fromEntries(Object.entries(s.prunePending ?? {}).filter(([name]) => !apps[name]));
-      return { ...s, apps, wanted: null, lastFailure: null, config, prunePending };
+      const retired = Object.fromEntries(Object.entries(s.retired ?? {}).filter(([name]) => !apps[name]));
+      return { ...s, apps, wanted: null, lastFailure: null, config, prunePending, retired };
     }
     case "config.failed": {
       const lastEvaluation = e.data.commit
@@ -53,8 +54,11 @@ export function evolve(
       return s;
     case "app.removed": {
       // `config.evaluated` already dropped it from `apps`; the notice itself is the shell's business.
+      // Pruned, it is destroyed; not pruned, it stays on Fly as Tower's, and its name stays taken.
       const { [e.data.app]: _, ...prunePending } = s.prunePending ?? {};
-      return { ...s, prunePending };
+      const { [e.data.app]: _gone, ...others } = s.retired ?? {};
+      const retired = e.data.prune ? others : { ...others, [e.data.app]: e.data.cause };
+      return { ...s, prunePending, retired };
     }
     case "app.prune-pending":
       return { ...s, prunePending: { ...s.prunePending, [e.data.app]: e.data.cause } };

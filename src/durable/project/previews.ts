@@ -125,13 +125,15 @@ export function previewTick(
 /**
  * Why `app`'s preview of pull request `number` may not be made, or null. Its name comes from a
  * template the app's file writes, so it must be checked like an app name: not an app of the
- * config, not another pull request's preview, and inside the `allow.apps` rules of the app's
+ * config (nor one that left it and still runs), not another pull request's preview, and inside the `allow.apps` rules of the app's
  * projects. Otherwise a template could deploy a pull request into, and on close destroy, another
  * team's app.
  */
 export function outOfLaneReason(state: ProjectState, app: KnownApp, repo: string, number: number): string | null {
   const name = previewName(app.previews!.name, app.name, number);
   if (Object.hasOwn(state.apps, name)) return `its name ${name} (previews.name of ${app.name}) is an app of the config`;
+  if (Object.hasOwn(state.retired ?? {}, name) || Object.hasOwn(state.prunePending ?? {}, name))
+    return `its name ${name} (previews.name of ${app.name}) is an app Tower deployed for the config, which left it and was not pruned`;
   const other = Object.hasOwn(state.previews, name) ? state.previews[name]! : undefined;
   if (other && (other.of !== app.name || other.repo !== repo || other.number !== number))
     return `its name ${name} (previews.name of ${app.name}) is the preview of ${other.of} for pull request #${other.number}`;

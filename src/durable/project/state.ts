@@ -33,6 +33,12 @@ export interface ProjectState {
   prunePending: Record<string, string>;
   /** A config re-read someone asked for and nobody has done yet. */
   wanted: { cause: string; force: boolean } | null;
+  /**
+   * Apps that left the config without being pruned (still on Fly, still Tower's), by name → the
+   * cause that removed them: a preview may not take one of these names. Absent in snapshots
+   * written before it existed.
+   */
+  retired?: Record<string, string>;
 }
 
 export function initialState(): ProjectState {
@@ -46,5 +52,6 @@ export function initialState(): ProjectState {
     lastFailure: null,
     prunePending: {},
     wanted: null,
+    retired: {},
   };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { PullRequestReceived } from "../../../../src/durable/contract";
 import { previewTick, routePull } from "../../../../src/durable/project/previews";
 import { initialState, type KnownApp, type ProjectState } from "../../../../src/durable/project/state";
+import { evaluation, gitApp, run, sha } from "./given";
 
 const repo = "github.com/acme/pay";
 const at = "2026-11-30T05:00:00.000Z";
@@ -72,5 +73,38 @@ describe("preview names stay in their lane", () => {
     const renamed = app("payments-a", { forks: false, ttlHours: 24, name: "payments-<number>" });
     const taken = { ...s, apps: { [renamed.name]: renamed, "payments-3": app("payments-3") } };
     expect(previewTick(taken, { [repo]: { "refs/pull/3/head": "c".repeat(40) } }, "tick", at)).toEqual([]);
+  });
+
+  // Would fail on the old code: only the config's current apps were checked, so a preview could
+  // deploy into (and on close destroy) an app that left the config without being pruned.
+  it("a name of an app that left the config without being pruned is refused until the app comes back or is pruned", () => {
+    const web = {
+      ...gitApp("web", "h1", repo),
+      sourceCommit: head,
+      previews: { forks: false, ttlHours: 24, name: "legacy-<number>" },
+    };
+    const legacy = { ...gitApp("legacy-7", "h2", repo), sourceCommit: head };
+    const routed = (s: ProjectState) =>
+      run(
+        [
+          { type: "record-pull", pull: pull(7), at },
+          { type: "route-pull", pull: pull(7), head, at },
+        ],
+        s,
+      ).events;
+    const left = run([evaluation(sha("1"), [web, legacy]), evaluation(sha("2"), [web])]).state;
+    expect(left.retired).toEqual({ "legacy-7": `push:${sha("2")}` });
+    const refused = routed(left).find((e) => e.type === "pull.ignored");
+    expect(String((refused?.data as { reason?: string }).reason)).toContain(
+      "its name legacy-7 (previews.name of web) is an app Tower deployed for the config, which left it and was not pruned",
+    );
+    // Pruned (destroyed), the name is free again.
+    const pruning = { prune: true } as const;
+    const pruned = run(
+      [evaluation(sha("3"), [web, legacy]), evaluation(sha("4"), [web], pruning), evaluation(sha("5"), [web], pruning)],
+      left,
+    ).state;
+    expect(pruned.retired).toEqual({});
+    expect(routed(pruned).map((e) => e.type)).toContain("preview.desired");
   });
 });
