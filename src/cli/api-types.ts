@@ -13,6 +13,8 @@ export interface DeploySummary {
   sourceCommit: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The image the deploy ran (by digest), null before its plan. */
+  image: string | null;
 }
 
 export interface DeployStep {
@@ -24,7 +26,6 @@ export interface DeployStep {
 }
 
 export interface DeployDetail extends DeploySummary {
-  image: string | null;
   planSummary: Record<string, number>;
   steps: DeployStep[];
   error: string | null;

@@ -139,6 +139,10 @@ describe("npm start and npm run demo:push", () => {
     expect(status.code, status.out).toBe(0);
     const listed = JSON.parse(status.stdout) as { apps: AppSummary[] };
     expect(listed.apps.map((a) => [a.name, a.status])).toEqual(EXAMPLE_APPS.map((name) => [name, "synced"]));
+    // Each app's image comes with its summary's last deploy (no request per app).
+    for (const app of listed.apps as (AppSummary & { image: string | null })[])
+      expect(app.image, app.name).toBe(app.lastDeploy?.image);
+    expect(listed.apps.every((a) => typeof a.lastDeploy?.image === "string")).toBe(true);
     const same = await tower(["diff", "examples/config"]);
     expect(same.code, same.out).toBe(0);
     const changed = await tower(["diff", "my-config"]);
