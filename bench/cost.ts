@@ -18,7 +18,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import examples from "@octokit/webhooks-examples";
-import { sign } from "@octokit/webhooks-methods";
 import { freePort } from "../scripts/local/ports";
 import { stopGroup } from "../scripts/local/process-group";
 import { startWrangler, waitForHealth } from "../scripts/local/wrangler";
@@ -27,7 +26,7 @@ import { mapLimit } from "../src/durable/project/ports";
 import { startFlySim } from "../test/fly-sim";
 import { createRepo, type FixtureRepo } from "../test/support/fixture-repo";
 import { startGitServer } from "../test/support/git-server";
-import { until, workerdCpuMs } from "./stack";
+import { deliverSigned, until, workerdCpuMs } from "./stack";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = `bench-${crypto.randomUUID()}`;
@@ -271,18 +270,7 @@ async function measure(apps: number) {
       deleted: false,
       repository: { ...(pushExample.repository as object), clone_url: target.repo.url },
     };
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${base}/webhook`, {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "push",
-        "x-github-delivery": crypto.randomUUID(),
-        "x-hub-signature-256": await sign(SECRET, body),
-      },
-    });
-    if (res.status !== 202) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+    await deliverSigned(base, SECRET, "push", payload);
     // Watched on the simulator, not through Tower's API, so the wait adds nothing to the meter.
     await until(
       async () => {

@@ -66,18 +66,7 @@ export async function startStack(name: string, sim: SimOptions = { record: false
     /** A GitHub webhook signed with the WEBHOOK_SECRET Tower was given; Tower must accept it (202). */
     async deliver(event: string, payload: unknown): Promise<void> {
       if (!webhookSecret) throw new Error("startTower was given no WEBHOOK_SECRET");
-      const body = JSON.stringify(payload);
-      const res = await fetch(`${base}/webhook`, {
-        method: "POST",
-        body,
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": event,
-          "x-github-delivery": crypto.randomUUID(),
-          "x-hub-signature-256": await sign(webhookSecret, body),
-        },
-      });
-      if (res.status !== 202) throw new Error(`webhook ${event}: ${res.status} ${await res.text()}`);
+      await deliverSigned(base, webhookSecret, event, payload);
     },
     async close(): Promise<void> {
       if (wrangler) await stopGroup(wrangler.pid!);
@@ -88,6 +77,22 @@ export async function startStack(name: string, sim: SimOptions = { record: false
 }
 
 /** Polls `check` every `everyMs` until it holds; throws after `timeoutMs`. */
+/** POSTs `payload` as a GitHub `event` delivery signed with `secret`; Tower must accept it (202). */
+export async function deliverSigned(base: string, secret: string, event: string, payload: unknown): Promise<void> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${base}/webhook`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event,
+      "x-github-delivery": crypto.randomUUID(),
+      "x-hub-signature-256": await sign(secret, body),
+    },
+  });
+  if (res.status !== 202) throw new Error(`webhook ${event}: ${res.status} ${await res.text()}`);
+}
+
 export async function until(check: () => Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -40,6 +40,9 @@ import { settle, WriteBatch } from "./write-batch";
  */
 export const INBOX_COALESCE_MS = 100;
 
+/** A webhook delivery as the ProjectDO records it. */
+type Delivery = { type: "record-push"; push: PushReceived } | { type: "record-pull"; pull: PullRequestReceived };
+
 /**
  * One per root config repo: its event log, evaluated tree and repo index. Thin: RPC methods append
  * and schedule; `alarm()` and `tick()` run one sync pass of ProjectCore, one at a time.
@@ -49,8 +52,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   private readonly ports: ProjectPorts;
   private readonly feedback: ProjectFeedback;
   private readonly waves: PromotionWaves;
-  /** Webhook pushes arriving together are appended together: one commit for many deliveries. */
-  private readonly pushes = new WriteBatch((pushes: PushReceived[]) => this.recordPushes(pushes));
+  /** Webhook deliveries arriving together are appended together: one commit for many. */
+  private readonly intake = new WriteBatch((deliveries: Delivery[]) => this.record(deliveries));
+  /** The last retention slice found more due: the next pass goes on with it (else the next tick). */
+  private compactionDue = false;
   /** Sync passes run one after another, never interleaved across their awaits. */
   private running: Promise<void> = Promise.resolve();
 
@@ -92,18 +97,23 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
   }
 
   async recordPush(push: PushReceived): Promise<RecordPushResult> {
-    return this.pushes.add(push);
+    return this.intake.add({ type: "record-push", push });
   }
 
-  /** A batch of pushes appended in one turn (one commit), then the alarm that routes them. */
-  private async recordPushes(pushes: PushReceived[]) {
+  async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
+    return this.intake.add({ type: "record-pull", pull });
+  }
+
+  /** Deliveries appended in one turn (one commit), then the alarm that routes them. */
+  private async record(deliveries: Delivery[]) {
+    const at = new Date().toISOString();
     let wake = false;
-    const results = pushes.map((push) =>
+    const results = deliveries.map((delivery) =>
       settle((): RecordPushResult => {
-        const result = this.core.apply({ type: "record-push", push, at: new Date().toISOString() });
-        // A redelivery of a push still waiting in the inbox arms the alarm too: the first delivery
-        // may have been appended and then cut off before its alarm was set.
-        wake ||= !result.duplicate || this.core.state.inbox.some((pending) => pending.deliveryId === push.deliveryId);
+        const result = this.core.apply({ ...delivery, at });
+        // A redelivery still waiting to be routed arms the alarm too: the first delivery may have
+        // been appended and then cut off before its alarm was set.
+        wake ||= !result.duplicate || this.waiting(delivery);
         return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
       }),
     );
@@ -111,11 +121,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     return results;
   }
 
-  async recordPullRequest(pull: PullRequestReceived): Promise<RecordPushResult> {
-    const result = this.core.apply({ type: "record-pull", pull, at: new Date().toISOString() });
-    if (!result.duplicate || this.core.state.pulls.some((pending) => pending.deliveryId === pull.deliveryId))
-      await alarmNoLaterThan(this.ctx.storage, Date.now() + INBOX_COALESCE_MS);
-    return { duplicate: result.duplicate, seq: result.events[0]?.seq ?? 0 };
+  private waiting(delivery: Delivery): boolean {
+    const { inbox, pulls } = this.core.state;
+    return delivery.type === "record-push"
+      ? inbox.some((pending) => pending.deliveryId === delivery.push.deliveryId)
+      : pulls.some((pending) => pending.deliveryId === delivery.pull.deliveryId);
   }
 
   async tick(now: string): Promise<void> {
@@ -225,7 +235,11 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
     if (this.env.TEST_HOOKS !== "true") throw new Error("test hooks are off");
     if (options.alarm) await this.alarm();
     const version = seedPushes(this.core, pushes, Date.parse(options.from ?? "2024-01-01T00:00:00Z"));
-    if (pushes > 0) await alarmNoLaterThan(this.ctx.storage, Date.now());
+    // What a tick would find: the next pass starts retention on the seeded log.
+    if (pushes > 0) {
+      this.compactionDue = true;
+      await alarmNoLaterThan(this.ctx.storage, Date.now());
+    }
     const first = this.core.store.first(STREAM);
     const pending = (await this.ctx.storage.getAlarm()) !== null;
     return { version, first, bytes: this.ctx.storage.sql.databaseSize, pending };
@@ -286,8 +300,10 @@ export class ProjectDO extends DurableObject<TowerEnv> implements ProjectRpc {
       const waits = [retryMs, feedbackMs, waves.configMoved ? 0 : waves.wakeMs].filter(
         (ms): ms is number => ms !== null,
       );
-      // Retention last, a bounded slice of each log; while more is due the next alarm comes at once.
-      if (this.compactSlice()) waits.push(0);
+      // Retention last, a bounded slice of each log, on the cron's tick (not on every delivery's
+      // pass); while more is due the next alarm comes at once and goes on with it.
+      if (tick || this.compactionDue) this.compactionDue = this.compactSlice();
+      if (this.compactionDue) waits.push(0);
       const next = waits.length > 0 ? Math.min(...waits) : null;
       if (next !== null) await alarmNoLaterThan(this.ctx.storage, Date.now() + next);
     });

@@ -19,6 +19,22 @@ export function pullHeadRef(provider: PullRequestReceived["provider"], number: n
   return provider === "gitlab" ? `refs/merge-requests/${number}/head` : `refs/pull/${number}/head`;
 }
 
+/**
+ * A pull request's head as Tower's own listing of its base repo says (`ref`: pullHeadRef, and the
+ * repo's branches unless the payload already says fork). The payload's "same repo" is not
+ * trusted, since anyone with the webhook secret can claim it: a pull request is same-repo only
+ * while its head is also the tip of a branch of the base repo.
+ */
+export function pullHead(
+  listed: Record<string, string>,
+  ref: string,
+  claimedFork: boolean,
+): { head: string | null; fork: boolean } {
+  const head = listed[ref] ?? null;
+  const onBranch = Object.entries(listed).some(([name, id]) => name.startsWith("refs/heads/") && id === head);
+  return { head, fork: claimedFork || (head !== null && !onBranch) };
+}
+
 /** The head ref a preview follows; previews recorded before `ref` existed are GitHub-style. */
 export function previewHeadRef(preview: Pick<PreviewEntry, "ref" | "number">): string {
   return preview.ref ?? pullHeadRef("github", preview.number);

@@ -14,7 +14,7 @@ import { evolve } from "./evolve";
 import { ImageAutomation } from "./image-automation";
 import { type ConfigCommit, deliverOutbox } from "./outbox";
 import { mapLimit, type ProjectPorts, type ProjectSettings, type RecordedEvaluation } from "./ports";
-import { previewHeadRef, previewingApps, pullHeadRef } from "./previews";
+import { previewHeadRef, previewingApps, pullHead, pullHeadRef } from "./previews";
 import { readResolved, readRow, type TickProgress, writeResolved, writeRow } from "./project-rows";
 import { configRefName, gitSource, type WatchedRepo } from "./repo-index";
 import { initialState, type ProjectState } from "./state";
@@ -251,11 +251,9 @@ export class ProjectCore {
         listings++;
         try {
           const ref = pullHeadRef(pull.provider, pull.number);
-          // The payload's "same repo" is not trusted (anyone with the webhook secret can claim it):
-          // a pull request is same-repo only while its head is also a branch of the base repo.
+          // The payload's "same repo" is not trusted: the listing's branches decide (pullHead).
           const listed = await this.ports.listRefs(source.url, fork ? [ref] : [ref, "refs/heads/"]);
-          head = listed[ref] ?? null;
-          fork ||= head !== null && !Object.entries(listed).some(([k, v]) => k.startsWith("refs/heads/") && v === head);
+          ({ head, fork } = pullHead(listed, ref, fork));
         } catch {
           continue;
         }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PullRequestReceived } from "../../../../src/durable/contract";
 import type { ProjectCommand } from "../../../../src/durable/project/decide";
+import { pullHead } from "../../../../src/durable/project/previews";
 import { AT, evaluation, gitApp, run, sha } from "./given";
 
 const REPO = "git.test/acme/api";
@@ -113,5 +114,15 @@ describe("preview decisions", () => {
     expect(moved.events.map((e) => e.data)).toEqual([expect.objectContaining({ app: "web-pr-4", head: sha("c") })]);
     const missing = run(route(pull("m2", 5, "open", false, "gitlab"), null), opened.state);
     expect(missing.events[1]?.data).toMatchObject({ reason: expect.stringContaining("refs/merge-requests/5/head") });
+  });
+
+  it("a pull request is same-repo only while its head is the tip of one of the base repo's branches", () => {
+    const ref = "refs/pull/4/head";
+    const listed = { [ref]: sha("a"), "refs/heads/main": sha("1"), "refs/heads/feature": sha("a") };
+    expect(pullHead(listed, ref, false)).toEqual({ head: sha("a"), fork: false });
+    expect(pullHead({ ...listed, "refs/heads/feature": sha("b") }, ref, false)).toEqual({ head: sha("a"), fork: true });
+    // The payload saying fork is believed (it only ever makes Tower more careful).
+    expect(pullHead(listed, ref, true)).toEqual({ head: sha("a"), fork: true });
+    expect(pullHead({ "refs/heads/main": sha("1") }, ref, false)).toEqual({ head: null, fork: false });
   });
 });

@@ -19,28 +19,37 @@ async function finishTick(stub: Stub, at: string) {
   return (await stub.configStatus()).lastTick!;
 }
 
+/**
+ * A ProjectDO over a config repo with `count` apps, each following its own app repo's main
+ * (with `extra` appended to each app.yaml).
+ */
+async function projectOfRepos(prefix: string, count: number, extra = "") {
+  const repos = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const repo = await createRepo(inject("gitUrl"), `${prefix}-svc${i}`);
+      await repo.commit({ Dockerfile: "FROM nginx\n" });
+      return repo;
+    }),
+  );
+  const config = await createRepo(inject("gitUrl"), `${prefix}-config`);
+  const files: Record<string, string> = { "project.yaml": `project: ${prefix}\n` };
+  repos.forEach((repo, i) => {
+    files[`a${i}/app.yaml`] =
+      `app: ${prefix}-${i}-${crypto.randomUUID().slice(0, 6)}\norg: personal\nprimary_region: arn\n` +
+      `source:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\n${extra}`;
+  });
+  await config.commit(files);
+  const stub = env.PROJECT.get(env.PROJECT.idFromName(`${prefix}-${crypto.randomUUID()}`));
+  await stub.configure({ repo: config.url, ref: "main" });
+  return { stub, repos };
+}
+
 describe("ProjectDO cron tick at scale", () => {
   it(
     "spreads the first sync of 45 apps, and each tick's 46 ref listings, over invocations of at most 50 subrequests",
     { timeout: 90_000 },
     async () => {
-      const repos = await Promise.all(
-        Array.from({ length: 45 }, async (_, i) => {
-          const repo = await createRepo(inject("gitUrl"), `slice-svc${i}`);
-          await repo.commit({ Dockerfile: "FROM nginx\n" });
-          return repo;
-        }),
-      );
-      const config = await createRepo(inject("gitUrl"), "slice-config");
-      const files: Record<string, string> = { "project.yaml": "project: slices\n" };
-      repos.forEach((repo, i) => {
-        files[`a${i}/app.yaml`] =
-          `app: slice-${i}-${crypto.randomUUID().slice(0, 6)}\norg: personal\nprimary_region: arn\n` +
-          `source:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\n`;
-      });
-      await config.commit(files);
-      const stub = env.PROJECT.get(env.PROJECT.idFromName(`slices-${crypto.randomUUID()}`));
-      await stub.configure({ repo: config.url, ref: "main" });
+      const { stub } = await projectOfRepos("slice", 45);
       // The first tick only knows the config repo; its evaluation learns the 45 app repos (listed
       // in parts) and tells 45 AppDOs (in parts): no invocation over 50 subrequests.
       await stub.tick("2026-01-01T00:00:00.000Z");
@@ -73,23 +82,7 @@ describe("ProjectDO cron tick at scale", () => {
     "spreads 55 self-heal drift checks and a burst of pushes to 55 repos over passes of at most 50 subrequests",
     { timeout: 120_000 },
     async () => {
-      const repos = await Promise.all(
-        Array.from({ length: 55 }, async (_, i) => {
-          const repo = await createRepo(inject("gitUrl"), `heal-svc${i}`);
-          await repo.commit({ Dockerfile: "FROM nginx\n" });
-          return repo;
-        }),
-      );
-      const config = await createRepo(inject("gitUrl"), "heal-config");
-      const files: Record<string, string> = { "project.yaml": "project: heal\n" };
-      repos.forEach((repo, i) => {
-        files[`a${i}/app.yaml`] =
-          `app: heal-${i}-${crypto.randomUUID().slice(0, 6)}\norg: personal\nprimary_region: arn\n` +
-          `source:\n  type: git\n  repo: ${repo.url}\n  ref:\n    branch: main\nsync:\n  self_heal: true\n`;
-      });
-      await config.commit(files);
-      const stub = env.PROJECT.get(env.PROJECT.idFromName(`heal-${crypto.randomUUID()}`));
-      await stub.configure({ repo: config.url, ref: "main" });
+      const { stub, repos } = await projectOfRepos("heal", 55, "sync:\n  self_heal: true\n");
       await stub.tick("2026-01-01T00:00:00.000Z");
       await finishTick(stub, "2026-01-01T00:00:00.000Z");
       expect((await stub.configStatus()).lastEvaluation?.apps).toBe(55);
