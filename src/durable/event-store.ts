@@ -216,7 +216,8 @@ export class EventStore {
    */
   putText(name: string, text: string): void {
     this.storage.transactionSync(() => {
-      this.storage.sql.exec("DELETE FROM state WHERE substr(name, 1, ?) = ?", name.length + 1, `${name}#`);
+      // The parts are the names from `${name}#` up to `${name}$` ("$" follows "#"): a range on the key.
+      this.storage.sql.exec("DELETE FROM state WHERE name >= ? AND name < ?", `${name}#`, `${name}$`);
       const parts = Math.max(1, Math.ceil(text.length / PART_CHARS));
       for (let i = 0; i < parts; i++) this.putState(`${name}#${i}`, text.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
       this.putState(name, { parts });
