@@ -5,6 +5,7 @@
  * client serves one scan tick: tokens are kept per repository for its lifetime, and it counts
  * the requests it sent. Everything a registry sends is bounded (pages, tags, body bytes, time).
  */
+import { readWithin } from "../base/read-within";
 import { type Challenge, parseChallenge, tokenUrl } from "./challenge";
 import {
   formatImageRef,
@@ -243,33 +244,10 @@ export class RegistryClient {
 
   async #bytes(image: string, res: Response): Promise<Uint8Array> {
     const max = this.#limits.maxBodyBytes;
-    const tooLarge = () => registryError("too_large", image, `an answer exceeded the limit of ${max} bytes`);
-    if (Number(res.headers.get("content-length") ?? "0") > max) {
-      await res.body?.cancel();
-      throw tooLarge();
-    }
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    if (res.body) {
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > max) {
-          await reader.cancel();
-          throw tooLarge();
-        }
-        parts.push(value);
-      }
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
+    const bytes = await readWithin(res.body, res.headers.get("content-length"), max);
+    if (bytes !== null) return bytes;
+    await res.body?.cancel().catch(() => {});
+    throw registryError("too_large", image, `an answer exceeded the limit of ${max} bytes`);
   }
 }
 

@@ -5,6 +5,7 @@
  * is 413 `payload_too_large` naming the limit, before any Durable Object hears of the request.
  */
 import type { MiddlewareHandler } from "hono";
+import { readWithin } from "../base/read-within";
 import { RequestError } from "./errors";
 
 /** JSON bodies of the API (`POST /api/images`, rollback): a few kilobytes in real use. */
@@ -14,29 +15,8 @@ export const FORM_MAX_BODY_BYTES = 64 * 1024;
 
 /** The whole body, or a payload_too_large RequestError; `what` names the request in it. */
 export async function readBodyWithin(request: Request, maxBytes: number, what: string): Promise<Uint8Array> {
-  const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes, what);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes, what);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readWithin(request.body, request.headers.get("Content-Length"), maxBytes);
+  if (body === null) throw tooLarge(maxBytes, what);
   return body;
 }
 
